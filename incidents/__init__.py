@@ -1,0 +1,138 @@
+"""AI Incident Exchange: the Flask application factory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from incidents import extensions
+from incidents.config import Settings, load_settings
+from incidents.db import create_engine, make_session_factory
+from incidents.errors import register_error_handlers
+from incidents.accounts.forms import ROLE_LABELS
+from incidents.security import decorators
+from incidents.security.headers import add_security_headers
+from incidents.security.passwords import make_hasher
+from incidents.security.permissions import Permission
+from incidents.security.policy import has_permission
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application from ``INCIDENTS_*`` variables (and, in tests, ``test_config``).
+
+    Raises ConfigError when the configuration is incomplete or malformed, and
+    UndeclaredAccessError when an endpoint declares no access rule.
+    """
+    settings = load_settings(os.environ, test_config)
+    app = Flask(
+        __name__,
+        instance_path=str(settings.instance_path),
+        template_folder=str(ROOT / "templates"),
+    )
+    _configure(app, settings)
+    _init_extensions(app, settings)
+    _register_blueprints(app)
+    register_error_handlers(app)
+    _register_hooks(app, settings)
+    _mark_static_public(app)
+    decorators.verify_access_declared(app)
+    return app
+
+
+def _configure(app: Flask, settings: Settings) -> None:
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        SESSION_COOKIE_NAME="__Host-session" if settings.is_production else "session",
+        SESSION_COOKIE_SECURE=settings.is_production,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.is_production,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=settings.session_absolute_hours * 3600,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, which expires itself
+        WTF_CSRF_SSL_STRICT=settings.is_production,
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_url,
+        RATELIMIT_HEADERS_ENABLED=True,
+        INCIDENTS_SETTINGS=settings,
+    )
+    app.config.update(settings.extra)
+    if settings.proxy_hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops,
+            x_host=settings.proxy_hops,
+        )
+
+
+def _init_extensions(app: Flask, settings: Settings) -> None:
+    from incidents.migrate import upgrade
+
+    engine = create_engine(settings.database_url)
+    database = extensions.Database(engine=engine, session_factory=make_session_factory(engine))
+    hasher = make_hasher(settings.password_time_cost, settings.password_memory_kib)
+    app.extensions["incidents"] = extensions.Services(database=database, hasher=hasher)
+    if settings.auto_migrate:
+        upgrade(engine, lock_path=settings.instance_path / "migrate.lock")
+    app.teardown_appcontext(extensions.close_db_session)
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    extensions.migrate.init_app(app, database, directory=str(ROOT / "migrations"))
+    from incidents.accounts.login import init_login
+
+    init_login(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from incidents.accounts.admin_views import admin
+    from incidents.accounts.member_views import members
+    from incidents.accounts.views import accounts
+    from incidents.api.views import api
+    from incidents.audit.views import audit
+    from incidents.cli import register_commands
+    from incidents.public.views import public_pages
+
+    for blueprint in (public_pages, accounts, members, admin, audit, api):
+        app.register_blueprint(blueprint)
+    extensions.csrf.exempt(api)  # token-only: the API never reads a session cookie
+    register_commands(app)
+
+
+def _register_hooks(app: Flask, settings: Settings) -> None:
+    from flask_login import current_user
+
+    def security_headers(response: Response) -> Response:
+        confidential = request.path.startswith("/api/") or current_user.is_authenticated
+        return add_security_headers(
+            response, production=settings.is_production, confidential=confidential
+        )
+
+    app.after_request(security_headers)
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.context_processor
+    def navigation() -> dict[str, Any]:
+        principal = decorators.current_principal()
+        return {
+            "principal": principal,
+            "can": lambda permission: has_permission(principal, permission),
+            "Permission": Permission,
+            "role_label": lambda role: ROLE_LABELS[role],
+        }
+
+
+def _mark_static_public(app: Flask) -> None:
+    if "static" in app.view_functions:
+        serve = app.view_functions["static"]
+
+        def static(**kwargs: Any) -> Any:
+            return serve(**kwargs)
+
+        app.view_functions["static"] = decorators.public(static)

@@ -1,0 +1,1 @@
+"""Organisations, users, login and API tokens."""

@@ -1,0 +1,119 @@
+"""The platform admin's pages: every organisation and user (never report contents)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from incidents.accounts import services as account_services
+from incidents.accounts.forms import OrganizationForm, UserEditForm, UserForm
+from incidents.accounts.member_views import role_choices
+from incidents.accounts.models import Organization, User
+from incidents.accounts.services import AccountError
+from incidents.accounts.views import attach_error
+from incidents.extensions import db_session, services
+from incidents.security.decorators import current_caller, require
+from incidents.security.permissions import ROLES_BY_KIND, OrganizationKind, Permission, Role
+
+admin = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _organizations() -> list[Organization]:
+    return list(db_session().scalars(sa.select(Organization).order_by(Organization.name)))
+
+
+@admin.route("/organizations", methods=["GET", "POST"])
+@require(Permission.ORGANIZATIONS_ADMINISTER)
+def organization_list() -> Response | str:
+    form = OrganizationForm()
+    if form.validate_on_submit():
+        session = db_session()
+        try:
+            account_services.create_organization(
+                session, current_caller(), name=form.name.data or "",
+                kind=OrganizationKind(form.kind.data),
+                is_network_member=bool(form.is_network_member.data),
+            )
+        except AccountError as error:
+            attach_error(form, error)
+        else:
+            session.commit()
+            flash(f"{form.name.data} is created.", "info")
+            return redirect(url_for("admin.organization_list"))
+    return render_template(
+        "admin/organizations.html", organizations=_organizations(), form=form
+    )
+
+
+@admin.route("/organizations/<int:organization_id>", methods=["GET", "POST"])
+@require(Permission.ORGANIZATIONS_ADMINISTER)
+def organization_edit(organization_id: int) -> Response | str:
+    organization = db_session().get(Organization, organization_id) or abort(404)
+    form = OrganizationForm(obj=organization)
+    form.kind.render_kw = {"disabled": True}
+    form.kind.data = organization.kind.value
+    if form.validate_on_submit():
+        session = db_session()
+        try:
+            account_services.update_organization(
+                session, current_caller(), organization, name=form.name.data or "",
+                is_network_member=bool(form.is_network_member.data),
+                is_active=bool(form.is_active.data),
+            )
+        except AccountError as error:
+            attach_error(form, error)
+        else:
+            session.commit()
+            flash(f"{organization.name} is updated.", "info")
+            return redirect(url_for("admin.organization_list"))
+    return render_template(
+        "admin/organization_edit.html", organization=organization, form=form
+    )
+
+
+@admin.route("/users", methods=["GET", "POST"])
+@require(Permission.USERS_ADMINISTER)
+def user_list() -> Response | str:
+    organizations = _organizations()
+    form = UserForm()
+    form.organization.choices = [(org.id, org.name) for org in organizations]
+    if form.validate_on_submit():
+        session = db_session()
+        organization = session.get(Organization, form.organization.data) or abort(400)
+        try:
+            account_services.create_user(
+                session, current_caller(), services().hasher, email=form.email.data or "",
+                organization=organization, role=Role(form.role.data),
+                password=form.password.data or "", name=form.name.data or "",
+            )
+        except AccountError as error:
+            attach_error(form, error)
+        else:
+            session.commit()
+            flash(f"{form.email.data} can now sign in.", "info")
+            return redirect(url_for("admin.user_list"))
+    users = db_session().scalars(sa.select(User).order_by(User.email))
+    return render_template("admin/users.html", users=list(users), form=form)
+
+
+@admin.route("/users/<int:user_id>", methods=["GET", "POST"])
+@require(Permission.USERS_ADMINISTER)
+def user_edit(user_id: int) -> Response | str:
+    user = db_session().get(User, user_id) or abort(404)
+    form = UserEditForm(obj=user)
+    form.role.choices = role_choices(ROLES_BY_KIND[user.organization.kind])
+    if form.validate_on_submit():
+        session = db_session()
+        try:
+            account_services.update_user(
+                session, current_caller(), user, name=form.name.data or "",
+                role=Role(form.role.data), is_active=bool(form.is_active.data),
+            )
+        except AccountError as error:
+            attach_error(form, error)
+        else:
+            session.commit()
+            flash(f"{user.email} is updated.", "info")
+            return redirect(url_for("admin.user_list"))
+    return render_template("accounts/member_edit.html", user=user, form=form)

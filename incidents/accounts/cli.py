@@ -1,0 +1,86 @@
+"""``flask org create``, ``flask user create``, ``flask token create``: shapes other tools script against."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from incidents.accounts import services as account_services
+from incidents.accounts.services import AccountError
+from incidents.extensions import db_session, services
+from incidents.security.caller import Caller
+from incidents.security.permissions import OrganizationKind, Role
+
+org_cli = AppGroup("org", help="Manage organisations.")
+user_cli = AppGroup("user", help="Manage users.")
+token_cli = AppGroup("token", help="Manage API tokens.")
+
+
+@org_cli.command("create")
+@click.argument("name")
+@click.option("--kind", required=True, type=click.Choice([kind.value for kind in OrganizationKind]))
+@click.option("--network-member", is_flag=True, help="The institute belongs to the network.")
+def create_org(name: str, kind: str, network_member: bool) -> None:
+    """Create organisation NAME."""
+    session = db_session()
+    try:
+        account_services.create_organization(
+            session, Caller.command_line(), name=name, kind=OrganizationKind(kind),
+            is_network_member=network_member,
+        )
+    except AccountError as error:
+        raise click.ClickException(error.message) from None
+    session.commit()
+    click.echo(f"Created {kind} {name!r}.")
+
+
+@user_cli.command("create")
+@click.argument("email")
+@click.option("--org", "org_name", required=True, help="The organisation's name.")
+@click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
+@click.option("--name", default="", help="The person's name.")
+def create_user(email: str, org_name: str, role: str, name: str) -> None:
+    """Create user EMAIL; the password is read from standard input."""
+    session = db_session()
+    organization = account_services.find_organization(session, org_name)
+    if organization is None:
+        raise click.ClickException(f"No organisation is called {org_name!r}.")
+    password = _read_password()
+    try:
+        account_services.create_user(
+            session, Caller.command_line(), services().hasher, email=email,
+            organization=organization, role=Role(role), password=password, name=name,
+        )
+    except AccountError as error:
+        raise click.ClickException(error.message) from None
+    session.commit()
+    click.echo(f"Created {role} {email} in {organization.name!r}.")
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        password: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        return password
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@token_cli.command("create")
+@click.argument("email")
+@click.option("--name", default="command line", help="What the token is for.")
+@click.option("--expires-days", type=click.IntRange(1, 3650), default=None)
+def create_token(email: str, name: str, expires_days: int | None) -> None:
+    """Create an API token acting as EMAIL; prints only the token."""
+    session = db_session()
+    user = account_services.find_user(session, email)
+    if user is None:
+        raise click.ClickException(f"No user has the e-mail {email!r}.")
+    try:
+        _token, secret = account_services.create_token(
+            session, Caller.command_line(), user, name=name, expires_days=expires_days
+        )
+    except AccountError as error:
+        raise click.ClickException(error.message) from None
+    session.commit()
+    click.echo(secret)

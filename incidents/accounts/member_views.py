@@ -1,0 +1,136 @@
+"""An organisation admin's pages: the organisation's members and API tokens.
+
+Admins of the platform reach the same pages for any organisation through the admin pages;
+here an org admin only ever sees its own organisation (others answer 404).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from incidents.accounts import services as account_services
+from incidents.accounts.forms import ROLE_LABELS, ConfirmForm, TokenForm, UserEditForm, UserForm
+from incidents.accounts.models import ApiToken, User
+from incidents.accounts.services import AccountError
+from incidents.accounts.views import attach_error
+from incidents.extensions import db_session, services
+from incidents.security.decorators import current_caller, current_principal, require
+from incidents.security.permissions import ROLES_BY_KIND, Permission, Role
+from incidents.security.policy import can_manage_member
+
+members = Blueprint("members", __name__, url_prefix="/organization")
+
+
+def _me() -> User:
+    principal = current_principal()
+    assert principal is not None
+    return principal
+
+
+def get_member(user_id: int) -> User:
+    """The user ``user_id`` if the caller may manage it; 404 otherwise (as if missing)."""
+    user = db_session().get(User, user_id)
+    if user is None or not can_manage_member(_me(), user):
+        abort(404)
+    return user
+
+
+def get_token(token_id: int) -> ApiToken:
+    """The token ``token_id`` if the caller may manage it; 404 otherwise."""
+    token = db_session().get(ApiToken, token_id)
+    if token is None or not can_manage_member(_me(), token):
+        abort(404)
+    return token
+
+
+def role_choices(user_or_kind_roles: frozenset[Role]) -> list[tuple[str, str]]:
+    return [(role.value, label) for role, label in ROLE_LABELS.items() if role in user_or_kind_roles]
+
+
+@members.route("/members", methods=["GET", "POST"])
+@require(Permission.MEMBERS_MANAGE)
+def member_list() -> Response | str:
+    me = _me()
+    organization = me.organization
+    form = UserForm()
+    form.organization.choices = [(organization.id, organization.name)]
+    form.role.choices = role_choices(ROLES_BY_KIND[organization.kind])
+    if form.validate_on_submit():
+        session = db_session()
+        try:
+            account_services.create_user(
+                session, current_caller(), services().hasher, email=form.email.data or "",
+                organization=organization, role=Role(form.role.data),
+                password=form.password.data or "", name=form.name.data or "",
+            )
+        except AccountError as error:
+            attach_error(form, error)
+        else:
+            session.commit()
+            flash(f"{form.email.data} can now sign in.", "info")
+            return redirect(url_for("members.member_list"))
+    return render_template("accounts/members.html", organization=organization, form=form)
+
+
+@members.route("/members/<int:user_id>", methods=["GET", "POST"])
+@require(Permission.MEMBERS_MANAGE)
+def member_edit(user_id: int) -> Response | str:
+    user = get_member(user_id)
+    form = UserEditForm(obj=user)
+    form.role.choices = role_choices(ROLES_BY_KIND[user.organization.kind])
+    if form.validate_on_submit():
+        session = db_session()
+        try:
+            account_services.update_user(
+                session, current_caller(), user, name=form.name.data or "",
+                role=Role(form.role.data), is_active=bool(form.is_active.data),
+            )
+        except AccountError as error:
+            attach_error(form, error)
+        else:
+            session.commit()
+            flash(f"{user.email} is updated.", "info")
+            return redirect(url_for("members.member_list"))
+    return render_template("accounts/member_edit.html", user=user, form=form)
+
+
+@members.route("/tokens", methods=["GET", "POST"])
+@require(Permission.TOKENS_MANAGE)
+def token_list() -> str:
+    me = _me()
+    session = db_session()
+    form = TokenForm()
+    active_members = [user for user in me.organization.users if user.is_active]
+    form.user.choices = [(user.id, user.email) for user in active_members]
+    secret = None
+    if form.validate_on_submit():
+        user = get_member(form.user.data)
+        try:
+            _token, secret = account_services.create_token(
+                session, current_caller(), user, name=form.name.data or "",
+                expires_days=form.expires_days.data,
+            )
+        except AccountError as error:
+            attach_error(form, error)
+        else:
+            session.commit()
+    tokens = account_services.tokens_of_organization(session, me.organization_id)
+    # The secret is rendered into this response only: never flashed (the session cookie is
+    # signed, not encrypted) and never stored.
+    return render_template(
+        "accounts/tokens.html", form=form, tokens=tokens, secret=secret, revoke=ConfirmForm()
+    )
+
+
+@members.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@require(Permission.TOKENS_MANAGE)
+def token_revoke(token_id: int) -> Response:
+    token = get_token(token_id)
+    if ConfirmForm().validate_on_submit():
+        session = db_session()
+        account_services.revoke_token(session, current_caller(), token)
+        session.commit()
+        flash(f"Token {token.hint} is revoked.", "info")
+    return redirect(url_for("members.token_list"))
+

@@ -1,0 +1,29 @@
+"""Audit events: who did what to which object, when and from where. Never updated."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from incidents.db import Base, UTCDateTime, utcnow
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    actor_label: Mapped[str] = mapped_column(sa.String(254))
+    actor_organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id"))
+    channel: Mapped[str] = mapped_column(sa.String(8))
+    address: Mapped[str | None] = mapped_column(sa.String(64))
+    action: Mapped[str] = mapped_column(sa.String(64), index=True)
+    subject_type: Mapped[str] = mapped_column(sa.String(32))
+    subject_ref: Mapped[str] = mapped_column(sa.String(64))
+    details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    __table_args__ = (sa.Index("ix_audit_events_subject", "subject_type", "subject_ref"),)

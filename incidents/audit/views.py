@@ -1,0 +1,25 @@
+"""The audit log, for the platform admin."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from incidents.audit.services import recent_events
+from incidents.extensions import db_session
+from incidents.security.decorators import require
+from incidents.security.permissions import Permission
+
+audit = Blueprint("audit", __name__, url_prefix="/admin")
+
+PAGE_SIZE = 100
+
+
+@audit.route("/audit")
+@require(Permission.AUDIT_READ)
+def event_list() -> str:
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    events = recent_events(db_session(), limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    return render_template(
+        "audit/events.html", events=events[:PAGE_SIZE], page=page,
+        has_next=len(events) > PAGE_SIZE,
+    )

@@ -1,0 +1,28 @@
+"""The command line: ``flask --app wsgi <group> <command>``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+from incidents.accounts.cli import org_cli, token_cli, user_cli
+from incidents.accounts.demo import DEMO_PASSWORD, load_demo
+from incidents.extensions import db_session, services
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load fictional demo organisations and users (safe to run twice); print the logins."""
+    if current_app.config["INCIDENTS_SETTINGS"].is_production:
+        raise click.ClickException("Demo data is for trying the site, not for production.")
+    session = db_session()
+    users = load_demo(session, services().hasher)
+    session.commit()
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for user in users:
+        click.echo(f"  {user.role.value:<10} {user.email:<28} {user.organization}")
+
+
+def register_commands(app: Flask) -> None:
+    for command in (org_cli, user_cli, token_cli, demo_command):
+        app.cli.add_command(command)

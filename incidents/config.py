@@ -1,0 +1,196 @@
+"""Settings read from ``INCIDENTS_*`` environment variables when the app is created.
+
+Nothing here runs at import time: ``load_settings(environ)`` is called by ``create_app``.
+Every value is validated; a bad one stops the start-up with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+from limits import parse_many
+from sqlalchemy.exc import ArgumentError
+
+from incidents.db import is_sqlite
+
+ENVIRONMENTS = ("development", "production")
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The validated configuration of one application instance."""
+
+    env: str
+    secret_key: str
+    database_url: str
+    instance_path: Path
+    ratelimit_storage_url: str
+    login_limit_per_address: str
+    login_limit_per_account: str
+    max_content_length: int
+    session_idle_minutes: int
+    session_absolute_hours: int
+    proxy_hops: int
+    password_time_cost: int
+    password_memory_kib: int
+    auto_migrate: bool
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def is_embedded(self) -> bool:
+        """Whether the database is the embedded SQLite default."""
+        return is_sqlite(self.database_url)
+
+
+# name, default, description — the README's configuration table is written from this list.
+VARIABLES: tuple[tuple[str, str, str], ...] = (
+    ("INCIDENTS_ENV", "development", "`development` or `production` (strict: secrets required, Secure cookies)."),
+    ("INCIDENTS_SECRET_KEY", "generated into `instance/secret_key`", "Signs sessions and CSRF tokens. Required in production."),
+    ("INCIDENTS_DATABASE_URL", "`sqlite:///instance/incidents.db`", "SQLAlchemy URL, e.g. `postgresql+psycopg://user@host/db`. Required in production."),
+    ("INCIDENTS_INSTANCE_PATH", "`instance/`", "Folder for the embedded database, secret key and search index."),
+    ("INCIDENTS_RATELIMIT_STORAGE_URL", "`memory://`", "Where login throttling counts are kept; use `redis://host:6379` with several workers."),
+    ("INCIDENTS_LOGIN_LIMIT_PER_ADDRESS", "`20 per minute`", "Failed logins allowed per client address."),
+    ("INCIDENTS_LOGIN_LIMIT_PER_ACCOUNT", "`10 per minute`", "Failed logins allowed per account (e-mail)."),
+    ("INCIDENTS_MAX_CONTENT_LENGTH", "`2097152`", "Largest request body in bytes (413 beyond)."),
+    ("INCIDENTS_SESSION_IDLE_MINUTES", "`60`", "A web session ends after this long without a request."),
+    ("INCIDENTS_SESSION_ABSOLUTE_HOURS", "`12`", "A web session ends this long after login, whatever happens."),
+    ("INCIDENTS_PROXY_HOPS", "`0`", "Reverse proxies in front of the app whose `X-Forwarded-*` headers are trusted."),
+    ("INCIDENTS_PASSWORD_TIME_COST", "`3`", "argon2id iterations (ASVS: at least 3 with 12 MiB)."),
+    ("INCIDENTS_PASSWORD_MEMORY_KIB", "`65536`", "argon2id memory in KiB."),
+    ("INCIDENTS_AUTO_MIGRATE", "`true` on SQLite, `false` otherwise", "Apply database migrations at start-up."),
+)
+
+
+def load_settings(
+    environ: Mapping[str, str], overrides: Mapping[str, object] | None = None
+) -> Settings:
+    """Build settings from ``environ`` (``INCIDENTS_*``) and test ``overrides``.
+
+    Raises ConfigError naming the variable when a value is missing or malformed.
+    """
+    overrides = dict(overrides or {})
+    env = _get(environ, overrides, "ENV", "development")
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"INCIDENTS_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+    production = env == "production"
+    if production:
+        missing = [
+            f"INCIDENTS_{name}"
+            for name in ("SECRET_KEY", "DATABASE_URL")
+            if not _get(environ, overrides, name, "")
+        ]
+        if missing:
+            raise ConfigError(
+                "INCIDENTS_ENV=production needs an explicit " + " and ".join(missing)
+            )
+    instance_path = Path(
+        _get(environ, overrides, "INSTANCE_PATH", str(Path.cwd() / "instance"))
+    ).resolve()
+    database_url = _get(
+        environ, overrides, "DATABASE_URL", f"sqlite:///{instance_path / 'incidents.db'}"
+    )
+    _check_database_url(database_url)
+    secret_key = _get(environ, overrides, "SECRET_KEY", "") or _instance_secret(instance_path)
+    if len(secret_key) < 32:
+        raise ConfigError("INCIDENTS_SECRET_KEY must be at least 32 characters long")
+    return Settings(
+        env=env,
+        secret_key=secret_key,
+        database_url=database_url,
+        instance_path=instance_path,
+        ratelimit_storage_url=_get(environ, overrides, "RATELIMIT_STORAGE_URL", "memory://"),
+        login_limit_per_address=_rate(environ, overrides, "LOGIN_LIMIT_PER_ADDRESS", "20 per minute"),
+        login_limit_per_account=_rate(environ, overrides, "LOGIN_LIMIT_PER_ACCOUNT", "10 per minute"),
+        max_content_length=_int(environ, overrides, "MAX_CONTENT_LENGTH", 2 * 1024 * 1024, 1024),
+        session_idle_minutes=_int(environ, overrides, "SESSION_IDLE_MINUTES", 60, 1),
+        session_absolute_hours=_int(environ, overrides, "SESSION_ABSOLUTE_HOURS", 12, 1),
+        proxy_hops=_int(environ, overrides, "PROXY_HOPS", 0, 0),
+        password_time_cost=_int(environ, overrides, "PASSWORD_TIME_COST", 3, 1),
+        password_memory_kib=_int(environ, overrides, "PASSWORD_MEMORY_KIB", 65536, 8),
+        auto_migrate=_bool(
+            environ, overrides, "AUTO_MIGRATE", default=is_sqlite(database_url)
+        ),
+        extra={k: v for k, v in overrides.items() if k.isupper() and not _is_known(k)},
+    )
+
+
+def _is_known(name: str) -> bool:
+    return f"INCIDENTS_{name}" in {variable for variable, _, _ in VARIABLES}
+
+
+def _get(environ: Mapping[str, str], overrides: Mapping[str, object], name: str, default: str) -> str:
+    if name in overrides:
+        return str(overrides[name])
+    return environ.get(f"INCIDENTS_{name}", default).strip() or default
+
+
+def _int(
+    environ: Mapping[str, str], overrides: Mapping[str, object], name: str, default: int, minimum: int
+) -> int:
+    raw = _get(environ, overrides, name, str(default))
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"INCIDENTS_{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"INCIDENTS_{name} must be at least {minimum}, not {value}")
+    return value
+
+
+def _bool(
+    environ: Mapping[str, str], overrides: Mapping[str, object], name: str, *, default: bool
+) -> bool:
+    raw = _get(environ, overrides, name, "true" if default else "false").lower()
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"INCIDENTS_{name} must be true or false, not {raw!r}")
+
+
+def _rate(environ: Mapping[str, str], overrides: Mapping[str, object], name: str, default: str) -> str:
+    raw = _get(environ, overrides, name, default)
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ConfigError(
+            f"INCIDENTS_{name} must be a rate such as '10 per minute', not {raw!r}"
+        ) from None
+    return raw
+
+
+def _check_database_url(url: str) -> None:
+    try:
+        backend = sa.make_url(url).get_backend_name()
+    except ArgumentError:
+        raise ConfigError(f"INCIDENTS_DATABASE_URL is not a database URL: {url!r}") from None
+    if backend not in ("sqlite", "postgresql"):
+        raise ConfigError(
+            f"INCIDENTS_DATABASE_URL must be SQLite or PostgreSQL, not {backend!r}"
+        )
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """The secret key kept in ``instance/secret_key``, generated once (safe across workers)."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key_file = instance_path / "secret_key"
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    return key_file.read_text(encoding="ascii").strip()

@@ -1,0 +1,115 @@
+"""Database plumbing shared by every model: the declarative base, naming, engines.
+
+Pure SQLAlchemy (no Flask), so models and services can be used from a CLI, a test or a
+benchmark without an application.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+# A constraint naming convention keeps Alembic's autogenerate diffs stable across databases.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every model."""
+
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, timezone-aware."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always returned timezone-aware.
+
+    SQLite keeps no zone, PostgreSQL keeps one; both come back as aware UTC datetimes.
+    Naive datetimes are refused, so no local time is ever stored by accident.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; store times in UTC with a zone")
+        return value.astimezone(UTC)
+
+    def process_result_value(
+        self, value: datetime | None, dialect: sa.Dialect
+    ) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def enum_type(enum_class: type[enum.StrEnum], length: int = 32) -> sa.Enum:
+    """A column type that stores a StrEnum by its value (not its name)."""
+    return sa.Enum(
+        enum_class,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+def is_sqlite(url: str | sa.URL) -> bool:
+    """Whether a database URL points at SQLite."""
+    return sa.make_url(url).get_backend_name() == "sqlite"
+
+
+def create_engine(url: str, **options: Any) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, foreign keys and real transactions.
+
+    pysqlite's own transaction handling breaks SAVEPOINT; we turn it off and emit BEGIN
+    ourselves (the documented workaround), so nested transactions behave as on PostgreSQL.
+    """
+    if not is_sqlite(url):
+        return sa.create_engine(url, pool_pre_ping=True, **options)
+    engine = sa.create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 30}, **options
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if sa.make_url(url).database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # FULL: a submission acknowledged is a submission kept, even on power loss.
+            cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """A session factory for ``engine``; objects stay readable after commit."""
+    return sessionmaker(bind=engine, expire_on_commit=False)

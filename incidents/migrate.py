@@ -1,0 +1,43 @@
+"""Bringing a database to the newest migration, from start-up, the CLI or the tests."""
+
+from __future__ import annotations
+
+import fcntl
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def alembic_config(connection: sa.Connection | None = None) -> Config:
+    """An Alembic config for our ``migrations/`` folder, optionally bound to ``connection``."""
+    config = Config(str(MIGRATIONS / "alembic.ini"))
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(engine: sa.Engine, lock_path: Path | None = None) -> None:
+    """Apply every pending migration to ``engine``'s database.
+
+    With ``lock_path``, several workers starting at once take turns instead of racing.
+    """
+    if lock_path is None:
+        _upgrade(engine)
+        return
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            _upgrade(engine)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _upgrade(engine: sa.Engine) -> None:
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")

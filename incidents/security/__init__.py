@@ -1,0 +1,1 @@
+"""Who may do what: roles, permissions, the pure policy rules and the view decorators."""

@@ -1,0 +1,45 @@
+"""API token secrets: 256 random bits behind a readable ``aix_`` prefix, stored as SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+TOKEN_PREFIX = "aix_"
+
+
+@dataclass(frozen=True)
+class NewToken:
+    """A freshly minted token: ``secret`` is shown once and never stored."""
+
+    secret: str
+    digest: str
+    hint: str
+
+
+def mint_token() -> NewToken:
+    """A new token with 256 bits from the OS CSPRNG."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return NewToken(secret=secret, digest=token_digest(secret), hint=token_hint(secret))
+
+
+def token_digest(secret: str) -> str:
+    """The SHA-256 hex digest stored in place of the token."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def token_hint(secret: str) -> str:
+    """The first and last 4 characters, enough to recognise a token in a list."""
+    return f"{secret[:4]}…{secret[-4:]}"
+
+
+def looks_like_token(candidate: str) -> bool:
+    """Whether ``candidate`` has the shape of one of our tokens (cheap pre-check)."""
+    return candidate.startswith(TOKEN_PREFIX) and 40 <= len(candidate) <= 64
+
+
+def digests_match(expected: str, candidate_secret: str) -> bool:
+    """Constant-time comparison of a stored digest with a presented secret."""
+    return hmac.compare_digest(expected, token_digest(candidate_secret))
