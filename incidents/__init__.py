@@ -11,10 +11,10 @@ from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from incidents import extensions
+from incidents.accounts.forms import ROLE_LABELS
 from incidents.config import Settings, load_settings
 from incidents.db import create_engine, make_session_factory
 from incidents.errors import register_error_handlers
-from incidents.accounts.forms import ROLE_LABELS
 from incidents.security import decorators
 from incidents.security.headers import add_security_headers
 from incidents.security.passwords import make_hasher
@@ -67,7 +67,9 @@ def _configure(app: Flask, settings: Settings) -> None:
     app.config.update(settings.extra)
     if settings.proxy_hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops,
+            app.wsgi_app,
+            x_for=settings.proxy_hops,
+            x_proto=settings.proxy_hops,
             x_host=settings.proxy_hops,
         )
 

@@ -57,20 +57,64 @@ class Settings:
 
 # name, default, description — the README's configuration table is written from this list.
 VARIABLES: tuple[tuple[str, str, str], ...] = (
-    ("INCIDENTS_ENV", "development", "`development` or `production` (strict: secrets required, Secure cookies)."),
-    ("INCIDENTS_SECRET_KEY", "generated into `instance/secret_key`", "Signs sessions and CSRF tokens. Required in production."),
-    ("INCIDENTS_DATABASE_URL", "`sqlite:///instance/incidents.db`", "SQLAlchemy URL, e.g. `postgresql+psycopg://user@host/db`. Required in production."),
-    ("INCIDENTS_INSTANCE_PATH", "`instance/`", "Folder for the embedded database, secret key and search index."),
-    ("INCIDENTS_RATELIMIT_STORAGE_URL", "`memory://`", "Where login throttling counts are kept; use `redis://host:6379` with several workers."),
-    ("INCIDENTS_LOGIN_LIMIT_PER_ADDRESS", "`20 per minute`", "Failed logins allowed per client address."),
-    ("INCIDENTS_LOGIN_LIMIT_PER_ACCOUNT", "`10 per minute`", "Failed logins allowed per account (e-mail)."),
+    (
+        "INCIDENTS_ENV",
+        "development",
+        "`development` or `production` (strict: secrets required, Secure cookies).",
+    ),
+    (
+        "INCIDENTS_SECRET_KEY",
+        "generated into `instance/secret_key`",
+        "Signs sessions and CSRF tokens. Required in production.",
+    ),
+    (
+        "INCIDENTS_DATABASE_URL",
+        "`sqlite:///instance/incidents.db`",
+        "SQLAlchemy URL, e.g. `postgresql+psycopg://user@host/db`. Required in production.",
+    ),
+    (
+        "INCIDENTS_INSTANCE_PATH",
+        "`instance/`",
+        "Folder for the embedded database, secret key and search index.",
+    ),
+    (
+        "INCIDENTS_RATELIMIT_STORAGE_URL",
+        "`memory://`",
+        "Where login throttling counts are kept; use `redis://host:6379` with several workers.",
+    ),
+    (
+        "INCIDENTS_LOGIN_LIMIT_PER_ADDRESS",
+        "`20 per minute`",
+        "Failed logins allowed per client address.",
+    ),
+    (
+        "INCIDENTS_LOGIN_LIMIT_PER_ACCOUNT",
+        "`10 per minute`",
+        "Failed logins allowed per account (e-mail).",
+    ),
     ("INCIDENTS_MAX_CONTENT_LENGTH", "`2097152`", "Largest request body in bytes (413 beyond)."),
-    ("INCIDENTS_SESSION_IDLE_MINUTES", "`60`", "A web session ends after this long without a request."),
-    ("INCIDENTS_SESSION_ABSOLUTE_HOURS", "`12`", "A web session ends this long after login, whatever happens."),
-    ("INCIDENTS_PROXY_HOPS", "`0`", "Reverse proxies in front of the app whose `X-Forwarded-*` headers are trusted."),
+    (
+        "INCIDENTS_SESSION_IDLE_MINUTES",
+        "`60`",
+        "A web session ends after this long without a request.",
+    ),
+    (
+        "INCIDENTS_SESSION_ABSOLUTE_HOURS",
+        "`12`",
+        "A web session ends this long after login, whatever happens.",
+    ),
+    (
+        "INCIDENTS_PROXY_HOPS",
+        "`0`",
+        "Reverse proxies in front of the app whose `X-Forwarded-*` headers are trusted.",
+    ),
     ("INCIDENTS_PASSWORD_TIME_COST", "`3`", "argon2id iterations (ASVS: at least 3 with 12 MiB)."),
     ("INCIDENTS_PASSWORD_MEMORY_KIB", "`65536`", "argon2id memory in KiB."),
-    ("INCIDENTS_AUTO_MIGRATE", "`true` on SQLite, `false` otherwise", "Apply database migrations at start-up."),
+    (
+        "INCIDENTS_AUTO_MIGRATE",
+        "`true` on SQLite, `false` otherwise",
+        "Apply database migrations at start-up.",
+    ),
 )
 
 
@@ -93,9 +137,7 @@ def load_settings(
             if not _get(environ, overrides, name, "")
         ]
         if missing:
-            raise ConfigError(
-                "INCIDENTS_ENV=production needs an explicit " + " and ".join(missing)
-            )
+            raise ConfigError("INCIDENTS_ENV=production needs an explicit " + " and ".join(missing))
     instance_path = Path(
         _get(environ, overrides, "INSTANCE_PATH", str(Path.cwd() / "instance"))
     ).resolve()
@@ -112,17 +154,19 @@ def load_settings(
         database_url=database_url,
         instance_path=instance_path,
         ratelimit_storage_url=_get(environ, overrides, "RATELIMIT_STORAGE_URL", "memory://"),
-        login_limit_per_address=_rate(environ, overrides, "LOGIN_LIMIT_PER_ADDRESS", "20 per minute"),
-        login_limit_per_account=_rate(environ, overrides, "LOGIN_LIMIT_PER_ACCOUNT", "10 per minute"),
+        login_limit_per_address=_rate(
+            environ, overrides, "LOGIN_LIMIT_PER_ADDRESS", "20 per minute"
+        ),
+        login_limit_per_account=_rate(
+            environ, overrides, "LOGIN_LIMIT_PER_ACCOUNT", "10 per minute"
+        ),
         max_content_length=_int(environ, overrides, "MAX_CONTENT_LENGTH", 2 * 1024 * 1024, 1024),
         session_idle_minutes=_int(environ, overrides, "SESSION_IDLE_MINUTES", 60, 1),
         session_absolute_hours=_int(environ, overrides, "SESSION_ABSOLUTE_HOURS", 12, 1),
         proxy_hops=_int(environ, overrides, "PROXY_HOPS", 0, 0),
         password_time_cost=_int(environ, overrides, "PASSWORD_TIME_COST", 3, 1),
-        password_memory_kib=_int(environ, overrides, "PASSWORD_MEMORY_KIB", 65536, 8),
-        auto_migrate=_bool(
-            environ, overrides, "AUTO_MIGRATE", default=is_sqlite(database_url)
-        ),
+        password_memory_kib=_int(environ, overrides, "PASSWORD_MEMORY_KIB", 65536, 64),
+        auto_migrate=_bool(environ, overrides, "AUTO_MIGRATE", default=is_sqlite(database_url)),
         extra={k: v for k, v in overrides.items() if k.isupper() and not _is_known(k)},
     )
 
@@ -131,14 +175,20 @@ def _is_known(name: str) -> bool:
     return f"INCIDENTS_{name}" in {variable for variable, _, _ in VARIABLES}
 
 
-def _get(environ: Mapping[str, str], overrides: Mapping[str, object], name: str, default: str) -> str:
+def _get(
+    environ: Mapping[str, str], overrides: Mapping[str, object], name: str, default: str
+) -> str:
     if name in overrides:
         return str(overrides[name])
     return environ.get(f"INCIDENTS_{name}", default).strip() or default
 
 
 def _int(
-    environ: Mapping[str, str], overrides: Mapping[str, object], name: str, default: int, minimum: int
+    environ: Mapping[str, str],
+    overrides: Mapping[str, object],
+    name: str,
+    default: int,
+    minimum: int,
 ) -> int:
     raw = _get(environ, overrides, name, str(default))
     try:
@@ -161,7 +211,9 @@ def _bool(
     raise ConfigError(f"INCIDENTS_{name} must be true or false, not {raw!r}")
 
 
-def _rate(environ: Mapping[str, str], overrides: Mapping[str, object], name: str, default: str) -> str:
+def _rate(
+    environ: Mapping[str, str], overrides: Mapping[str, object], name: str, default: str
+) -> str:
     raw = _get(environ, overrides, name, default)
     try:
         parse_many(raw)
@@ -178,9 +230,7 @@ def _check_database_url(url: str) -> None:
     except ArgumentError:
         raise ConfigError(f"INCIDENTS_DATABASE_URL is not a database URL: {url!r}") from None
     if backend not in ("sqlite", "postgresql"):
-        raise ConfigError(
-            f"INCIDENTS_DATABASE_URL must be SQLite or PostgreSQL, not {backend!r}"
-        )
+        raise ConfigError(f"INCIDENTS_DATABASE_URL must be SQLite or PostgreSQL, not {backend!r}")
 
 
 def _instance_secret(instance_path: Path) -> str:

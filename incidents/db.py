@@ -53,9 +53,7 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
             raise ValueError("naive datetime given; store times in UTC with a zone")
         return value.astimezone(UTC)
 
-    def process_result_value(
-        self, value: datetime | None, dialect: sa.Dialect
-    ) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:

@@ -31,7 +31,9 @@ def organization_list() -> Response | str:
         session = db_session()
         try:
             account_services.create_organization(
-                session, current_caller(), name=form.name.data or "",
+                session,
+                current_caller(),
+                name=form.name.data or "",
                 kind=OrganizationKind(form.kind.data),
                 is_network_member=bool(form.is_network_member.data),
             )
@@ -41,9 +43,7 @@ def organization_list() -> Response | str:
             session.commit()
             flash(f"{form.name.data} is created.", "info")
             return redirect(url_for("admin.organization_list"))
-    return render_template(
-        "admin/organizations.html", organizations=_organizations(), form=form
-    )
+    return render_template("admin/organizations.html", organizations=_organizations(), form=form)
 
 
 @admin.route("/organizations/<int:organization_id>", methods=["GET", "POST"])
@@ -57,7 +57,10 @@ def organization_edit(organization_id: int) -> Response | str:
         session = db_session()
         try:
             account_services.update_organization(
-                session, current_caller(), organization, name=form.name.data or "",
+                session,
+                current_caller(),
+                organization,
+                name=form.name.data or "",
                 is_network_member=bool(form.is_network_member.data),
                 is_active=bool(form.is_active.data),
             )
@@ -67,9 +70,7 @@ def organization_edit(organization_id: int) -> Response | str:
             session.commit()
             flash(f"{organization.name} is updated.", "info")
             return redirect(url_for("admin.organization_list"))
-    return render_template(
-        "admin/organization_edit.html", organization=organization, form=form
-    )
+    return render_template("admin/organization_edit.html", organization=organization, form=form)
 
 
 @admin.route("/users", methods=["GET", "POST"])
@@ -83,9 +84,14 @@ def user_list() -> Response | str:
         organization = session.get(Organization, form.organization.data) or abort(400)
         try:
             account_services.create_user(
-                session, current_caller(), services().hasher, email=form.email.data or "",
-                organization=organization, role=Role(form.role.data),
-                password=form.password.data or "", name=form.name.data or "",
+                session,
+                current_caller(),
+                services().hasher,
+                email=form.email.data or "",
+                organization=organization,
+                role=Role(form.role.data),
+                password=form.password.data or "",
+                name=form.name.data or "",
             )
         except AccountError as error:
             attach_error(form, error)
@@ -107,8 +113,12 @@ def user_edit(user_id: int) -> Response | str:
         session = db_session()
         try:
             account_services.update_user(
-                session, current_caller(), user, name=form.name.data or "",
-                role=Role(form.role.data), is_active=bool(form.is_active.data),
+                session,
+                current_caller(),
+                user,
+                name=form.name.data or "",
+                role=Role(form.role.data),
+                is_active=bool(form.is_active.data),
             )
         except AccountError as error:
             attach_error(form, error)

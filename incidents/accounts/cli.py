@@ -1,4 +1,4 @@
-"""``flask org create``, ``flask user create``, ``flask token create``: shapes other tools script against."""
+"""``flask org|user|token create``: command shapes that other tools script against."""
 
 from __future__ import annotations
 
@@ -27,7 +27,10 @@ def create_org(name: str, kind: str, network_member: bool) -> None:
     session = db_session()
     try:
         account_services.create_organization(
-            session, Caller.command_line(), name=name, kind=OrganizationKind(kind),
+            session,
+            Caller.command_line(),
+            name=name,
+            kind=OrganizationKind(kind),
             is_network_member=network_member,
         )
     except AccountError as error:
@@ -50,8 +53,14 @@ def create_user(email: str, org_name: str, role: str, name: str) -> None:
     password = _read_password()
     try:
         account_services.create_user(
-            session, Caller.command_line(), services().hasher, email=email,
-            organization=organization, role=Role(role), password=password, name=name,
+            session,
+            Caller.command_line(),
+            services().hasher,
+            email=email,
+            organization=organization,
+            role=Role(role),
+            password=password,
+            name=name,
         )
     except AccountError as error:
         raise click.ClickException(error.message) from None

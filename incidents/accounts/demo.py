@@ -42,9 +42,21 @@ USERS = (
     DemoUser("reporter@aurora.example", "Rita Reporter", "Aurora Robotics (demo)", Role.REPORTER),
     DemoUser("orgadmin@aurora.example", "Omar Orgadmin", "Aurora Robotics (demo)", Role.ORG_ADMIN),
     DemoUser("reporter@lumen.example", "Lea Lumen", "Lumen Language Models (demo)", Role.REPORTER),
-    DemoUser("analyst@meridian.example", "Ana Analyst", "Meridian AI Safety Institute (demo)", Role.ANALYST),
-    DemoUser("editor@meridian.example", "Ed Editor", "Meridian AI Safety Institute (demo)", Role.EDITOR),
-    DemoUser("analyst@northgate.example", "Noor Northgate", "Northgate AI Security Institute (demo)", Role.ANALYST),
+    DemoUser(
+        "analyst@meridian.example",
+        "Ana Analyst",
+        "Meridian AI Safety Institute (demo)",
+        Role.ANALYST,
+    ),
+    DemoUser(
+        "editor@meridian.example", "Ed Editor", "Meridian AI Safety Institute (demo)", Role.EDITOR
+    ),
+    DemoUser(
+        "analyst@northgate.example",
+        "Noor Northgate",
+        "Northgate AI Security Institute (demo)",
+        Role.ANALYST,
+    ),
     DemoUser("admin@operations.example", "Ada Admin", "Exchange Operations (demo)", Role.ADMIN),
 )
 
@@ -56,14 +68,22 @@ def load_demo(session: Session, hasher: PasswordHasher) -> list[DemoUser]:
     for demo_org in ORGANIZATIONS:
         found = account_services.find_organization(session, demo_org.name)
         organizations[demo_org.name] = found or account_services.create_organization(
-            session, caller, name=demo_org.name, kind=demo_org.kind,
+            session,
+            caller,
+            name=demo_org.name,
+            kind=demo_org.kind,
             is_network_member=demo_org.is_network_member,
         )
     for demo_user in USERS:
         if account_services.find_user(session, demo_user.email) is None:
             account_services.create_user(
-                session, caller, hasher, email=demo_user.email, name=demo_user.name,
-                organization=organizations[demo_user.organization], role=demo_user.role,
+                session,
+                caller,
+                hasher,
+                email=demo_user.email,
+                name=demo_user.name,
+                organization=organizations[demo_user.organization],
+                role=demo_user.role,
                 password=DEMO_PASSWORD,
             )
     return list(USERS)

@@ -46,7 +46,9 @@ KIND_LABELS = {
 
 class LoginForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
+    password = PasswordField(
+        "Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+    )
     submit = SubmitField("Sign in")
 
 
@@ -62,9 +64,7 @@ class PasswordChangeForm(FlaskForm):
 
 class OrganizationForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(
-        "Kind", choices=[(kind.value, label) for kind, label in KIND_LABELS.items()]
-    )
+    kind = SelectField("Kind", choices=[(kind.value, label) for kind, label in KIND_LABELS.items()])
     is_network_member = BooleanField("Member of the International Network (institutes only)")
     is_active = BooleanField("Active", default=True)
     submit = SubmitField("Save")
@@ -93,7 +93,8 @@ class UserEditForm(FlaskForm):
 class TokenForm(FlaskForm):
     user = SelectField("Acts as", coerce=int, validate_choice=True)
     name = StringField(
-        "Name", validators=[InputRequired(), Length(max=100)],
+        "Name",
+        validators=[InputRequired(), Length(max=100)],
         description="What the token is for, e.g. 'incident pipeline'.",
     )
     expires_days = IntegerField(

@@ -45,7 +45,9 @@ def get_token(token_id: int) -> ApiToken:
 
 
 def role_choices(user_or_kind_roles: frozenset[Role]) -> list[tuple[str, str]]:
-    return [(role.value, label) for role, label in ROLE_LABELS.items() if role in user_or_kind_roles]
+    return [
+        (role.value, label) for role, label in ROLE_LABELS.items() if role in user_or_kind_roles
+    ]
 
 
 @members.route("/members", methods=["GET", "POST"])
@@ -60,9 +62,14 @@ def member_list() -> Response | str:
         session = db_session()
         try:
             account_services.create_user(
-                session, current_caller(), services().hasher, email=form.email.data or "",
-                organization=organization, role=Role(form.role.data),
-                password=form.password.data or "", name=form.name.data or "",
+                session,
+                current_caller(),
+                services().hasher,
+                email=form.email.data or "",
+                organization=organization,
+                role=Role(form.role.data),
+                password=form.password.data or "",
+                name=form.name.data or "",
             )
         except AccountError as error:
             attach_error(form, error)
@@ -83,8 +90,12 @@ def member_edit(user_id: int) -> Response | str:
         session = db_session()
         try:
             account_services.update_user(
-                session, current_caller(), user, name=form.name.data or "",
-                role=Role(form.role.data), is_active=bool(form.is_active.data),
+                session,
+                current_caller(),
+                user,
+                name=form.name.data or "",
+                role=Role(form.role.data),
+                is_active=bool(form.is_active.data),
             )
         except AccountError as error:
             attach_error(form, error)
@@ -108,7 +119,10 @@ def token_list() -> str:
         user = get_member(form.user.data)
         try:
             _token, secret = account_services.create_token(
-                session, current_caller(), user, name=form.name.data or "",
+                session,
+                current_caller(),
+                user,
+                name=form.name.data or "",
                 expires_days=form.expires_days.data,
             )
         except AccountError as error:
@@ -133,4 +147,3 @@ def token_revoke(token_id: int) -> Response:
         session.commit()
         flash(f"Token {token.hint} is revoked.", "info")
     return redirect(url_for("members.token_list"))
-

@@ -72,8 +72,13 @@ def create_organization(
     session.add(organization)
     session.flush()
     record(
-        session, caller, "organization.create", subject_type="organization",
-        subject_ref=organization.name, kind=kind.value, network_member=is_network_member,
+        session,
+        caller,
+        "organization.create",
+        subject_type="organization",
+        subject_ref=organization.name,
+        kind=kind.value,
+        network_member=is_network_member,
     )
     return organization
 
@@ -101,8 +106,12 @@ def update_organization(
             user.session_nonce = new_session_nonce()
     session.flush()
     record(
-        session, caller, "organization.update", subject_type="organization",
-        subject_ref=organization.name, changes=changes,
+        session,
+        caller,
+        "organization.update",
+        subject_type="organization",
+        subject_ref=organization.name,
+        changes=changes,
     )
     return organization
 
@@ -131,14 +140,23 @@ def create_user(
     _check_role(role, organization)
     _check_password(password, email)
     user = User(
-        email=email, name=name.strip(), organization=organization, role=role,
-        password_hash=hasher.hash(password), password_changed_at=utcnow(),
+        email=email,
+        name=name.strip(),
+        organization=organization,
+        role=role,
+        password_hash=hasher.hash(password),
+        password_changed_at=utcnow(),
     )
     session.add(user)
     session.flush()
     record(
-        session, caller, "user.create", subject_type="user", subject_ref=email,
-        organization=organization.name, role=role.value,
+        session,
+        caller,
+        "user.create",
+        subject_type="user",
+        subject_ref=email,
+        organization=organization.name,
+        role=role.value,
     )
     return user
 
@@ -154,14 +172,17 @@ def update_user(
     if "is_active" in changes and not is_active:
         user.session_nonce = new_session_nonce()
     session.flush()
-    record(session, caller, "user.update", subject_type="user", subject_ref=user.email, changes=changes)
+    record(
+        session, caller, "user.update", subject_type="user", subject_ref=user.email, changes=changes
+    )
     return user
 
 
 def _check_role(role: Role, organization: Organization) -> None:
     if not role_fits_organization(role, organization.kind):
         raise AccountError(
-            "role", f"A member of {organization.kind.value} {organization.name!r} cannot be {role.value}."
+            "role",
+            f"A member of {organization.kind.value} {organization.name!r} cannot be {role.value}.",
         )
 
 
@@ -199,11 +220,22 @@ def authenticate(
             user.password_hash = hasher.hash(password)
         user.last_login_at = utcnow()
         session.flush()
-        record(session, Caller(user, caller.channel, caller.address), "session.login",
-               subject_type="user", subject_ref=user.email)
+        record(
+            session,
+            Caller(user, caller.channel, caller.address),
+            "session.login",
+            subject_type="user",
+            subject_ref=user.email,
+        )
         return user
-    record(session, caller, "session.login_failed", subject_type="user",
-           subject_ref=email.strip().lower()[:64], label="anonymous")
+    record(
+        session,
+        caller,
+        "session.login_failed",
+        subject_type="user",
+        subject_ref=email.strip().lower()[:64],
+        label="anonymous",
+    )
     return None
 
 
@@ -260,13 +292,24 @@ def create_token(
     name = name.strip() or "API token"
     minted = mint_token()
     token = ApiToken(
-        user=user, name=name[:100], digest=minted.digest, hint=minted.hint,
+        user=user,
+        name=name[:100],
+        digest=minted.digest,
+        hint=minted.hint,
         expires_at=utcnow() + timedelta(days=expires_days) if expires_days else None,
     )
     session.add(token)
     session.flush()
-    record(session, caller, "token.create", subject_type="token", subject_ref=minted.hint,
-           user=user.email, name=token.name, expires_days=expires_days)
+    record(
+        session,
+        caller,
+        "token.create",
+        subject_type="token",
+        subject_ref=minted.hint,
+        user=user.email,
+        name=token.name,
+        expires_days=expires_days,
+    )
     return token, minted.secret
 
 
@@ -275,11 +318,19 @@ def revoke_token(session: Session, caller: Caller, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         session.flush()
-        record(session, caller, "token.revoke", subject_type="token", subject_ref=token.hint,
-               user=token.user.email)
+        record(
+            session,
+            caller,
+            "token.revoke",
+            subject_type="token",
+            subject_ref=token.hint,
+            user=token.user.email,
+        )
 
 
-def token_for_secret(session: Session, secret: str, *, now: datetime | None = None) -> ApiToken | None:
+def token_for_secret(
+    session: Session, secret: str, *, now: datetime | None = None
+) -> ApiToken | None:
     """The usable token whose secret is ``secret`` (revoked, expired or unknown: None)."""
     if not looks_like_token(secret):
         return None
@@ -291,7 +342,8 @@ def token_for_secret(session: Session, secret: str, *, now: datetime | None = No
 
 def tokens_of_organization(session: Session, organization_id: int) -> list[ApiToken]:
     query = (
-        sa.select(ApiToken).join(ApiToken.user)
+        sa.select(ApiToken)
+        .join(ApiToken.user)
         .where(User.organization_id == organization_id)
         .order_by(ApiToken.created_at.desc())
     )

@@ -57,8 +57,11 @@ def login() -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         session = db_session()
         user = account_services.authenticate(
-            session, current_caller(), services().hasher,
-            email=form.email.data or "", password=form.password.data or "",
+            session,
+            current_caller(),
+            services().hasher,
+            email=form.email.data or "",
+            password=form.password.data or "",
         )
         session.commit()
         if user is not None:
@@ -98,11 +101,18 @@ def change_password() -> Response | str:
         session = db_session()
         try:
             account_services.change_password(
-                session, current_caller(), services().hasher, principal,
-                current=form.current_password.data or "", new=form.new_password.data or "",
+                session,
+                current_caller(),
+                services().hasher,
+                principal,
+                current=form.current_password.data or "",
+                new=form.new_password.data or "",
             )
         except AccountError as error:
-            attach_error(form, error if error.field != "password" else AccountError("new_password", error.message))
+            attach_error(
+                form,
+                error if error.field != "password" else AccountError("new_password", error.message),
+            )
         else:
             session.commit()
             start_session(principal)  # this session continues under the new nonce

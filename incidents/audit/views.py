@@ -20,6 +20,8 @@ def event_list() -> str:
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     events = recent_events(db_session(), limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return render_template(
-        "audit/events.html", events=events[:PAGE_SIZE], page=page,
+        "audit/events.html",
+        events=events[:PAGE_SIZE],
+        page=page,
         has_next=len(events) > PAGE_SIZE,
     )

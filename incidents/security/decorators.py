@@ -93,7 +93,7 @@ def current_principal() -> User | None:
     if is_api_request():
         return _api_principal()
     if current_user.is_authenticated:
-        user: User = current_user._get_current_object()  # type: ignore[attr-defined]
+        user: User = current_user._get_current_object()
         return user
     return None
 
@@ -134,8 +134,6 @@ def _note_use(token: ApiToken) -> None:
         return
     # Written in its own short transaction: a read-only request still records the use.
     with services().database.session_factory() as session:
-        session.execute(
-            sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
-        )
+        session.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
         session.commit()
     token.last_used_at = now

@@ -22,7 +22,8 @@ def check_password_policy(password: str, *, email: str = "") -> None:
     """Raise PasswordPolicyError when ``password`` is too short, too long or is the e-mail."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise PasswordPolicyError(
-            f"Use at least {MIN_PASSWORD_LENGTH} characters; a passphrase of several words works well."
+            f"Use at least {MIN_PASSWORD_LENGTH} characters; "
+            "a passphrase of several words works well."
         )
     if len(password) > MAX_PASSWORD_LENGTH:
         raise PasswordPolicyError(f"Use at most {MAX_PASSWORD_LENGTH} characters.")

@@ -21,7 +21,7 @@ class Role(enum.StrEnum):
 
 class Permission(enum.StrEnum):
     ACCOUNT_READ = "account:read"
-    ACCOUNT_CHANGE_PASSWORD = "account:change_password"
+    ACCOUNT_CHANGE_PASSWORD = "account:change_password"  # noqa: S105 - a permission name
     MEMBERS_MANAGE = "members:manage"
     TOKENS_MANAGE = "tokens:manage"
     ORGANIZATIONS_ADMINISTER = "organizations:administer"

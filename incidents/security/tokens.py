@@ -7,7 +7,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-TOKEN_PREFIX = "aix_"
+TOKEN_PREFIX = "aix_"  # noqa: S105 - the public prefix, not a secret
 
 
 @dataclass(frozen=True)
