@@ -9,15 +9,17 @@ import sqlalchemy as sa
 from flask import Flask, session
 from flask_login import current_user, logout_user
 
+from incidents.accounts.authentication import signed_in_user
 from incidents.accounts.models import User
 from incidents.extensions import db_session, login_manager
-from incidents.security.decorators import is_api_request
+from incidents.security.decorators import is_api_request, set_principal_loader
 
 
 def init_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
+    set_principal_loader(app, signed_in_user)
     app.before_request(expire_stale_session)
 
 

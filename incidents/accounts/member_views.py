@@ -10,12 +10,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from incidents.accounts import services as account_services
+from incidents.accounts.authentication import require_user
 from incidents.accounts.forms import ROLE_LABELS, ConfirmForm, TokenForm, UserEditForm, UserForm
 from incidents.accounts.models import ApiToken, User
 from incidents.accounts.services import AccountError
 from incidents.accounts.views import attach_error
 from incidents.extensions import db_session, services
-from incidents.security.decorators import current_caller, current_principal, require
+from incidents.security.decorators import current_caller, require
 from incidents.security.permissions import ROLES_BY_KIND, Permission, Role
 from incidents.security.policy import can_manage_member
 
@@ -23,8 +24,7 @@ members = Blueprint("members", __name__, url_prefix="/organization")
 
 
 def _me() -> User:
-    principal = current_principal()
-    assert principal is not None
+    principal = require_user()
     return principal
 
 

@@ -7,11 +7,12 @@ from flask_login import logout_user
 from werkzeug.wrappers import Response
 
 from incidents.accounts import services as account_services
+from incidents.accounts.authentication import require_user, signed_in_user
 from incidents.accounts.forms import LoginForm, PasswordChangeForm
 from incidents.accounts.login import start_session
 from incidents.accounts.services import AccountError
 from incidents.extensions import db_session, limiter, services
-from incidents.security.decorators import current_caller, current_principal, public, require
+from incidents.security.decorators import current_caller, public, require
 from incidents.security.permissions import Permission
 from incidents.security.redirects import safe_next
 
@@ -52,7 +53,7 @@ def attach_error(form: object, error: AccountError) -> None:
 def login() -> Response | str | tuple[str, int]:
     form = LoginForm()
     target = safe_next(request.args.get("next"))
-    if current_principal() is not None and request.method == "GET":
+    if signed_in_user() is not None and request.method == "GET":
         return redirect(target)
     if form.validate_on_submit():
         session = db_session()
@@ -75,8 +76,7 @@ def login() -> Response | str | tuple[str, int]:
 @accounts.route("/logout", methods=["POST"])
 @require(Permission.ACCOUNT_READ)
 def logout() -> Response:
-    principal = current_principal()
-    assert principal is not None
+    principal = require_user()
     session = db_session()
     account_services.end_sessions(session, current_caller(), principal, reason="logout")
     session.commit()
@@ -88,15 +88,14 @@ def logout() -> Response:
 @accounts.route("/account")
 @require(Permission.ACCOUNT_READ)
 def account() -> str:
-    return render_template("accounts/account.html", user=current_principal())
+    return render_template("accounts/account.html", user=require_user())
 
 
 @accounts.route("/account/password", methods=["GET", "POST"])
 @require(Permission.ACCOUNT_CHANGE_PASSWORD)
 def change_password() -> Response | str:
     form = PasswordChangeForm()
-    principal = current_principal()
-    assert principal is not None
+    principal = require_user()
     if form.validate_on_submit():
         session = db_session()
         try:

@@ -1,37 +1,28 @@
 """View decorators: every endpoint declares who may call it, or the app refuses to start.
 
-This is the one security module that touches the request: it finds the caller (session
-cookie for pages, ``Authorization: Bearer`` for the JSON API, never both) and turns policy
-answers into 401 / 403.
+This is the one security module that touches the request: it asks the app's principal
+loader who is acting and turns policy answers into 401 / 403. It imports no feature package.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any, ParamSpec, TypeVar
 
-import sqlalchemy as sa
-from flask import Flask, abort, g, redirect, request, url_for
-from flask_login import current_user
+from flask import Flask, abort, current_app, redirect, request, url_for
 from werkzeug.wrappers import Response
 
-from incidents.accounts.models import ApiToken, User
-from incidents.accounts.services import token_for_secret
-from incidents.db import utcnow
-from incidents.extensions import db_session, services
 from incidents.security.caller import Caller
 from incidents.security.permissions import Permission
-from incidents.security.policy import has_permission
+from incidents.security.policy import Principal, has_permission
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 ACCESS_RULE = "access_rule"
 API_PREFIX = "/api/"
-# Recording last use at most once a minute keeps reads from turning into writes.
-_LAST_USED_RESOLUTION = timedelta(minutes=1)
+_PRINCIPAL_LOADER = "incidents.principal_loader"
 
 
 class UndeclaredAccessError(RuntimeError):
@@ -88,14 +79,15 @@ def verify_access_declared(app: Flask) -> None:
         )
 
 
-def current_principal() -> User | None:
-    """The signed-in user of this request: by API token on the API, by session elsewhere."""
-    if is_api_request():
-        return _api_principal()
-    if current_user.is_authenticated:
-        user: User = current_user._get_current_object()
-        return user
-    return None
+def set_principal_loader(app: Flask, loader: Callable[[], Principal | None]) -> None:
+    """Tell the decorators how this app finds the signed-in principal."""
+    app.extensions[_PRINCIPAL_LOADER] = loader
+
+
+def current_principal() -> Principal | None:
+    """The principal acting in this request, or None when anonymous."""
+    loader: Callable[[], Principal | None] = current_app.extensions[_PRINCIPAL_LOADER]
+    return loader()
 
 
 def current_caller() -> Caller:
@@ -105,35 +97,3 @@ def current_caller() -> Caller:
         channel="api" if is_api_request() else "web",
         address=request.remote_addr,
     )
-
-
-def _api_principal() -> User | None:
-    if "api_token" not in g:
-        g.api_token = _token_from_header()
-    token: ApiToken | None = g.api_token
-    return token.user if token is not None else None
-
-
-def _token_from_header() -> ApiToken | None:
-    header = request.headers.get("Authorization", "")
-    if not header:
-        return None
-    scheme, _, secret = header.partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
-        abort(401, description="Use the header 'Authorization: Bearer <token>'.")
-    token = token_for_secret(db_session(), secret.strip())
-    if token is None:
-        abort(401, description="The token is unknown, revoked or expired.")
-    _note_use(token)
-    return token
-
-
-def _note_use(token: ApiToken) -> None:
-    now = utcnow()
-    if token.last_used_at is not None and now - token.last_used_at < _LAST_USED_RESOLUTION:
-        return
-    # Written in its own short transaction: a read-only request still records the use.
-    with services().database.session_factory() as session:
-        session.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
-        session.commit()
-    token.last_used_at = now
