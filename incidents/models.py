@@ -3,5 +3,25 @@
 from incidents.accounts.models import ApiToken, Organization, User
 from incidents.audit.models import AuditEvent
 from incidents.db import Base
+from incidents.reports.models import (
+    IdempotencyRecord,
+    ReferenceCounter,
+    Report,
+    ReportDeadline,
+    ReportRevision,
+    ReportSeries,
+)
 
-__all__ = ["ApiToken", "AuditEvent", "Base", "Organization", "User"]
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "IdempotencyRecord",
+    "Organization",
+    "ReferenceCounter",
+    "Report",
+    "ReportDeadline",
+    "ReportRevision",
+    "ReportSeries",
+    "User",
+]

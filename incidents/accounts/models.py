@@ -69,6 +69,10 @@ class User(Base):
         return self.organization.kind
 
     @property
+    def is_network_member(self) -> bool:
+        return self.organization.is_network_member
+
+    @property
     def display_name(self) -> str:
         return self.name or self.email
 

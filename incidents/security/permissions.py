@@ -27,15 +27,20 @@ class Permission(enum.StrEnum):
     ORGANIZATIONS_ADMINISTER = "organizations:administer"
     USERS_ADMINISTER = "users:administer"
     AUDIT_READ = "audit:read"
+    REPORT_FILE = "report:file"
+    REPORT_READ_OWN = "report:read_own"
+    REPORT_READ_SHARED = "report:read_shared"
 
 
 _EVERY_ACCOUNT = frozenset({Permission.ACCOUNT_READ, Permission.ACCOUNT_CHANGE_PASSWORD})
 
+_ANALYSIS = frozenset({Permission.REPORT_READ_SHARED})
+
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.REPORTER: _EVERY_ACCOUNT,
+    Role.REPORTER: _EVERY_ACCOUNT | {Permission.REPORT_FILE, Permission.REPORT_READ_OWN},
     Role.ORG_ADMIN: _EVERY_ACCOUNT | {Permission.MEMBERS_MANAGE, Permission.TOKENS_MANAGE},
-    Role.ANALYST: _EVERY_ACCOUNT,
-    Role.EDITOR: _EVERY_ACCOUNT,
+    Role.ANALYST: _EVERY_ACCOUNT | _ANALYSIS,
+    Role.EDITOR: _EVERY_ACCOUNT | _ANALYSIS,
     # Least privilege: the operator's admin manages accounts but never reads report contents.
     Role.ADMIN: _EVERY_ACCOUNT
     | {

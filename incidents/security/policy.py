@@ -36,6 +36,29 @@ class Principal(Protocol):
     @property
     def is_active(self) -> bool: ...
 
+    @property
+    def is_network_member(self) -> bool: ...
+
+
+class Shareable(Protocol):
+    """Something an organisation shared under a TLP label (a report)."""
+
+    @property
+    def organization_id(self) -> int: ...
+
+    @property
+    def tlp(self) -> str: ...
+
+    @property
+    def recipient_ids(self) -> frozenset[int]: ...
+
+    @property
+    def is_draft(self) -> bool: ...
+
+
+# TLP labels whose reports every network institute's analysts may read.
+NETWORK_WIDE_TLP = frozenset({"amber", "green", "clear"})
+
 
 class OrganizationMember(Protocol):
     """Something that belongs to one organisation (a user, a token)."""
@@ -76,4 +99,31 @@ def can_manage_member(principal: Principal, member: OrganizationMember) -> bool:
     return (
         has_permission(principal, Permission.MEMBERS_MANAGE)
         and member.organization_id == principal.organization_id
+    )
+
+
+def can_read_report(principal: Principal | None, report: Shareable) -> bool:
+    """Whether ``principal`` may read ``report`` (callers answer 404 when not).
+
+    The submitting organisation reads its own reports, drafts included. Analysts of network
+    institutes read submitted reports labelled AMBER, GREEN or CLEAR, and RED or AMBER+STRICT
+    ones only when their institute is a named recipient. Admins never read report contents.
+    """
+    if principal is None:
+        return False
+    if principal.organization_id == report.organization_id:
+        return has_permission(principal, Permission.REPORT_READ_OWN)
+    if report.is_draft or not has_permission(principal, Permission.REPORT_READ_SHARED):
+        return False
+    if not principal.is_network_member:
+        return False
+    return report.tlp in NETWORK_WIDE_TLP or principal.organization_id in report.recipient_ids
+
+
+def can_file_for(principal: Principal | None, report: Shareable) -> bool:
+    """Whether ``principal`` may edit, submit, amend, follow up or withdraw ``report``."""
+    return (
+        principal is not None
+        and principal.organization_id == report.organization_id
+        and has_permission(principal, Permission.REPORT_FILE)
     )

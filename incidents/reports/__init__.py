@@ -1,0 +1,1 @@
+"""Reports: what one organisation submitted — drafts, submissions, follow-ups, amendments."""

@@ -1,0 +1,87 @@
+"""The regulatory deadlines of a submitted report, from the taxonomy's clocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import taxonomy
+from incidents.reports.models import Report, ReportDeadline
+
+
+def _start_of(day: date | None) -> datetime | None:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC) if day else None
+
+
+def _day(value: object) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def compute_deadlines(report: Report) -> list[ReportDeadline]:
+    """Deadline rows for ``report``, counted from when its organisation became aware (or,
+    without that, from its submission)."""
+    aware_at = report.aware_at or report.submitted_at
+    assert aware_at is not None, "a report is submitted before its deadlines are computed"
+    resolved_day = _day(report.classification.get("resolved_at"))
+    found = taxonomy.deadlines(
+        report.classification,
+        aware_at,
+        resolved_at=parse_moment(report.classification.get("resolved_at"))
+        or _start_of(resolved_day),
+        last_report_at=report.submitted_at,
+        version=report.taxonomy_version,
+    )
+    return [
+        ReportDeadline(
+            regime=deadline.regime,
+            regime_label=deadline.regime_label,
+            rule=deadline.rule,
+            obligation=deadline.obligation,
+            citation=deadline.citation[:300],
+            due_at=deadline.due_at,
+            binding=deadline.binding,
+            recurring=deadline.recurring,
+        )
+        for deadline in found
+    ]
+
+
+@dataclass(frozen=True)
+class DeadlineStatus:
+    """A deadline as a reporter sees it on the dashboard."""
+
+    deadline: ReportDeadline
+    state: str  # "overdue", "due_soon", "upcoming" or "waiting" (no due time yet)
+
+
+def status_of(deadline: ReportDeadline, now: datetime, *, soon_days: int = 3) -> DeadlineStatus:
+    """Classify ``deadline`` against ``now``: overdue, due within ``soon_days``, or later."""
+    if deadline.due_at is None:
+        return DeadlineStatus(deadline, "waiting")
+    remaining = deadline.due_at - now
+    if remaining.total_seconds() < 0:
+        return DeadlineStatus(deadline, "overdue")
+    if remaining.days < soon_days:
+        return DeadlineStatus(deadline, "due_soon")
+    return DeadlineStatus(deadline, "upcoming")
+
+
+def parse_day(value: object) -> date | None:
+    """A ``YYYY-MM-DD`` classification value as a date (None when absent or malformed)."""
+    return _day(value)
+
+
+def parse_moment(value: object) -> datetime | None:
+    """An ISO-8601 timestamp with an offset as an aware UTC datetime (None otherwise)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo else None

@@ -1,0 +1,80 @@
+"""Finding reports for a caller: by reference, and the organisation's filtered list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from incidents.reports.models import Report, ReportDeadline, ReportStage, ReportState, Tlp
+from incidents.security.policy import Principal, can_read_report
+
+
+def report_for(session: Session, principal: Principal | None, key: str) -> Report | None:
+    """The report ``key`` (a reference, or ``draft-<id>`` for a draft) if ``principal`` may
+    read it; None otherwise, exactly as if it did not exist."""
+    if key.startswith("draft-") and key[6:].isdigit():
+        report = session.get(Report, int(key[6:]))
+        if report is not None and report.reference is not None:
+            report = None
+    else:
+        report = session.scalar(sa.select(Report).where(Report.reference == key))
+    if report is None or not can_read_report(principal, report):
+        return None
+    return report
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """What the reporter dashboard and ``GET /api/v1/reports`` filter on."""
+
+    state: ReportState | None = None
+    stage: ReportStage | None = None
+    tlp: Tlp | None = None
+    deadline: str | None = None  # "overdue" or "due_soon"
+    text: str = ""
+
+
+def organization_reports(
+    session: Session,
+    organization_id: int,
+    filters: ReportFilters,
+    *,
+    now: datetime,
+    page: int = 1,
+    per_page: int = 50,
+) -> tuple[list[Report], int]:
+    """One page of the organisation's reports, newest first, and the total that match."""
+    query = sa.select(Report).where(Report.organization_id == organization_id)
+    if filters.state:
+        query = query.where(Report.state == filters.state)
+    if filters.stage:
+        query = query.where(Report.stage == filters.stage)
+    if filters.tlp:
+        query = query.where(Report.tlp == filters.tlp)
+    if filters.text:
+        pattern = f"%{filters.text.lower()}%"
+        query = query.where(
+            sa.or_(
+                sa.func.lower(Report.title).like(pattern), Report.reference.like(pattern.upper())
+            )
+        )
+    if filters.deadline in ("overdue", "due_soon"):
+        window = now if filters.deadline == "overdue" else now + timedelta(days=3)
+        lower = None if filters.deadline == "overdue" else now
+        due = sa.select(ReportDeadline.report_id).where(
+            ReportDeadline.binding.is_(True), ReportDeadline.due_at < window
+        )
+        if lower is not None:
+            due = due.where(ReportDeadline.due_at >= lower)
+        query = query.where(Report.id.in_(due), Report.state == ReportState.SUBMITTED)
+    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.options(selectinload(Report.deadlines), selectinload(Report.recipients))
+        .order_by(Report.created_at.desc(), Report.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return list(rows), total

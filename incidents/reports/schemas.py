@@ -1,0 +1,206 @@
+"""The JSON shapes of a report, one schema per audience, with explicit field lists.
+
+``ReportInputSchema`` is what an integrator sends (API and bulk import alike); unknown
+fields are refused, not ignored. ``ReporterReportSchema`` is the submitting organisation's
+view of its own report; ``ReceiptSchema`` the proof of filing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from marshmallow import RAISE, Schema, fields, post_load, validate
+
+from incidents.reports.content import ReportContent
+from incidents.reports.models import Report, ReportStage, ReportState, Tlp
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class DistributionSchema(_Strict):
+    tlp = fields.String(
+        required=True,
+        validate=validate.OneOf([tlp.value for tlp in Tlp]),
+        metadata={"description": "FIRST TLP 2.0 label: who may read the report."},
+    )
+    recipients = fields.List(
+        fields.String(validate=validate.Length(min=1, max=200)),
+        load_default=list,
+        validate=validate.Length(max=50),
+        metadata={"description": "Names of the recipient institutes (RED and AMBER+STRICT only)."},
+    )
+
+
+class ReportInputSchema(_Strict):
+    """A report as filed through the API or bulk import."""
+
+    title = fields.String(load_default="", validate=validate.Length(max=300))
+    description = fields.String(load_default="", validate=validate.Length(max=50_000))
+    distribution = fields.Nested(DistributionSchema, required=True)
+    withhold_identity = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Hide the submitting user's identity from analysts."},
+    )
+    taxonomy_version = fields.String(
+        load_default="",
+        metadata={"description": "Taxonomy version classified against; default latest."},
+    )
+    classification = fields.Dict(
+        keys=fields.String(),
+        load_default=dict,
+        metadata={"description": "Dimension id → value, per GET /api/v1/taxonomy/schema.json."},
+    )
+    references = fields.List(
+        fields.String(validate=validate.Length(max=2000)),
+        load_default=list,
+        validate=validate.Length(max=50),
+    )
+
+    @post_load
+    def to_content(self, data: dict[str, Any], **_kwargs: Any) -> ReportContent:
+        return content_from(data)
+
+
+def content_from(data: dict[str, Any]) -> ReportContent:
+    """The ReportContent of loaded input fields."""
+    distribution = data["distribution"]
+    return ReportContent(
+        title=data["title"],
+        description=data["description"],
+        tlp=distribution["tlp"],
+        recipients=tuple(distribution["recipients"]),
+        withhold_identity=data["withhold_identity"],
+        taxonomy_version=data["taxonomy_version"],
+        classification=data["classification"],
+        references=tuple(data["references"]),
+    )
+
+
+@dataclass(frozen=True)
+class NewReport:
+    content: ReportContent
+    state: ReportState
+
+
+@dataclass(frozen=True)
+class Amendment:
+    content: ReportContent
+    reason: str
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    content: ReportContent
+    stage: ReportStage
+
+
+class NewReportSchema(ReportInputSchema):
+    """``POST /api/v1/reports``: a report to submit now, or to keep as a draft."""
+
+    state = fields.String(
+        load_default=ReportState.SUBMITTED.value,
+        validate=validate.OneOf([ReportState.SUBMITTED.value, ReportState.DRAFT.value]),
+    )
+
+    @post_load
+    def to_content(self, data: dict[str, Any], **_kwargs: Any) -> NewReport:
+        return NewReport(content_from(data), ReportState(data["state"]))
+
+
+class AmendmentSchema(ReportInputSchema):
+    """``POST /api/v1/reports/{reference}/revisions``: the full new content and why."""
+
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+    @post_load
+    def to_content(self, data: dict[str, Any], **_kwargs: Any) -> Amendment:
+        return Amendment(content_from(data), data["reason"])
+
+
+class FollowUpSchema(ReportInputSchema):
+    """``POST /api/v1/reports/{reference}/follow-ups``: the next report of the series."""
+
+    stage = fields.String(
+        required=True,
+        validate=validate.OneOf([ReportStage.INTERMEDIATE.value, ReportStage.FINAL.value]),
+    )
+
+    @post_load
+    def to_content(self, data: dict[str, Any], **_kwargs: Any) -> FollowUp:
+        return FollowUp(content_from(data), ReportStage(data["stage"]))
+
+
+class WithdrawalSchema(_Strict):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class DeadlineSchema(Schema):
+    regime = fields.String()
+    regime_label = fields.String()
+    rule = fields.String()
+    obligation = fields.String()
+    citation = fields.String()
+    due_at = fields.DateTime(allow_none=True)
+    binding = fields.Boolean()
+    recurring = fields.Boolean()
+
+
+class ReceiptSchema(Schema):
+    """Proof of filing: what was received, when, its fingerprint and what falls due."""
+
+    reference = fields.String()
+    state = fields.Function(lambda report: report.state.value)
+    stage = fields.Function(lambda report: report.stage.value)
+    submitted_at = fields.DateTime(allow_none=True)
+    content_hash = fields.String(allow_none=True)
+    deadlines = fields.List(fields.Nested(DeadlineSchema))
+    next_follow_up_due = fields.Method("_next_follow_up")
+
+    def _next_follow_up(self, report: Report) -> str | None:
+        due = [d.due_at for d in report.deadlines if d.recurring and d.due_at is not None]
+        return min(due).isoformat() if due else None
+
+
+class RevisionSchema(Schema):
+    number = fields.Integer()
+    kind = fields.String()
+    reason = fields.String()
+    created_at = fields.DateTime()
+    content_hash = fields.String()
+
+
+class ReporterReportSchema(Schema):
+    """The submitting organisation's view of its own report."""
+
+    reference = fields.String(allow_none=True)
+    draft_id = fields.Method("_draft_id")
+    state = fields.Function(lambda report: report.state.value)
+    stage = fields.Function(lambda report: report.stage.value)
+    series = fields.Method("_series")
+    distribution = fields.Method("_distribution")
+    withhold_identity = fields.Boolean()
+    taxonomy_version = fields.String()
+    title = fields.String()
+    description = fields.String()
+    classification = fields.Dict()
+    references = fields.List(fields.String())
+    created_at = fields.DateTime()
+    submitted_at = fields.DateTime(allow_none=True)
+    withdrawn_at = fields.DateTime(allow_none=True)
+    withdrawal_reason = fields.String(allow_none=True)
+    content_hash = fields.String(allow_none=True)
+    revisions = fields.List(fields.Nested(RevisionSchema))
+    deadlines = fields.List(fields.Nested(DeadlineSchema))
+
+    def _draft_id(self, report: Report) -> str | None:
+        return None if report.reference else f"draft-{report.id}"
+
+    def _series(self, report: Report) -> list[str]:
+        return [other.label for other in report.series.reports]
+
+    def _distribution(self, report: Report) -> dict[str, Any]:
+        return {"tlp": report.tlp.value, "recipients": [o.name for o in report.recipients]}

@@ -1,0 +1,298 @@
+"""Filing reports: drafts, submission, amendment, follow-ups and withdrawal.
+
+Each function checks the content, changes state, writes an audit event and flushes; the
+view, API call or command that owns the request commits once. Permission to file for the
+report's organisation is checked by the caller (``security.policy.can_file_for``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+import taxonomy
+from incidents.accounts.models import Organization
+from incidents.audit.services import record
+from incidents.db import utcnow
+from incidents.reports.content import (
+    ReportContent,
+    ReportInvalid,
+    check_content,
+    content_hash,
+)
+from incidents.reports.deadlines import compute_deadlines, parse_day, parse_moment
+from incidents.reports.models import (
+    Report,
+    ReportRevision,
+    ReportSeries,
+    ReportStage,
+    ReportState,
+    Tlp,
+)
+from incidents.reports.references import next_reference
+from incidents.security.caller import Caller
+from incidents.security.permissions import OrganizationKind
+
+NEXT_STAGES = {
+    ReportStage.INITIAL: (ReportStage.INTERMEDIATE, ReportStage.FINAL),
+    ReportStage.INTERMEDIATE: (ReportStage.INTERMEDIATE, ReportStage.FINAL),
+    ReportStage.FINAL: (),
+}
+
+
+class ReportStateError(ValueError):
+    """The action does not fit the report's state (e.g. amending a draft)."""
+
+
+def recipient_institutes(session: Session) -> list[Organization]:
+    """The institutes a report may name as recipients: active network members."""
+    query = (
+        sa.select(Organization)
+        .where(
+            Organization.kind == OrganizationKind.INSTITUTE,
+            Organization.is_network_member.is_(True),
+            Organization.is_active.is_(True),
+        )
+        .order_by(Organization.name)
+    )
+    return list(session.scalars(query))
+
+
+def _principal_ids(caller: Caller) -> tuple[int, int]:
+    principal = caller.principal
+    if principal is None:
+        raise ReportStateError("Reports are filed by a user of a reporting organisation.")
+    return principal.id, principal.organization_id
+
+
+def _prepared(
+    session: Session, content: ReportContent, stage: ReportStage, *, complete: bool
+) -> tuple[ReportContent, list[Organization]]:
+    """``content`` with its taxonomy version pinned, and its recipients; raises ReportInvalid."""
+    if not content.taxonomy_version:
+        content = replace(content, taxonomy_version=taxonomy.load().version)
+    institutes = recipient_institutes(session)
+    problems = check_content(
+        content, stage=stage.value, known_recipients=[i.name for i in institutes], complete=complete
+    )
+    if problems:
+        raise ReportInvalid(problems)
+    chosen = [i for i in institutes if i.name in content.recipients]
+    return content, chosen
+
+
+def _apply(report: Report, content: ReportContent, recipients: Sequence[Organization]) -> None:
+    report.title = content.title.strip()
+    report.description = content.description.strip()
+    report.tlp = Tlp(content.tlp)
+    report.recipients = list(recipients)
+    report.withhold_identity = content.withhold_identity
+    report.taxonomy_version = content.taxonomy_version
+    report.classification = dict(content.classification)
+    report.references = list(content.references)
+    report.occurred_on = parse_day(content.classification.get("occurred_on"))
+    report.aware_at = parse_moment(content.classification.get("aware_at"))
+
+
+def content_of(report: Report) -> ReportContent:
+    """The content currently stored in ``report``."""
+    return ReportContent(
+        title=report.title,
+        description=report.description,
+        tlp=report.tlp.value,
+        recipients=tuple(o.name for o in report.recipients),
+        withhold_identity=report.withhold_identity,
+        taxonomy_version=report.taxonomy_version,
+        classification=dict(report.classification),
+        references=tuple(report.references),
+    )
+
+
+def save_draft(
+    session: Session,
+    caller: Caller,
+    content: ReportContent,
+    *,
+    report: Report | None = None,
+    stage: ReportStage = ReportStage.INITIAL,
+) -> Report:
+    """Create a draft, or update ``report`` (a draft). Nothing is required yet, but what is
+    given must be well-formed. Raises ReportInvalid or ReportStateError."""
+    user_id, organization_id = _principal_ids(caller)
+    if report is not None and report.state is not ReportState.DRAFT:
+        raise ReportStateError(f"{report.label} is {report.state.value}; amend it instead.")
+    content, recipients = _prepared(
+        session, content, report.stage if report else stage, complete=False
+    )
+    if report is None:
+        report = Report(
+            organization_id=organization_id,
+            author_id=user_id,
+            stage=stage,
+            state=ReportState.DRAFT,
+            series=ReportSeries(organization_id=organization_id),
+        )
+        session.add(report)
+    _apply(report, content, recipients)
+    session.flush()
+    record(session, caller, "report.draft_save", subject_type="report", subject_ref=report.label)
+    return report
+
+
+def submit(session: Session, caller: Caller, report: Report) -> Report:
+    """Submit the draft ``report``: full validation for its stage, a reference, the first
+    revision and the deadlines. Raises ReportInvalid or ReportStateError."""
+    if report.state is not ReportState.DRAFT:
+        raise ReportStateError(f"{report.label} is already {report.state.value}.")
+    _prepared(session, content_of(report), report.stage, complete=True)
+    now = utcnow()
+    report.reference = next_reference(session, "RPT", now.year)
+    report.state = ReportState.SUBMITTED
+    report.submitted_at = now
+    _add_revision(session, caller, report, kind="submission", reason="")
+    report.deadlines = compute_deadlines(report)
+    session.flush()
+    record(
+        session,
+        caller,
+        "report.submit",
+        subject_type="report",
+        subject_ref=report.reference,
+        stage=report.stage.value,
+        tlp=report.tlp.value,
+        content_hash=report.content_hash,
+    )
+    return report
+
+
+def file_report(
+    session: Session,
+    caller: Caller,
+    content: ReportContent,
+    *,
+    stage: ReportStage = ReportStage.INITIAL,
+) -> Report:
+    """Create and submit a report in one step (what the API and bulk import do)."""
+    _prepared(session, content, stage, complete=True)  # fail before anything is written
+    return submit(session, caller, save_draft(session, caller, content, stage=stage))
+
+
+def amend(
+    session: Session, caller: Caller, report: Report, content: ReportContent, *, reason: str
+) -> Report:
+    """Replace a submitted report's content with a new, immutable revision and its reason."""
+    if report.state is not ReportState.SUBMITTED:
+        raise ReportStateError(
+            f"Only submitted reports can be amended; {report.label} is {report.state.value}."
+        )
+    if not reason.strip():
+        raise ReportInvalid({"reason": ["Say why the report is amended."]})
+    content = replace(content, taxonomy_version=content.taxonomy_version or report.taxonomy_version)
+    content, recipients = _prepared(session, content, report.stage, complete=True)
+    _apply(report, content, recipients)
+    revision = _add_revision(session, caller, report, kind="amendment", reason=reason.strip())
+    report.deadlines = compute_deadlines(report)
+    session.flush()
+    record(
+        session,
+        caller,
+        "report.amend",
+        subject_type="report",
+        subject_ref=report.label,
+        revision=revision.number,
+        reason=reason.strip(),
+    )
+    return report
+
+
+def file_follow_up(
+    session: Session, caller: Caller, report: Report, content: ReportContent, *, stage: ReportStage
+) -> Report:
+    """File the next report of ``report``'s series (intermediate or final) and submit it."""
+    user_id, organization_id = _principal_ids(caller)
+    latest = report.series.reports[-1]
+    if report.state is not ReportState.SUBMITTED:
+        raise ReportStateError(
+            f"{report.label} is {report.state.value}; follow-ups need a submitted report."
+        )
+    if stage not in NEXT_STAGES[latest.stage]:
+        allowed = (
+            ", ".join(s.value for s in NEXT_STAGES[latest.stage]) or "none (the series is final)"
+        )
+        raise ReportInvalid(
+            {"stage": [f"After a {latest.stage.value} report the next stage can be: {allowed}."]}
+        )
+    content, recipients = _prepared(session, content, stage, complete=True)
+    follow_up = Report(
+        organization_id=organization_id,
+        author_id=user_id,
+        stage=stage,
+        state=ReportState.DRAFT,
+        series=report.series,
+    )
+    session.add(follow_up)
+    _apply(follow_up, content, recipients)
+    session.flush()
+    submit(session, caller, follow_up)
+    record(
+        session,
+        caller,
+        "report.follow_up",
+        subject_type="report",
+        subject_ref=follow_up.label,
+        follows=report.label,
+        stage=stage.value,
+    )
+    return follow_up
+
+
+def withdraw(session: Session, caller: Caller, report: Report, *, reason: str) -> Report:
+    """Withdraw a submitted report. It stays as a tombstone with the reason; nothing is deleted."""
+    if report.state is not ReportState.SUBMITTED:
+        raise ReportStateError(
+            f"Only submitted reports can be withdrawn; {report.label} is {report.state.value}."
+        )
+    if not reason.strip():
+        raise ReportInvalid({"reason": ["Say why the report is withdrawn."]})
+    report.state = ReportState.WITHDRAWN
+    report.withdrawn_at = utcnow()
+    report.withdrawal_reason = reason.strip()
+    session.flush()
+    record(
+        session,
+        caller,
+        "report.withdraw",
+        subject_type="report",
+        subject_ref=report.label,
+        reason=reason.strip(),
+    )
+    return report
+
+
+def note_read(session: Session, caller: Caller, report: Report) -> None:
+    """Audit a read of ``report`` by someone outside its organisation."""
+    principal = caller.principal
+    if principal is not None and principal.organization_id != report.organization_id:
+        record(session, caller, "report.read", subject_type="report", subject_ref=report.label)
+
+
+def _add_revision(
+    session: Session, caller: Caller, report: Report, *, kind: str, reason: str
+) -> ReportRevision:
+    snapshot = content_of(report).snapshot(report.stage.value)
+    digest = content_hash(snapshot)
+    revision = ReportRevision(
+        report=report,
+        number=len(report.revisions) + 1,
+        kind=kind,
+        reason=reason,
+        author_id=caller.principal.id if caller.principal else None,
+        content=snapshot,
+        content_hash=digest,
+    )
+    session.add(revision)
+    report.content_hash = digest
+    return revision
