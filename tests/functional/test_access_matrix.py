@@ -1,0 +1,209 @@
+"""Role x endpoint x method: who gets what from every route of the application.
+
+The table below is the specification. A new route, method or caller fails the coverage test
+until its row is written here. Objects are filled in from the caller's own organisation
+("own"), from another company ("foreign") and as an id that does not exist ("missing").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
+
+from incidents.accounts.models import Organization
+from incidents.security.decorators import access_rule_of, verify_access_declared
+from incidents.security.permissions import Role
+from tests import factories
+from tests.conftest import csrf_token, login
+
+CALLERS = ("anonymous", "reporter", "org_admin", "analyst", "editor", "admin", "foreign_org_admin")
+L = "login"  # 302 to the login page, remembering where the caller wanted to go
+R = "redirect"  # 302 elsewhere on the site
+ALL_200 = (200,) * 7
+MISSING_ID = 987654321
+
+#       endpoint, methods, variant: expected for
+#       (anonymous, reporter, org_admin, analyst, editor, admin, foreign_org_admin)
+TABLE: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
+    ("static", "GET HEAD OPTIONS", None, ALL_200),
+    ("public.home", "GET HEAD OPTIONS", None, ALL_200),
+    ("accounts.login", "GET HEAD", None, (200, R, R, R, R, R, R)),
+    ("accounts.login", "POST OPTIONS", None, ALL_200),  # POST: an empty form is shown again
+    ("accounts.logout", "POST", None, (L, R, R, R, R, R, R)),
+    ("accounts.logout", "OPTIONS", None, ALL_200),
+    ("accounts.account", "GET HEAD", None, (L, 200, 200, 200, 200, 200, 200)),
+    ("accounts.account", "OPTIONS", None, ALL_200),
+    ("accounts.change_password", "GET HEAD POST", None, (L, 200, 200, 200, 200, 200, 200)),
+    ("accounts.change_password", "OPTIONS", None, ALL_200),
+    ("members.member_list", "GET HEAD POST", None, (L, 403, 200, 403, 403, 403, 200)),
+    ("members.member_list", "OPTIONS", None, ALL_200),
+    ("members.member_edit", "GET HEAD", "own", (L, 403, 200, 403, 403, 403, 404)),
+    ("members.member_edit", "GET HEAD", "foreign", (L, 403, 404, 403, 403, 403, 200)),
+    # POST: an unticked "Active" box is absent from the form, so these deactivate the member.
+    ("members.member_edit", "POST", "own", (L, 403, R, 403, 403, 403, 404)),
+    ("members.member_edit", "POST", "foreign", (L, 403, 404, 403, 403, 403, R)),
+    ("members.member_edit", "GET HEAD POST", "missing", (L, 403, 404, 403, 403, 403, 404)),
+    ("members.member_edit", "OPTIONS", "own", ALL_200),
+    ("members.token_list", "GET HEAD POST", None, (L, 403, 200, 403, 403, 403, 200)),
+    ("members.token_list", "OPTIONS", None, ALL_200),
+    ("members.token_revoke", "POST", "own", (L, 403, R, 403, 403, 403, 404)),
+    ("members.token_revoke", "POST", "foreign", (L, 403, 404, 403, 403, 403, R)),
+    ("members.token_revoke", "POST", "missing", (L, 403, 404, 403, 403, 403, 404)),
+    ("members.token_revoke", "OPTIONS", "own", ALL_200),
+    ("admin.organization_list", "GET HEAD POST", None, (L, 403, 403, 403, 403, 200, 403)),
+    ("admin.organization_list", "OPTIONS", None, ALL_200),
+    ("admin.organization_edit", "GET HEAD", "own", (L, 403, 403, 403, 403, 200, 403)),
+    ("admin.organization_edit", "GET HEAD", "foreign", (L, 403, 403, 403, 403, 200, 403)),
+    ("admin.organization_edit", "POST", "own", (L, 403, 403, 403, 403, R, 403)),
+    ("admin.organization_edit", "POST", "foreign", (L, 403, 403, 403, 403, R, 403)),
+    ("admin.organization_edit", "GET HEAD POST", "missing", (L, 403, 403, 403, 403, 404, 403)),
+    ("admin.organization_edit", "OPTIONS", "own", ALL_200),
+    ("admin.user_list", "GET HEAD POST", None, (L, 403, 403, 403, 403, 200, 403)),
+    ("admin.user_list", "OPTIONS", None, ALL_200),
+    ("admin.user_edit", "GET HEAD", "own", (L, 403, 403, 403, 403, 200, 403)),
+    ("admin.user_edit", "GET HEAD", "foreign", (L, 403, 403, 403, 403, 200, 403)),
+    ("admin.user_edit", "POST", "own", (L, 403, 403, 403, 403, R, 403)),
+    ("admin.user_edit", "POST", "foreign", (L, 403, 403, 403, 403, R, 403)),
+    ("admin.user_edit", "GET HEAD POST", "missing", (L, 403, 403, 403, 403, 404, 403)),
+    ("admin.user_edit", "OPTIONS", "own", ALL_200),
+    ("audit.event_list", "GET HEAD", None, (L, 403, 403, 403, 403, 200, 403)),
+    ("audit.event_list", "OPTIONS", None, ALL_200),
+    # The API: callers present their own token; anonymous presents none.
+    ("api.me", "GET HEAD", None, (401, 200, 200, 200, 200, 200, 200)),
+    ("api.me", "OPTIONS", None, ALL_200),
+]
+
+
+def _expanded() -> list[tuple[str, str, str | None, tuple[int | str, ...]]]:
+    return [
+        (endpoint, method, variant, expected)
+        for endpoint, methods, variant, expected in TABLE
+        for method in methods.split()
+    ]
+
+
+@dataclass
+class World:
+    """The objects the URLs point at, and one signed-in client per caller."""
+
+    objects: dict[str, dict[str, int]]
+    clients: dict[str, FlaskClient]
+    users: dict[str, object]
+    tokens: dict[str, str]
+
+
+@pytest.fixture
+def world(app: Flask, db: Session, make_user, company: Organization) -> World:  # type: ignore[no-untyped-def]
+    foreign = factories.OrganizationFactory(name="Foreign Company")
+    users = {
+        "reporter": make_user(Role.REPORTER),
+        "org_admin": make_user(Role.ORG_ADMIN),
+        "analyst": make_user(Role.ANALYST),
+        "editor": make_user(Role.EDITOR),
+        "admin": make_user(Role.ADMIN),
+        "foreign_org_admin": make_user(Role.ORG_ADMIN, organization=foreign),
+    }
+    own_member = make_user(Role.REPORTER)
+    foreign_member = make_user(Role.REPORTER, organization=foreign)
+    own_token = factories.ApiTokenFactory(user=own_member)
+    foreign_token = factories.ApiTokenFactory(user=foreign_member)
+    objects = {
+        "user_id": {"own": own_member.id, "foreign": foreign_member.id, "missing": MISSING_ID},
+        "token_id": {"own": own_token.id, "foreign": foreign_token.id, "missing": MISSING_ID},
+        "organization_id": {"own": company.id, "foreign": foreign.id, "missing": MISSING_ID},
+        "filename": {None: "site.css"},  # type: ignore[dict-item]
+    }
+    clients = {name: app.test_client() for name in CALLERS}
+    tokens = {}
+    for name, user in users.items():
+        login(clients[name], user)
+        tokens[name] = factories.ApiTokenFactory.with_secret(user=user)[1]
+    return World(objects, clients, users, tokens)  # type: ignore[arg-type]
+
+
+def _url(app: Flask, endpoint: str, variant: str | None, world: World) -> str:
+    [rule] = [rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint]
+    values = {argument: world.objects[argument][variant] for argument in rule.arguments}
+    return rule.build(values, append_unknown=False)[1]  # type: ignore[index]
+
+
+def _outcome(response: TestResponse) -> int | str:
+    if response.status_code != 302:
+        return response.status_code
+    location = urlsplit(response.location)
+    assert location.netloc in ("", "localhost")
+    if location.path == "/login" and "next" in parse_qs(location.query):
+        return L
+    return R
+
+
+def test_real_app_declares_access_on_every_endpoint(app: Flask) -> None:
+    verify_access_declared(app)
+    public = {
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if access_rule_of(view) == "public"
+    }
+    assert public == {"static", "public.home", "accounts.login"}
+
+
+def test_table_covers_every_route_and_method(app: Flask) -> None:
+    declared = {(endpoint, method) for endpoint, method, _, _ in _expanded()}
+    routed = {
+        (rule.endpoint, method) for rule in app.url_map.iter_rules() for method in rule.methods
+    }  # type: ignore[union-attr]
+    assert declared == routed
+    for endpoint, _, variant, expected in TABLE:
+        assert len(expected) == len(CALLERS)
+        [rule] = [rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint]
+        has_object = bool(rule.arguments - {"filename"})
+        assert (variant is not None) == has_object, endpoint
+    for endpoint in {endpoint for endpoint, *_ in TABLE}:
+        variants = {variant for e, _, variant, _ in _expanded() if e == endpoint}
+        if variants != {None}:
+            assert {"own", "foreign", "missing"} <= variants, endpoint
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_access_matrix(app: Flask, world: World, caller: str) -> None:
+    index = CALLERS.index(caller)
+    client = world.clients[caller]
+    unexpected = []
+    for endpoint, method, variant, expected_row in _expanded():
+        expected = expected_row[index]
+        url = _url(app, endpoint, variant, world)
+        headers = {}
+        if url.startswith("/api/") and caller != "anonymous":
+            headers["Authorization"] = f"Bearer {world.tokens[caller]}"
+        data = None
+        if method == "POST":
+            data = {"csrf_token": csrf_token(client, "/login" if caller == "anonymous" else "/")}
+        response = client.open(url, method=method, headers=headers, data=data)
+        response.close()  # static files are streamed
+        outcome = _outcome(response)
+        if outcome != expected:
+            unexpected.append(f"{method} {url} ({variant}): {outcome}, expected {expected}")
+        if isinstance(outcome, int) and outcome >= 400 and method != "HEAD":
+            wanted = "application/json" if url.startswith("/api/") else "text/html"
+            if wanted not in response.content_type:
+                unexpected.append(f"{method} {url}: {outcome} as {response.content_type}")
+        if (endpoint, method) == ("accounts.logout", "POST") and caller != "anonymous":
+            login(client, world.users[caller])  # type: ignore[arg-type]
+    assert not unexpected, "\n".join(unexpected)
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
+def test_other_methods_are_not_allowed(app: Flask, world: World, method: str) -> None:
+    client = world.clients["admin"]
+    for rule in app.url_map.iter_rules():
+        url = rule.build(dict.fromkeys(rule.arguments, 1), append_unknown=False)[1]  # type: ignore[index]
+        response = client.open(url, method=method)
+        response.close()
+        assert response.status_code == 405, url
+        assert set(response.headers["Allow"].split(", ")) == rule.methods

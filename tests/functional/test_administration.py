@@ -1,0 +1,309 @@
+"""Administration through the HTML forms, and the audit trail every change leaves."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
+
+from incidents.accounts import services
+from incidents.accounts.models import ApiToken, Organization, User
+from incidents.audit.models import AuditEvent
+from incidents.db import utcnow
+from incidents.security.permissions import OrganizationKind, Role
+from tests import factories
+from tests.conftest import csrf_token, login
+from tests.pages import field_error
+
+ADDRESS = "203.0.113.5"
+PASSWORD = "a sufficiently long passphrase"
+
+
+def _post(client: FlaskClient, path: str, data: dict[str, object]) -> TestResponse:
+    token = csrf_token(client, path)
+    return client.post(
+        path, data={**data, "csrf_token": token}, environ_overrides={"REMOTE_ADDR": ADDRESS}
+    )
+
+
+def _event(db: Session, action: str) -> AuditEvent:
+    [event] = db.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)).all()
+    return event
+
+
+def _assert_audited(event: AuditEvent, actor: User, subject: str) -> None:
+    assert event.actor_user_id == actor.id
+    assert event.actor_label == actor.email
+    assert event.actor_organization_id == actor.organization_id
+    assert event.subject_ref == subject
+    assert event.address == ADDRESS
+    assert event.channel == "web"
+    assert utcnow() - timedelta(minutes=1) < event.occurred_at <= utcnow()
+
+
+@pytest.fixture
+def admin_client(client: FlaskClient, make_user) -> tuple[FlaskClient, User]:  # type: ignore[no-untyped-def]
+    admin = make_user(Role.ADMIN)
+    login(client, admin)
+    return client, admin
+
+
+def test_admin_creates_and_edits_an_organization(admin_client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    client, admin = admin_client
+    response = _post(
+        client,
+        "/admin/organizations",
+        {"name": "Institute Z", "kind": "institute", "is_network_member": "y"},
+    )
+    assert response.status_code == 302
+    organization = services.find_organization(db, "Institute Z")
+    assert organization is not None
+    assert (organization.kind, organization.is_network_member) == (
+        OrganizationKind.INSTITUTE,
+        True,
+    )
+    _assert_audited(_event(db, "organization.create"), admin, "Institute Z")
+    assert "Institute Z" in client.get("/admin/organizations").get_data(as_text=True)
+
+    response = _post(
+        client,
+        f"/admin/organizations/{organization.id}",
+        {"name": "Institute Zeta", "is_active": "y"},
+    )
+    assert response.status_code == 302
+    db.refresh(organization)
+    assert organization.name == "Institute Zeta"
+    assert organization.is_network_member is False
+    event = _event(db, "organization.update")
+    _assert_audited(event, admin, "Institute Zeta")
+    assert event.details["changes"]["name"] == ["Institute Z", "Institute Zeta"]
+
+
+def test_company_cannot_join_the_network(admin_client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    client, _ = admin_client
+    response = _post(
+        client,
+        "/admin/organizations",
+        {"name": "Shady Corp", "kind": "company", "is_network_member": "y"},
+    )
+    assert response.status_code == 200
+    assert "Only institutes" in (
+        field_error(response.get_data(as_text=True), "is_network_member") or ""
+    )
+    assert services.find_organization(db, "Shady Corp") is None
+
+
+def test_admin_creates_a_user_who_can_sign_in(  # type: ignore[no-untyped-def]
+    admin_client, app, db: Session, company: Organization
+) -> None:
+    client, admin = admin_client
+    response = _post(
+        client,
+        "/admin/users",
+        {
+            "email": "Newcomer@Example.org",
+            "name": "New Comer",
+            "organization": company.id,
+            "role": "org_admin",
+            "password": PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    user = services.find_user(db, "newcomer@example.org")
+    assert user is not None
+    assert (user.role, user.organization_id) == (Role.ORG_ADMIN, company.id)
+    event = _event(db, "user.create")
+    _assert_audited(event, admin, "newcomer@example.org")
+    assert PASSWORD not in str(event.details)
+    login(app.test_client(), user, PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("role", "home"), [("analyst", "company"), ("reporter", "institute"), ("admin", "company")]
+)
+def test_role_must_fit_the_organization_kind(  # type: ignore[no-untyped-def]
+    admin_client, db: Session, company: Organization, institute: Organization, role: str, home: str
+) -> None:
+    client, _ = admin_client
+    organization = company if home == "company" else institute
+    response = _post(
+        client,
+        "/admin/users",
+        {
+            "email": "misfit@example.org",
+            "organization": organization.id,
+            "role": role,
+            "password": PASSWORD,
+        },
+    )
+    assert response.status_code == 200
+    error = field_error(response.get_data(as_text=True), "role")
+    assert error == f"A member of {home} {organization.name!r} cannot be {role}."
+    assert services.find_user(db, "misfit@example.org") is None
+    assert (
+        db.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "user.create")
+        )
+        == 0
+    )
+
+
+def test_admin_edits_a_user(admin_client, db: Session, make_user) -> None:  # type: ignore[no-untyped-def]
+    client, admin = admin_client
+    user = make_user(Role.ANALYST)
+    response = _post(
+        client, f"/admin/users/{user.id}", {"name": "Eddie", "role": "editor", "is_active": "y"}
+    )
+    assert response.status_code == 302
+    db.refresh(user)
+    assert (user.name, user.role, user.is_active) == ("Eddie", Role.EDITOR, True)
+    event = _event(db, "user.update")
+    _assert_audited(event, admin, user.email)
+    assert event.details["changes"]["role"] == ["analyst", "editor"]
+
+
+def test_admin_cannot_deactivate_itself(admin_client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    client, admin = admin_client
+    response = _post(client, f"/admin/users/{admin.id}", {"name": "", "role": "admin"})
+    assert response.status_code == 200
+    assert "cannot deactivate your own" in response.get_data(as_text=True)
+    db.refresh(admin)
+    assert admin.is_active
+
+
+def test_org_admin_manages_its_own_members(client: FlaskClient, make_user, db: Session) -> None:  # type: ignore[no-untyped-def]
+    org_admin = make_user(Role.ORG_ADMIN)
+    login(client, org_admin)
+    response = _post(
+        client,
+        "/organization/members",
+        {
+            "email": "colleague@example.org",
+            "organization": org_admin.organization_id,
+            "role": "reporter",
+            "password": PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    colleague = services.find_user(db, "colleague@example.org")
+    assert colleague is not None
+    assert colleague.organization_id == org_admin.organization_id
+    _assert_audited(_event(db, "user.create"), org_admin, "colleague@example.org")
+    members = client.get("/organization/members").get_data(as_text=True)
+    assert "colleague@example.org" in members
+
+    response = _post(
+        client, f"/organization/members/{colleague.id}", {"name": "Colleague", "role": "org_admin"}
+    )
+    assert response.status_code == 302
+    db.refresh(colleague)
+    assert (colleague.role, colleague.is_active) == (Role.ORG_ADMIN, False)
+    _assert_audited(_event(db, "user.update"), org_admin, "colleague@example.org")
+
+
+def test_org_admin_cannot_reach_another_organization(  # type: ignore[no-untyped-def]
+    client: FlaskClient, make_user, db: Session
+) -> None:
+    org_admin = make_user(Role.ORG_ADMIN)
+    other = factories.OrganizationFactory(name="Other Company")
+    stranger = make_user(Role.REPORTER, organization=other)
+    name = stranger.name
+    stranger_token = factories.ApiTokenFactory(user=stranger)
+    login(client, org_admin)
+    token = csrf_token(client, "/organization/members")
+    attempts = [
+        client.get(f"/organization/members/{stranger.id}"),
+        client.post(
+            f"/organization/members/{stranger.id}",
+            data={"csrf_token": token, "name": "pwned", "role": "org_admin"},
+        ),
+        client.post(f"/organization/tokens/{stranger_token.id}/revoke", data={"csrf_token": token}),
+    ]
+    assert [response.status_code for response in attempts] == [404, 404, 404]
+    created = client.post(
+        "/organization/members",
+        data={
+            "csrf_token": token,
+            "email": "implant@example.org",
+            "organization": other.id,
+            "role": "reporter",
+            "password": PASSWORD,
+        },
+    )
+    assert created.status_code == 200
+    assert services.find_user(db, "implant@example.org") is None
+    assert "Acme Models" in client.get("/organization/members").get_data(as_text=True)
+    assert stranger.email not in client.get("/organization/members").get_data(as_text=True)
+    assert stranger_token.hint not in client.get("/organization/tokens").get_data(as_text=True)
+    db.refresh(stranger)
+    db.refresh(stranger_token)
+    assert (stranger.name, stranger.role, stranger.is_active) == (name, Role.REPORTER, True)
+    assert stranger_token.revoked_at is None
+    assert (
+        db.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action.in_(["user.update", "user.create", "token.revoke"]))
+        )
+        == 0
+    )
+
+
+def test_org_admin_member_roles_are_limited_to_its_kind(client: FlaskClient, make_user, db) -> None:  # type: ignore[no-untyped-def]
+    org_admin = make_user(Role.ORG_ADMIN)
+    login(client, org_admin)
+    page = client.get("/organization/members").get_data(as_text=True)
+    assert 'value="reporter"' in page
+    assert 'value="analyst"' not in page
+    response = _post(
+        client,
+        "/organization/members",
+        {
+            "email": "x@example.org",
+            "organization": org_admin.organization_id,
+            "role": "analyst",
+            "password": PASSWORD,
+        },
+    )
+    assert response.status_code == 200
+    assert field_error(response.get_data(as_text=True), "role")
+    assert services.find_user(db, "x@example.org") is None
+
+
+def test_token_changes_are_audited(client: FlaskClient, make_user, db: Session) -> None:  # type: ignore[no-untyped-def]
+    org_admin = make_user(Role.ORG_ADMIN)
+    login(client, org_admin)
+    assert (
+        _post(client, "/organization/tokens", {"user": org_admin.id, "name": "ci"}).status_code
+        == 200
+    )
+    token = db.scalar(sa.select(ApiToken))
+    assert token is not None
+    _assert_audited(_event(db, "token.create"), org_admin, token.hint)
+    revoke = client.post(
+        f"/organization/tokens/{token.id}/revoke",
+        data={"csrf_token": csrf_token(client, "/organization/tokens")},
+        environ_overrides={"REMOTE_ADDR": ADDRESS},
+    )
+    assert revoke.status_code == 302
+    _assert_audited(_event(db, "token.revoke"), org_admin, token.hint)
+
+
+def test_audit_page_lists_events_for_admins_only(app, client: FlaskClient, make_user) -> None:  # type: ignore[no-untyped-def]
+    admin = make_user(Role.ADMIN)
+    org_admin = make_user(Role.ORG_ADMIN)
+    login(client, org_admin)
+    _post(client, "/organization/tokens", {"user": org_admin.id, "name": "ci"})
+    assert client.get("/admin/audit").status_code == 403
+    admin_client = app.test_client()
+    login(admin_client, admin)
+    page = admin_client.get("/admin/audit").get_data(as_text=True)
+    for expected in ("token.create", org_admin.email, ADDRESS, "session.login", "web"):
+        assert expected in page
+    assert page.index("session.login") < page.index("token.create")  # newest first

@@ -1,0 +1,155 @@
+"""The command line: organisations, users, tokens and the demo data."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import Result
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from incidents.accounts import services
+from incidents.accounts.demo import DEMO_PASSWORD, USERS
+from incidents.accounts.models import Organization
+from incidents.security.permissions import OrganizationKind, Role
+from tests.conftest import csrf_token, login
+
+PASSWORD = "a sufficiently long passphrase"
+TOKEN_LINE = re.compile(r"^aix_[A-Za-z0-9_-]{43}$")
+
+
+def _run(app: Flask, *args: str, input: str | None = None) -> Result:
+    return app.test_cli_runner().invoke(args=list(args), input=input)
+
+
+@pytest.fixture
+def cli(app: Flask, db: Session):  # type: ignore[no-untyped-def]
+    return lambda *args, input=None: _run(app, *args, input=input)
+
+
+def test_org_create(cli, db: Session) -> None:  # type: ignore[no-untyped-def]
+    result = cli("org", "create", "Institute Y", "--kind", "institute", "--network-member")
+    assert result.exit_code == 0, result.output
+    organization = services.find_organization(db, "Institute Y")
+    assert organization is not None
+    assert organization.kind is OrganizationKind.INSTITUTE
+    assert organization.is_network_member
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("Shady Corp", "--kind", "company", "--network-member"), "Only institutes"),
+        (("Acme Models", "--kind", "company"), "already exists"),
+    ],
+)
+def test_org_create_errors_exit_1(
+    cli, company: Organization, args: tuple[str, ...], message: str
+) -> None:  # type: ignore[no-untyped-def]
+    result = cli("org", "create", *args)
+    assert result.exit_code == 1
+    assert message in result.output
+
+
+def test_org_create_rejects_an_unknown_kind(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("org", "create", "Nameless", "--kind", "bank")
+    assert result.exit_code == 2
+    assert "'bank' is not one of" in result.output
+
+
+def test_user_create_reads_the_password_from_stdin(
+    cli, client: FlaskClient, db: Session, company: Organization
+) -> None:  # type: ignore[no-untyped-def]
+    result = cli(
+        "user",
+        "create",
+        "Rita@Example.org",
+        "--org",
+        "Acme Models",
+        "--role",
+        "reporter",
+        "--name",
+        "Rita",
+        input=PASSWORD + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = services.find_user(db, "rita@example.org")
+    assert user is not None
+    assert (user.name, user.role, user.organization) == ("Rita", Role.REPORTER, company)
+    assert PASSWORD not in result.output
+    login(client, user, PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("email", "org", "role", "password", "message"),
+    [
+        ("new@example.org", "No Such Org", "reporter", PASSWORD, "No organisation is called"),
+        ("taken@example.org", "Acme Models", "reporter", PASSWORD, "already exists"),
+        ("new@example.org", "Acme Models", "reporter", "short", "at least 12"),
+        ("new@example.org", "Acme Models", "analyst", PASSWORD, "cannot be analyst"),
+        ("not-an-email", "Acme Models", "reporter", PASSWORD, "Not a valid e-mail"),
+    ],
+)
+def test_user_create_errors_exit_1(  # type: ignore[no-untyped-def]
+    cli, make_user, email: str, org: str, role: str, password: str, message: str
+) -> None:
+    make_user(Role.REPORTER, email="taken@example.org")
+    result = cli("user", "create", email, "--org", org, "--role", role, input=password + "\n")
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_token_create_prints_only_a_working_token(  # type: ignore[no-untyped-def]
+    cli, client: FlaskClient, make_user
+) -> None:
+    user = make_user(Role.ANALYST, email="ana@example.org")
+    result = cli("token", "create", "ana@example.org", "--name", "pipeline", "--expires-days", "7")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("\n")
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    assert TOKEN_LINE.match(lines[0])
+    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {lines[0]}"})
+    assert response.status_code == 200
+    assert response.json is not None
+    assert response.json["email"] == user.email
+    [token] = user.tokens
+    assert token.name == "pipeline"
+    assert token.expires_at is not None
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("ghost@example.org",), "No user has the e-mail"),
+        (("ana@example.org", "--expires-days", "0"), "not in the range"),
+    ],
+)
+def test_token_create_errors(cli, make_user, args: tuple[str, ...], message: str) -> None:  # type: ignore[no-untyped-def]
+    make_user(Role.ANALYST, email="ana@example.org")
+    result = cli("token", "create", *args)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert not TOKEN_LINE.search(result.output)
+
+
+def test_demo_is_safe_to_run_twice_and_its_logins_work(  # type: ignore[no-untyped-def]
+    cli, client: FlaskClient, db: Session
+) -> None:
+    first = cli("demo")
+    assert first.exit_code == 0, first.output
+    second = cli("demo")
+    assert second.exit_code == 0, second.output
+    assert second.output == first.output
+    assert DEMO_PASSWORD in first.output
+    for demo_user in USERS:
+        assert demo_user.email in first.output
+        user = services.find_user(db, demo_user.email)
+        assert user is not None
+        assert user.role is demo_user.role
+        login(client, user, DEMO_PASSWORD)
+        assert client.get("/account").status_code == 200
+        client.post("/logout", data={"csrf_token": csrf_token(client, "/account")})

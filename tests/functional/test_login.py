@@ -1,0 +1,355 @@
+"""Signing in and out: sessions, timeouts, throttling, redirects and enumeration."""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
+
+import pytest
+from argon2 import PasswordHasher
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
+
+from incidents.security.permissions import Role
+from tests import factories
+from tests.conftest import csrf_token, login
+
+GENERIC_ERROR = "The e-mail or password is not right."
+
+
+def _post_login(client: FlaskClient, email: str, password: str, query: str = "") -> TestResponse:
+    token = csrf_token(client, "/login")
+    return client.post(
+        "/login" + query, data={"email": email, "password": password, "csrf_token": token}
+    )
+
+
+def _is_signed_in(client: FlaskClient) -> bool:
+    response = client.get("/account")
+    if response.status_code == 302:
+        assert urlsplit(response.location).path == "/login"
+        return False
+    assert response.status_code == 200
+    return True
+
+
+def _session_cookie(client: FlaskClient) -> str | None:
+    cookie = client.get_cookie("session")
+    return cookie.value if cookie else None
+
+
+def test_login_page_and_successful_login(client: FlaskClient, make_user, db: Session) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(Role.REPORTER)
+    page = client.get("/login")
+    assert page.status_code == 200
+    assert 'type="password"' in page.get_data(as_text=True)
+    response = _post_login(client, user.email.upper(), factories.TEST_PASSWORD)
+    assert response.status_code == 302
+    assert response.location == "/"
+    assert _is_signed_in(client)
+    db.refresh(user)
+    assert user.last_login_at is not None
+
+
+def test_login_starts_a_new_session(client: FlaskClient, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(Role.REPORTER)
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker before login"
+    client.get("/login")
+    before = _session_cookie(client)
+    login(client, user)
+    assert _session_cookie(client) != before
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session["_user_id"].startswith(f"{user.id}:")
+
+
+def test_logged_in_visit_to_login_redirects(client: FlaskClient, make_user) -> None:  # type: ignore[no-untyped-def]
+    login(client, make_user(Role.REPORTER))
+    response = client.get("/login?next=/account")
+    assert response.status_code == 302
+    assert response.location == "/account"
+
+
+def test_logout_ends_every_session_of_the_user(app: Flask, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(Role.ANALYST)
+    laptop, phone = app.test_client(), app.test_client()
+    login(laptop, user)
+    login(phone, user)
+    response = laptop.post("/logout", data={"csrf_token": csrf_token(laptop, "/account")})
+    assert response.status_code == 302
+    assert urlsplit(response.location).path == "/login"
+    assert not _is_signed_in(laptop)
+    assert not _is_signed_in(phone)
+
+
+def test_logout_needs_post(client: FlaskClient, make_user) -> None:  # type: ignore[no-untyped-def]
+    login(client, make_user(Role.REPORTER))
+    assert client.get("/logout").status_code == 405
+    assert _is_signed_in(client)
+
+
+def test_password_change_ends_other_sessions_but_keeps_this_one(  # type: ignore[no-untyped-def]
+    app: Flask, make_user, db: Session
+) -> None:
+    user = make_user(Role.REPORTER)
+    laptop, phone = app.test_client(), app.test_client()
+    login(laptop, user)
+    login(phone, user)
+    new_password = "an entirely new passphrase"
+    response = laptop.post(
+        "/account/password",
+        data={
+            "current_password": factories.TEST_PASSWORD,
+            "new_password": new_password,
+            "confirm": new_password,
+            "csrf_token": csrf_token(laptop, "/account/password"),
+        },
+    )
+    assert response.status_code == 302
+    assert _is_signed_in(laptop)
+    assert not _is_signed_in(phone)
+    assert _post_login(phone, user.email, factories.TEST_PASSWORD).status_code == 200
+    login(phone, user, new_password)
+
+
+def test_password_change_with_wrong_current_password_is_refused(  # type: ignore[no-untyped-def]
+    client: FlaskClient, make_user, db: Session
+) -> None:
+    user = make_user(Role.REPORTER)
+    login(client, user)
+    old_hash = user.password_hash
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": "wrong wrong wrong",
+            "new_password": "an entirely new passphrase",
+            "confirm": "an entirely new passphrase",
+            "csrf_token": csrf_token(client, "/account/password"),
+        },
+    )
+    assert response.status_code == 200
+    assert "The current password is not right." in response.get_data(as_text=True)
+    db.refresh(user)
+    assert user.password_hash == old_hash
+
+
+def test_deactivation_ends_the_users_sessions(app: Flask, make_user, db: Session) -> None:  # type: ignore[no-untyped-def]
+    admin, user = make_user(Role.ADMIN), make_user(Role.REPORTER)
+    admin_client, user_client = app.test_client(), app.test_client()
+    login(admin_client, admin)
+    login(user_client, user)
+    path = f"/admin/users/{user.id}"
+    response = admin_client.post(
+        path,
+        data={"name": user.name, "role": "reporter", "csrf_token": csrf_token(admin_client, path)},
+    )
+    assert response.status_code == 302
+    db.refresh(user)
+    assert user.is_active is False
+    assert not _is_signed_in(user_client)
+    assert _post_login(user_client, user.email, factories.TEST_PASSWORD).status_code == 200
+
+
+def test_organization_deactivation_ends_its_users_sessions(  # type: ignore[no-untyped-def]
+    app: Flask, make_user, company, db: Session
+) -> None:
+    admin, user = make_user(Role.ADMIN), make_user(Role.REPORTER)
+    admin_client, user_client = app.test_client(), app.test_client()
+    login(admin_client, admin)
+    login(user_client, user)
+    path = f"/admin/organizations/{company.id}"
+    response = admin_client.post(
+        path, data={"name": company.name, "csrf_token": csrf_token(admin_client, path)}
+    )
+    assert response.status_code == 302
+    db.refresh(company)
+    assert company.is_active is False
+    assert not _is_signed_in(user_client)
+
+
+@pytest.mark.parametrize(
+    ("key", "age_seconds", "signed_in"),
+    [
+        ("seen_at", 59 * 60, True),
+        ("seen_at", 61 * 60, False),  # idle for more than 60 minutes
+        ("login_at", 11 * 3600, True),
+        ("login_at", 12 * 3600 + 60, False),  # signed in more than 12 hours ago
+    ],
+)
+def test_sessions_expire_when_idle_or_old(  # type: ignore[no-untyped-def]
+    client: FlaskClient, make_user, key: str, age_seconds: int, signed_in: bool
+) -> None:
+    login(client, make_user(Role.REPORTER))
+    with client.session_transaction() as session:
+        session[key] = int(time.time()) - age_seconds
+    assert _is_signed_in(client) is signed_in
+
+
+def test_activity_keeps_a_session_alive_but_not_past_the_absolute_limit(  # type: ignore[no-untyped-def]
+    client: FlaskClient, make_user
+) -> None:
+    login(client, make_user(Role.REPORTER))
+    with client.session_transaction() as session:
+        session["seen_at"] = int(time.time()) - 59 * 60
+    assert _is_signed_in(client)
+    with client.session_transaction() as session:
+        assert session["seen_at"] >= int(time.time()) - 5  # the request refreshed it
+        session["login_at"] = int(time.time()) - 13 * 3600
+    assert not _is_signed_in(client)
+
+
+# --- throttling -------------------------------------------------------------------------------
+
+
+def test_eleventh_failed_login_for_one_account_is_throttled(  # type: ignore[no-untyped-def]
+    client: FlaskClient, make_user
+) -> None:
+    user = make_user(Role.REPORTER)
+    token = csrf_token(client, "/login")
+    bad = {"email": user.email, "password": "wrong password!", "csrf_token": token}
+    for _ in range(10):
+        assert client.post("/login", data=bad).status_code == 200
+    throttled = client.post("/login", data=bad)
+    assert throttled.status_code == 429
+    assert "text/html" in throttled.content_type
+    assert "Retry-After" in throttled.headers
+    # even the right password is refused for this account now
+    right = {**bad, "password": factories.TEST_PASSWORD}
+    assert client.post("/login", data=right).status_code == 429
+    # another account from the same address is still served
+    other = make_user(Role.REPORTER)
+    assert client.post("/login", data={**right, "email": other.email}).status_code == 302
+
+
+def test_failed_logins_are_throttled_per_address(client: FlaskClient) -> None:
+    token = csrf_token(client, "/login")
+    for number in range(20):
+        data = {"email": f"guess{number}@example.org", "password": "x" * 12, "csrf_token": token}
+        assert client.post("/login", data=data).status_code == 200
+    data = {"email": "guess99@example.org", "password": "x" * 12, "csrf_token": token}
+    assert client.post("/login", data=data).status_code == 429
+    other_address = client.post(
+        "/login", data=data, environ_overrides={"REMOTE_ADDR": "192.0.2.99"}
+    )
+    assert other_address.status_code == 200
+
+
+def test_successful_logins_are_not_counted(client: FlaskClient, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(Role.REPORTER)
+    for _ in range(25):
+        response = _post_login(client, user.email, factories.TEST_PASSWORD)
+        assert response.status_code == 302
+        client.delete_cookie("session")
+
+
+# --- the next parameter -----------------------------------------------------------------------
+
+BYPASSES = [
+    "//evil.example",
+    "//evil.example/%2F..",
+    "///evil.example",
+    "////evil.example/",
+    "/\\evil.example",
+    "/\\/evil.example",
+    "\\\\evil.example",
+    "\\/evil.example",
+    "https://evil.example",
+    "http://evil.example/login",
+    "HtTpS://evil.example",
+    "https:evil.example",
+    "//evil.example@localhost",
+    "https://localhost@evil.example",
+    "javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/\r\n/evil.example",
+    " //evil.example",
+    "/%2F%2Fevil.example",
+    "/%5Cevil.example",
+    "/%2F/evil.example",
+    "/%09/evil.example",
+    "/.//evil.example",
+    "/\u3002/evil.example",
+    "\uff0f\uff0fevil.example",
+    "/\x00/evil.example",
+    "//%65vil.example",
+]
+
+
+def _browser_target(location: str) -> tuple[str, str]:
+    """Where a browser goes: WHATWG URL parsing drops tabs and newlines, reads \\ as /."""
+    cleaned = re.sub(r"[\t\n\r]", "", location).replace("\\", "/").strip()
+    resolved = urlsplit(urljoin("http://localhost/login", cleaned))
+    return resolved.scheme, resolved.netloc
+
+
+@pytest.mark.parametrize("target", BYPASSES)
+def test_next_never_leaves_the_site(client: FlaskClient, make_user, target: str) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(Role.REPORTER)
+    query = "?" + urlencode({"next": target})
+    response = _post_login(client, user.email, factories.TEST_PASSWORD, query)
+    assert response.status_code == 302
+    assert _browser_target(response.headers["Location"]) == ("http", "localhost")
+    again = client.get("/login" + query)  # signed in: the GET redirects at once
+    assert again.status_code == 302
+    assert _browser_target(again.headers["Location"]) == ("http", "localhost")
+
+
+def test_next_keeps_a_local_path(client: FlaskClient, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(Role.REPORTER)
+    response = _post_login(client, user.email, factories.TEST_PASSWORD, "?next=/account%3Fx%3D1")
+    assert response.location == "/account?x=1"
+
+
+def test_protected_page_sends_to_login_and_back(client: FlaskClient, make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(Role.REPORTER)
+    response = client.get("/account/password")
+    assert response.status_code == 302
+    location = urlsplit(response.location)
+    assert location.path == "/login"
+    assert parse_qs(location.query) == {"next": ["/account/password"]}
+    back = _post_login(client, user.email, factories.TEST_PASSWORD, "?" + location.query)
+    assert back.location == "/account/password"
+
+
+# --- no account enumeration -------------------------------------------------------------------
+
+
+def _answer(response: TestResponse, email: str) -> tuple[int, str]:
+    page = response.get_data(as_text=True)
+    page = re.sub(r'name="csrf_token" type="hidden" value="[^"]+"', "", page)
+    return response.status_code, page.replace(email, "EMAIL")
+
+
+def test_same_answer_for_unknown_email_wrong_password_and_deactivation(  # type: ignore[no-untyped-def]
+    app: Flask, make_user
+) -> None:
+    known = make_user(Role.REPORTER)
+    deactivated = make_user(Role.REPORTER, is_active=False)
+    cases = [
+        ("nobody@example.org", factories.TEST_PASSWORD),
+        (known.email, "not the password"),
+        (deactivated.email, factories.TEST_PASSWORD),
+    ]
+    answers = set()
+    for email, password in cases:
+        response = _post_login(app.test_client(), email, password)
+        assert GENERIC_ERROR in response.get_data(as_text=True)
+        answers.add(_answer(response, email))
+    assert len(answers) == 1
+    assert next(iter(answers))[0] == 200
+
+
+def test_argon2_hash_is_upgraded_at_login(client: FlaskClient, make_user, db: Session) -> None:  # type: ignore[no-untyped-def]
+    old_hash = PasswordHasher(time_cost=2, memory_cost=128, parallelism=1).hash("old parameters!")
+    user = make_user(Role.REPORTER, password_hash=old_hash)
+    login(client, user, "old parameters!")
+    db.refresh(user)
+    assert user.password_hash != old_hash
+    assert user.password_hash.startswith("$argon2id$v=19$m=64,t=1,p=4$")

@@ -1,0 +1,131 @@
+"""The pure access rules: who holds which permission, who may manage whom."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from incidents.security.permissions import OrganizationKind, Permission, Role
+from incidents.security.policy import (
+    can_manage_member,
+    has_permission,
+    permissions_of,
+    role_fits_organization,
+)
+
+
+@dataclass
+class Actor:
+    id: int
+    role: Role
+    organization_id: int
+    organization_kind: OrganizationKind
+    is_active: bool = True
+
+
+@dataclass
+class Member:
+    organization_id: int
+
+
+COMPANY, INSTITUTE, OPERATOR = OrganizationKind
+
+
+def test_anonymous_has_nothing() -> None:
+    assert not any(has_permission(None, permission) for permission in Permission)
+
+
+def test_deactivated_principal_has_nothing() -> None:
+    admin = Actor(1, Role.ADMIN, 1, OPERATOR, is_active=False)
+    assert permissions_of(admin) == frozenset()
+
+
+ACCOUNT_PERMISSIONS = {
+    "account:read",
+    "account:change_password",
+    "members:manage",
+    "tokens:manage",
+    "organizations:administer",
+    "users:administer",
+    "audit:read",
+}
+
+
+@pytest.mark.parametrize(
+    ("role", "kind", "granted"),
+    [
+        (Role.REPORTER, COMPANY, {"account:read", "account:change_password"}),
+        (Role.ANALYST, INSTITUTE, {"account:read", "account:change_password"}),
+        (Role.EDITOR, INSTITUTE, {"account:read", "account:change_password"}),
+        (
+            Role.ORG_ADMIN,
+            COMPANY,
+            {"account:read", "account:change_password", "members:manage", "tokens:manage"},
+        ),
+        (
+            Role.ADMIN,
+            OPERATOR,
+            {
+                "account:read",
+                "account:change_password",
+                "organizations:administer",
+                "users:administer",
+                "audit:read",
+            },
+        ),
+    ],
+)
+def test_account_permissions_of_each_role(
+    role: Role, kind: OrganizationKind, granted: set[str]
+) -> None:
+    held = {str(permission) for permission in permissions_of(Actor(1, role, 1, kind))}
+    assert held & ACCOUNT_PERMISSIONS == granted
+
+
+def test_admin_never_reads_report_contents() -> None:
+    held = permissions_of(Actor(1, Role.ADMIN, 1, OPERATOR))
+    assert not [permission for permission in held if permission.startswith("report:")]
+
+
+@pytest.mark.parametrize(
+    ("kind", "working_role"), [(COMPANY, Role.REPORTER), (INSTITUTE, Role.ANALYST)]
+)
+def test_org_admin_also_holds_the_working_rights_of_its_kind(
+    kind: OrganizationKind, working_role: Role
+) -> None:
+    org_admin = permissions_of(Actor(1, Role.ORG_ADMIN, 1, kind))
+    assert permissions_of(Actor(2, working_role, 1, kind)) <= org_admin
+    assert {Permission.MEMBERS_MANAGE, Permission.TOKENS_MANAGE} <= org_admin
+
+
+@pytest.mark.parametrize(
+    ("role", "kind", "fits"),
+    [
+        (Role.REPORTER, COMPANY, True),
+        (Role.ORG_ADMIN, COMPANY, True),
+        (Role.ANALYST, COMPANY, False),
+        (Role.EDITOR, COMPANY, False),
+        (Role.ADMIN, COMPANY, False),
+        (Role.ANALYST, INSTITUTE, True),
+        (Role.EDITOR, INSTITUTE, True),
+        (Role.ORG_ADMIN, INSTITUTE, True),
+        (Role.REPORTER, INSTITUTE, False),
+        (Role.ADMIN, OPERATOR, True),
+        (Role.ORG_ADMIN, OPERATOR, False),
+    ],
+)
+def test_role_must_fit_the_organization(role: Role, kind: OrganizationKind, fits: bool) -> None:
+    assert role_fits_organization(role, kind) is fits
+
+
+def test_org_admin_manages_its_own_organization_only() -> None:
+    org_admin = Actor(1, Role.ORG_ADMIN, 10, COMPANY)
+    assert can_manage_member(org_admin, Member(10))
+    assert not can_manage_member(org_admin, Member(11))
+
+
+def test_admin_manages_everyone_and_others_no_one() -> None:
+    assert can_manage_member(Actor(1, Role.ADMIN, 1, OPERATOR), Member(99))
+    assert not can_manage_member(Actor(2, Role.REPORTER, 10, COMPANY), Member(10))
+    assert not can_manage_member(Actor(3, Role.ORG_ADMIN, 10, COMPANY, is_active=False), Member(10))
