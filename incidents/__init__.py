@@ -98,10 +98,14 @@ def _register_blueprints(app: Flask) -> None:
     from incidents.accounts.views import accounts
     from incidents.api.views import api
     from incidents.audit.views import audit
+    from incidents.classification.api import taxonomy_api
+    from incidents.classification.views import taxonomy_pages
     from incidents.cli import register_commands
     from incidents.public.views import public_pages
 
-    for blueprint in (public_pages, accounts, members, admin, audit, api):
+    for blueprint in (
+        public_pages, accounts, members, admin, audit, api, taxonomy_pages, taxonomy_api,
+    ):
         app.register_blueprint(blueprint)
     extensions.csrf.exempt(api)  # token-only: the API never reads a session cookie
     register_commands(app)

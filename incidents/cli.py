@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from incidents.accounts.cli import org_cli, token_cli, user_cli
 from incidents.accounts.demo import DEMO_PASSWORD, load_demo
+from incidents.classification.cli import taxonomy_cli
 from incidents.extensions import db_session, services
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Load fictional demo organisations and users (safe to run twice); print the logins."""
     if current_app.config["INCIDENTS_SETTINGS"].is_production:
@@ -24,5 +27,5 @@ def demo_command() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (org_cli, user_cli, token_cli, demo_command):
+    for command in (org_cli, user_cli, token_cli, taxonomy_cli, demo_command):
         app.cli.add_command(command)

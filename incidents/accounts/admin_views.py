@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from incidents.accounts import services as account_services
-from incidents.accounts.forms import OrganizationForm, UserEditForm, UserForm
+from incidents.accounts.forms import OrganizationForm, UserEditForm, UserForm, choice
 from incidents.accounts.member_views import role_choices
 from incidents.accounts.models import Organization, User
 from incidents.accounts.services import AccountError
@@ -78,7 +78,7 @@ def organization_edit(organization_id: int) -> Response | str:
 def user_list() -> Response | str:
     organizations = _organizations()
     form = UserForm()
-    form.organization.choices = [(org.id, org.name) for org in organizations]
+    form.organization.choices = [choice(org.id, org.name) for org in organizations]
     if form.validate_on_submit():
         session = db_session()
         organization = session.get(Organization, form.organization.data) or abort(400)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -12,6 +14,7 @@ from wtforms import (
     StringField,
     SubmitField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     EqualTo,
@@ -23,6 +26,12 @@ from wtforms.validators import (
 
 from incidents.security.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from incidents.security.permissions import OrganizationKind, Role
+
+
+def choice(value: str | int, label: str) -> Any:
+    """One option of a SelectField: WTForms 3.3 deprecates plain tuples as choices."""
+    return SelectChoice(value, label)
+
 
 _PASSWORD_LENGTH = Length(
     min=MIN_PASSWORD_LENGTH,
@@ -64,7 +73,9 @@ class PasswordChangeForm(FlaskForm):
 
 class OrganizationForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    kind = SelectField("Kind", choices=[(kind.value, label) for kind, label in KIND_LABELS.items()])
+    kind = SelectField(
+        "Kind", choices=[choice(kind.value, label) for kind, label in KIND_LABELS.items()]
+    )
     is_network_member = BooleanField("Member of the International Network (institutes only)")
     is_active = BooleanField("Active", default=True)
     submit = SubmitField("Save")
@@ -74,7 +85,9 @@ class UserForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
     name = StringField("Name", validators=[Optional(), Length(max=200)])
     organization = SelectField("Organisation", coerce=int, validate_choice=True)
-    role = SelectField("Role", choices=[(role.value, label) for role, label in ROLE_LABELS.items()])
+    role = SelectField(
+        "Role", choices=[choice(role.value, label) for role, label in ROLE_LABELS.items()]
+    )
     password = PasswordField(
         "Initial password",
         description="Tell the person through another channel; they should change it.",
@@ -85,7 +98,9 @@ class UserForm(FlaskForm):
 
 class UserEditForm(FlaskForm):
     name = StringField("Name", validators=[Optional(), Length(max=200)])
-    role = SelectField("Role", choices=[(role.value, label) for role, label in ROLE_LABELS.items()])
+    role = SelectField(
+        "Role", choices=[choice(role.value, label) for role, label in ROLE_LABELS.items()]
+    )
     is_active = BooleanField("Active (unticking ends the user's sessions and tokens)")
     submit = SubmitField("Save")
 

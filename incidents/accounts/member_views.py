@@ -6,12 +6,21 @@ here an org admin only ever sees its own organisation (others answer 404).
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from incidents.accounts import services as account_services
 from incidents.accounts.authentication import require_user
-from incidents.accounts.forms import ROLE_LABELS, ConfirmForm, TokenForm, UserEditForm, UserForm
+from incidents.accounts.forms import (
+    ROLE_LABELS,
+    ConfirmForm,
+    TokenForm,
+    UserEditForm,
+    UserForm,
+    choice,
+)
 from incidents.accounts.models import ApiToken, User
 from incidents.accounts.services import AccountError
 from incidents.accounts.views import attach_error
@@ -44,10 +53,9 @@ def get_token(token_id: int) -> ApiToken:
     return token
 
 
-def role_choices(user_or_kind_roles: frozenset[Role]) -> list[tuple[str, str]]:
-    return [
-        (role.value, label) for role, label in ROLE_LABELS.items() if role in user_or_kind_roles
-    ]
+def role_choices(roles: frozenset[Role]) -> list[Any]:
+    """The select options for ``roles``, in the usual order."""
+    return [choice(role.value, label) for role, label in ROLE_LABELS.items() if role in roles]
 
 
 @members.route("/members", methods=["GET", "POST"])
@@ -56,7 +64,7 @@ def member_list() -> Response | str:
     me = _me()
     organization = me.organization
     form = UserForm()
-    form.organization.choices = [(organization.id, organization.name)]
+    form.organization.choices = [choice(organization.id, organization.name)]
     form.role.choices = role_choices(ROLES_BY_KIND[organization.kind])
     if form.validate_on_submit():
         session = db_session()
@@ -113,7 +121,7 @@ def token_list() -> str:
     session = db_session()
     form = TokenForm()
     active_members = [user for user in me.organization.users if user.is_active]
-    form.user.choices = [(user.id, user.email) for user in active_members]
+    form.user.choices = [choice(user.id, user.email) for user in active_members]
     secret = None
     if form.validate_on_submit():
         user = get_member(form.user.data)

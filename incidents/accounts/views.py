@@ -53,7 +53,7 @@ def attach_error(form: object, error: AccountError) -> None:
 def login() -> Response | str | tuple[str, int]:
     form = LoginForm()
     target = safe_next(request.args.get("next"))
-    if signed_in_user() is not None and request.method == "GET":
+    if signed_in_user() is not None and request.method in ("GET", "HEAD"):
         return redirect(target)
     if form.validate_on_submit():
         session = db_session()

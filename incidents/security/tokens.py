@@ -31,8 +31,10 @@ def token_digest(secret: str) -> str:
 
 
 def token_hint(secret: str) -> str:
-    """The first and last 4 characters, enough to recognise a token in a list."""
-    return f"{secret[:4]}…{secret[-4:]}"
+    """The prefix with the first and last 4 random characters: enough to recognise a token
+    in a list, far too little to guess it."""
+    body = secret.removeprefix(TOKEN_PREFIX)
+    return f"{TOKEN_PREFIX}{body[:4]}…{body[-4:]}"
 
 
 def looks_like_token(candidate: str) -> bool:

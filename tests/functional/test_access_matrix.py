@@ -77,6 +77,11 @@ TABLE: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     # The API: callers present their own token; anonymous presents none.
     ("api.me", "GET HEAD", None, (401, 200, 200, 200, 200, 200, 200)),
     ("api.me", "OPTIONS", None, ALL_200),
+    # The taxonomy is public: pages and machine-readable exports.
+    ("taxonomy_pages.index", "GET HEAD OPTIONS", None, ALL_200),
+    ("taxonomy_pages.dimension", "GET HEAD OPTIONS", None, ALL_200),
+    ("taxonomy_api.export_json", "GET HEAD OPTIONS", None, ALL_200),
+    ("taxonomy_api.export_schema", "GET HEAD OPTIONS", None, ALL_200),
 ]
 
 
@@ -118,6 +123,7 @@ def world(app: Flask, db: Session, make_user, company: Organization) -> World:  
         "token_id": {"own": own_token.id, "foreign": foreign_token.id, "missing": MISSING_ID},
         "organization_id": {"own": company.id, "foreign": foreign.id, "missing": MISSING_ID},
         "filename": {None: "site.css"},  # type: ignore[dict-item]
+        "dimension_id": {None: "harm_type"},  # type: ignore[dict-item]
     }
     clients = {name: app.test_client() for name in CALLERS}
     tokens = {}
@@ -150,7 +156,15 @@ def test_real_app_declares_access_on_every_endpoint(app: Flask) -> None:
         for endpoint, view in app.view_functions.items()
         if access_rule_of(view) == "public"
     }
-    assert public == {"static", "public.home", "accounts.login"}
+    assert public == {
+        "static",
+        "public.home",
+        "accounts.login",
+        "taxonomy_pages.index",
+        "taxonomy_pages.dimension",
+        "taxonomy_api.export_json",
+        "taxonomy_api.export_schema",
+    }
 
 
 def test_table_covers_every_route_and_method(app: Flask) -> None:
@@ -162,7 +176,7 @@ def test_table_covers_every_route_and_method(app: Flask) -> None:
     for endpoint, _, variant, expected in TABLE:
         assert len(expected) == len(CALLERS)
         [rule] = [rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint]
-        has_object = bool(rule.arguments - {"filename"})
+        has_object = bool(rule.arguments - {"filename", "dimension_id"})
         assert (variant is not None) == has_object, endpoint
     for endpoint in {endpoint for endpoint, *_ in TABLE}:
         variants = {variant for e, _, variant, _ in _expanded() if e == endpoint}

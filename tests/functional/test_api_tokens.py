@@ -60,7 +60,7 @@ def test_token_page_shows_the_secret_once(  # type: ignore[no-untyped-def]
 
     later = client.get("/organization/tokens").get_data(as_text=True)
     assert secret not in later
-    assert f"{secret[:4]}…{secret[-4:]}" in later
+    assert f"{secret[:8]}…{secret[-4:]}" in later
     assert "incident pipeline" in later
     with client.session_transaction() as session:
         assert secret not in str(dict(session))

@@ -129,7 +129,7 @@ def test_token_is_stored_as_digest_only(db: Session, make_user) -> None:  # type
     token, secret = services.create_token(db, CLI, user, name="pipeline", expires_days=30)
     db.flush()
     assert secret.startswith("aix_")
-    assert token.hint == f"{secret[:4]}…{secret[-4:]}"
+    assert token.hint == f"{secret[:8]}…{secret[-4:]}"
     assert token.expires_at is not None
     assert timedelta(days=29) < token.expires_at - utcnow() <= timedelta(days=30)
     for table in ("api_tokens", "audit_events"):

@@ -8,7 +8,9 @@ import pytest
 
 from incidents.security.permissions import OrganizationKind, Permission, Role
 from incidents.security.policy import (
+    can_file_for,
     can_manage_member,
+    can_read_report,
     has_permission,
     permissions_of,
     role_fits_organization,
@@ -22,6 +24,7 @@ class Actor:
     organization_id: int
     organization_kind: OrganizationKind
     is_active: bool = True
+    is_network_member: bool = False
 
 
 @dataclass
@@ -129,3 +132,67 @@ def test_admin_manages_everyone_and_others_no_one() -> None:
     assert can_manage_member(Actor(1, Role.ADMIN, 1, OPERATOR), Member(99))
     assert not can_manage_member(Actor(2, Role.REPORTER, 10, COMPANY), Member(10))
     assert not can_manage_member(Actor(3, Role.ORG_ADMIN, 10, COMPANY, is_active=False), Member(10))
+
+
+@dataclass
+class SharedReport:
+    organization_id: int
+    tlp: str
+    recipient_ids: frozenset[int] = frozenset()
+    is_draft: bool = False
+
+
+REPORTER = Actor(1, Role.REPORTER, 10, COMPANY)
+OTHER_REPORTER = Actor(2, Role.REPORTER, 11, COMPANY)
+ANALYST = Actor(3, Role.ANALYST, 20, INSTITUTE, is_network_member=True)
+OUTSIDE_ANALYST = Actor(4, Role.ANALYST, 21, INSTITUTE, is_network_member=False)
+EDITOR = Actor(5, Role.EDITOR, 20, INSTITUTE, is_network_member=True)
+ADMIN = Actor(6, Role.ADMIN, 30, OPERATOR)
+
+
+@pytest.mark.parametrize("tlp", ["clear", "green", "amber", "amber_strict", "red"])
+def test_the_submitting_organisation_reads_its_reports_and_drafts(tlp: str) -> None:
+    assert can_read_report(REPORTER, SharedReport(10, tlp, is_draft=True))
+    assert not can_read_report(OTHER_REPORTER, SharedReport(10, tlp))
+
+
+@pytest.mark.parametrize(
+    ("tlp", "recipients", "readable"),
+    [
+        ("clear", frozenset(), True),
+        ("green", frozenset(), True),
+        ("amber", frozenset(), True),
+        ("amber_strict", frozenset({99}), False),
+        ("red", frozenset({99}), False),
+        ("amber_strict", frozenset({20}), True),
+        ("red", frozenset({20, 99}), True),
+    ],
+)
+def test_network_analysts_read_by_distribution(
+    tlp: str, recipients: frozenset[int], readable: bool
+) -> None:
+    report = SharedReport(10, tlp, recipients)
+    assert can_read_report(ANALYST, report) is readable
+    assert can_read_report(EDITOR, report) is readable
+
+
+def test_drafts_outsiders_and_admins_read_nothing_shared() -> None:
+    assert not can_read_report(ANALYST, SharedReport(10, "clear", is_draft=True))
+    assert not can_read_report(OUTSIDE_ANALYST, SharedReport(10, "clear"))
+    assert not can_read_report(ADMIN, SharedReport(10, "clear"))
+    assert not can_read_report(None, SharedReport(10, "clear"))
+
+
+def test_only_the_organisations_reporters_file_for_a_report() -> None:
+    report = SharedReport(10, "amber")
+    assert can_file_for(REPORTER, report)
+    assert can_file_for(Actor(7, Role.ORG_ADMIN, 10, COMPANY), report)
+    assert not can_file_for(OTHER_REPORTER, report)
+    assert not can_file_for(ANALYST, report)
+    assert not can_file_for(None, report)
+
+
+def test_an_operator_org_admin_inherits_no_working_rights() -> None:
+    operator_admin = Actor(8, Role.ORG_ADMIN, 30, OPERATOR)
+    assert Permission.REPORT_FILE not in permissions_of(operator_admin)
+    assert Permission.MEMBERS_MANAGE in permissions_of(operator_admin)

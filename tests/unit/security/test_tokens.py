@@ -32,8 +32,8 @@ def test_only_the_sha256_digest_and_a_hint_are_kept() -> None:
     minted = mint_token()
     assert minted.digest == hashlib.sha256(minted.secret.encode()).hexdigest()
     assert minted.secret not in (minted.digest, minted.hint)
-    assert minted.hint == f"{minted.secret[:4]}…{minted.secret[-4:]}"
-    assert token_hint("aix_abcdefghijklmnop") == "aix_…mnop"
+    assert minted.hint == f"{minted.secret[:8]}…{minted.secret[-4:]}"
+    assert token_hint("aix_abcdefghijklmnop") == "aix_abcd…mnop"
     assert token_digest(minted.secret) == minted.digest
 
 
