@@ -104,7 +104,14 @@ def _register_blueprints(app: Flask) -> None:
     from incidents.public.views import public_pages
 
     for blueprint in (
-        public_pages, accounts, members, admin, audit, api, taxonomy_pages, taxonomy_api,
+        public_pages,
+        accounts,
+        members,
+        admin,
+        audit,
+        api,
+        taxonomy_pages,
+        taxonomy_api,
     ):
         app.register_blueprint(blueprint)
     extensions.csrf.exempt(api)  # token-only: the API never reads a session cookie
