@@ -79,7 +79,7 @@ def check_content(
     problems: Problems = {}
     _check_text(problems, "title", content.title, MAX_TITLE, complete)
     _check_text(problems, "description", content.description, MAX_DESCRIPTION, complete)
-    _check_distribution(problems, content, known_recipients)
+    _check_distribution(problems, content, known_recipients, complete)
     _check_references(problems, content.references)
     version = content.taxonomy_version
     if version not in taxonomy.versions():
@@ -105,7 +105,7 @@ def _check_text(problems: Problems, name: str, text: str, limit: int, complete: 
 
 
 def _check_distribution(
-    problems: Problems, content: ReportContent, known_recipients: Sequence[str]
+    problems: Problems, content: ReportContent, known_recipients: Sequence[str], complete: bool
 ) -> None:
     try:
         tlp = Tlp(content.tlp)
@@ -113,7 +113,7 @@ def _check_distribution(
         labels = ", ".join(label.value for label in Tlp)
         _add(problems, "tlp", f"{content.tlp!r} is not a TLP label; choose one of {labels}.")
         return
-    if tlp.needs_recipients and not content.recipients:
+    if complete and tlp.needs_recipients and not content.recipients:
         _add(problems, "recipients", "Name at least one recipient institute for this TLP label.")
     if content.recipients and not tlp.needs_recipients:
         _add(problems, "recipients", "Recipients are named only for RED and AMBER+STRICT.")
