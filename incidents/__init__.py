@@ -102,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from incidents.classification.views import taxonomy_pages
     from incidents.cli import register_commands
     from incidents.public.views import public_pages
+    from incidents.reports.views import reports
 
     for blueprint in (
         public_pages,
@@ -112,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
         api,
         taxonomy_pages,
         taxonomy_api,
+        reports,
     ):
         app.register_blueprint(blueprint)
     extensions.csrf.exempt(api)  # token-only: the API never reads a session cookie

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import taxonomy
-from incidents.reports.models import Report, ReportDeadline
+from incidents.reports.models import Report, ReportDeadline, ReportStage, ReportState
 
 
 def _start_of(day: date | None) -> datetime | None:
@@ -85,3 +85,39 @@ def parse_moment(value: object) -> datetime | None:
     except ValueError:
         return None
     return moment.astimezone(UTC) if moment.tzinfo else None
+
+
+def is_open(deadline: ReportDeadline, report: Report) -> bool:
+    """Whether ``deadline`` still asks the organisation for a report after ``report``.
+
+    The report itself meets its stage's obligation (an initial report meets the initial
+    deadline; an intermediate one a one-off intermediate deadline); a final report closes the
+    series; recurring follow-ups stay open; a later report of the series supersedes this one.
+    """
+    if not deadline.binding or report.state is not ReportState.SUBMITTED:
+        return False
+    if report.stage is ReportStage.FINAL or deadline.obligation == ReportStage.INITIAL.value:
+        return False
+    if _superseded(report):
+        return False
+    met_here = deadline.obligation == report.stage.value and not deadline.recurring
+    return not met_here
+
+
+def _superseded(report: Report) -> bool:
+    return any(
+        other.id > report.id and other.state is ReportState.SUBMITTED
+        for other in report.series.reports
+    )
+
+
+def open_deadlines(report: Report) -> list[ReportDeadline]:
+    """The binding deadlines still open after ``report``, earliest first (undated last)."""
+    found = [deadline for deadline in report.deadlines if is_open(deadline, report)]
+    return sorted(found, key=lambda d: (d.due_at is None, d.due_at or report.created_at))
+
+
+def next_deadline(report: Report, now: datetime) -> DeadlineStatus | None:
+    """The earliest open deadline with a due time, with its state; None when none is due."""
+    dated = [d for d in open_deadlines(report) if d.due_at is not None]
+    return status_of(dated[0], now) if dated else None

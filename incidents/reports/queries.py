@@ -62,14 +62,7 @@ def organization_reports(
             )
         )
     if filters.deadline in ("overdue", "due_soon"):
-        window = now if filters.deadline == "overdue" else now + timedelta(days=3)
-        lower = None if filters.deadline == "overdue" else now
-        due = sa.select(ReportDeadline.report_id).where(
-            ReportDeadline.binding.is_(True), ReportDeadline.due_at < window
-        )
-        if lower is not None:
-            due = due.where(ReportDeadline.due_at >= lower)
-        query = query.where(Report.id.in_(due), Report.state == ReportState.SUBMITTED)
+        query = query.where(Report.id.in_(_open_deadline_reports(filters.deadline, now)))
     total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
         query.options(selectinload(Report.deadlines), selectinload(Report.recipients))
@@ -78,3 +71,38 @@ def organization_reports(
         .offset((page - 1) * per_page)
     )
     return list(rows), total
+
+
+def _open_deadline_reports(kind: str, now: datetime) -> sa.Select[int]:
+    """Ids of reports with an open deadline overdue, or due within 3 days, at ``now``.
+
+    The SQL twin of ``deadlines.is_open``: what the dashboard's badges show is what the filter
+    finds.
+    """
+    later = sa.orm.aliased(Report)
+    superseded = sa.exists().where(
+        later.series_id == Report.series_id,
+        later.id > Report.id,
+        later.state == ReportState.SUBMITTED,
+    )
+    met_here = sa.and_(
+        ReportDeadline.obligation == sa.cast(Report.stage, sa.String),
+        ReportDeadline.recurring.is_(False),
+    )
+    query = (
+        sa.select(ReportDeadline.report_id)
+        .join(Report, Report.id == ReportDeadline.report_id)
+        .where(
+            ReportDeadline.binding.is_(True),
+            Report.state == ReportState.SUBMITTED,
+            Report.stage != ReportStage.FINAL,
+            ReportDeadline.obligation != ReportStage.INITIAL.value,
+            sa.not_(met_here),
+            sa.not_(superseded),
+        )
+    )
+    if kind == "overdue":
+        return query.where(ReportDeadline.due_at < now)
+    return query.where(
+        ReportDeadline.due_at >= now, ReportDeadline.due_at < now + timedelta(days=3)
+    )

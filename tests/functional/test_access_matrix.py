@@ -17,16 +17,27 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from incidents.accounts.models import Organization
+from incidents.reports.content import ReportContent
+from incidents.reports.services import file_report
+from incidents.security.caller import Caller
 from incidents.security.decorators import access_rule_of, verify_access_declared
 from incidents.security.permissions import Role
 from tests import factories
 from tests.conftest import csrf_token, login
+from tests.reports_data import INITIAL
 
 CALLERS = ("anonymous", "reporter", "org_admin", "analyst", "editor", "admin", "foreign_org_admin")
 L = "login"  # 302 to the login page, remembering where the caller wanted to go
 R = "redirect"  # 302 elsewhere on the site
 ALL_200 = (200,) * 7
 MISSING_ID = 987654321
+# A submitted AMBER report: every network institute's analysts may read it.
+REPORT = {
+    "title": "Matrix report",
+    "description": "For the access matrix.",
+    "tlp": "amber",
+    "classification": INITIAL,
+}
 
 #       endpoint, methods, variant: expected for
 #       (anonymous, reporter, org_admin, analyst, editor, admin, foreign_org_admin)
@@ -82,7 +93,41 @@ TABLE: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("taxonomy_pages.dimension", "GET HEAD OPTIONS", None, ALL_200),
     ("taxonomy_api.export_json", "GET HEAD OPTIONS", None, ALL_200),
     ("taxonomy_api.export_schema", "GET HEAD OPTIONS", None, ALL_200),
+    # Reports (web): the filing organisation files; other organisations get 404 as if missing;
+    # network analysts read AMBER reports; the platform admin never reads report contents.
+    ("reports.dashboard", "GET HEAD", None, (L, 200, 200, 403, 403, 403, 200)),
+    ("reports.dashboard", "OPTIONS", None, ALL_200),
+    ("reports.new", "GET HEAD", None, (L, 200, 200, 403, 403, 403, 200)),
+    ("reports.new", "POST", None, (L, R, R, 403, 403, 403, R)),  # an empty draft is saved
+    ("reports.new", "OPTIONS", None, ALL_200),
+    ("reports.show", "GET HEAD", "own", (L, 200, 200, 200, 200, 403, 404)),
+    ("reports.show", "GET HEAD", "foreign", (L, 404, 404, 200, 200, 403, 200)),
+    ("reports.show", "GET HEAD", "missing", (L, 404, 404, 404, 404, 403, 404)),
+    ("reports.show", "OPTIONS", "own", ALL_200),
+    ("reports.receipt", "GET HEAD", "own", (L, 200, 200, 403, 403, 403, 404)),
+    ("reports.receipt", "GET HEAD", "foreign", (L, 404, 404, 403, 403, 403, 200)),
+    ("reports.receipt", "GET HEAD", "missing", (L, 404, 404, 403, 403, 403, 404)),
+    ("reports.receipt", "OPTIONS", "own", ALL_200),
 ]
+# A submitted report cannot be edited or reviewed as a draft: its owners are sent back to it.
+for endpoint in ("reports.edit", "reports.review"):
+    rows_for = [
+        (endpoint, "GET HEAD POST", "own", (L, R, R, 403, 403, 403, 404)),
+        (endpoint, "GET HEAD POST", "foreign", (L, 404, 404, 403, 403, 403, R)),
+        (endpoint, "GET HEAD POST", "missing", (L, 404, 404, 403, 403, 403, 404)),
+        (endpoint, "OPTIONS", "own", ALL_200),
+    ]
+    TABLE.extend(rows_for)
+# Amend, follow up, withdraw: the form (or its errors, for an empty POST) for the owners.
+for endpoint in ("reports.amend", "reports.follow_up", "reports.withdraw"):
+    TABLE.extend(
+        [
+            (endpoint, "GET HEAD POST", "own", (L, 200, 200, 403, 403, 403, 404)),
+            (endpoint, "GET HEAD POST", "foreign", (L, 404, 404, 403, 403, 403, 200)),
+            (endpoint, "GET HEAD POST", "missing", (L, 404, 404, 403, 403, 403, 404)),
+            (endpoint, "OPTIONS", "own", ALL_200),
+        ]
+    )
 
 
 def _expanded() -> list[tuple[str, str, str | None, tuple[int | str, ...]]]:
@@ -118,10 +163,17 @@ def world(app: Flask, db: Session, make_user, company: Organization) -> World:  
     foreign_member = make_user(Role.REPORTER, organization=foreign)
     own_token = factories.ApiTokenFactory(user=own_member)
     foreign_token = factories.ApiTokenFactory(user=foreign_member)
+    own_report = file_report(db, Caller(own_member, "web"), ReportContent(**REPORT))
+    foreign_report = file_report(db, Caller(foreign_member, "web"), ReportContent(**REPORT))
     objects = {
         "user_id": {"own": own_member.id, "foreign": foreign_member.id, "missing": MISSING_ID},
         "token_id": {"own": own_token.id, "foreign": foreign_token.id, "missing": MISSING_ID},
         "organization_id": {"own": company.id, "foreign": foreign.id, "missing": MISSING_ID},
+        "key": {
+            "own": own_report.reference,
+            "foreign": foreign_report.reference,
+            "missing": "RPT-1999-99999",
+        },
         "filename": {None: "site.css"},  # type: ignore[dict-item]
         "dimension_id": {None: "harm_type"},  # type: ignore[dict-item]
     }

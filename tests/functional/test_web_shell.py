@@ -8,11 +8,14 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from werkzeug.test import TestResponse
 
 from incidents import create_app
 from incidents.accounts.models import Organization, User
+from incidents.reports.content import ReportContent
+from incidents.reports.services import save_draft
+from incidents.security.caller import Caller
 from incidents.security.permissions import Role
 from tests import factories
 from tests.conftest import csrf_token, login
@@ -29,7 +32,12 @@ def _get(client: FlaskClient, url: str, **kwargs: object) -> TestResponse:
 def _page_urls(app: Flask, user: User, company: Organization) -> list[str]:
     """Every GET page of the site, with ids of objects the user may see."""
     token = factories.ApiTokenFactory(user=user)
+    author = factories.UserFactory(organization=company)
+    session = object_session(user)
+    assert session is not None
+    draft = save_draft(session, Caller(author, "web"), ReportContent(title="Draft"))
     values = {
+        "key": f"draft-{draft.id}",
         "user_id": user.id,
         "organization_id": company.id,
         "token_id": token.id,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from incidents.audit.models import AuditEvent
 from incidents.reports import services
 from incidents.reports.content import ReportContent, ReportInvalid
-from incidents.reports.deadlines import status_of
+from incidents.reports.deadlines import next_deadline, open_deadlines, status_of
 from incidents.reports.models import Report, ReportStage, ReportState
 from incidents.reports.queries import ReportFilters, organization_reports, report_for
 from incidents.reports.references import next_reference
@@ -206,8 +206,8 @@ def test_reads_by_outsiders_are_audited_and_hidden_reports_are_missing(
 
 
 def test_the_organisations_list_filters_and_pages(db: Session, caller: Caller) -> None:
-    now = datetime(2026, 11, 12, tzinfo=UTC)
-    due_soon = services.file_report(db, caller, content(title="Due soon"))
+    nis2 = {**INITIAL, "regulatory_regimes": ["nis2_art23"]}  # notification due 3 days in
+    due = services.file_report(db, caller, content(title="Due soon", classification=nis2))
     services.file_report(
         db,
         caller,
@@ -218,21 +218,57 @@ def test_the_organisations_list_filters_and_pages(db: Session, caller: Caller) -
     services.save_draft(db, caller, ReportContent(title="A draft"))
     assert caller.principal is not None
     organization_id = caller.principal.organization_id
+    before_notification = datetime(2026, 11, 5, tzinfo=UTC)
+    after_notification = datetime(2026, 11, 12, tzinfo=UTC)
 
-    def titles(filters: ReportFilters, at: datetime = now) -> set[str]:
+    def titles(filters: ReportFilters, at: datetime = before_notification) -> set[str]:
         rows, total = organization_reports(db, organization_id, filters, now=at)
         assert total == len(rows)
         return {row.title for row in rows}
 
     assert titles(ReportFilters()) == {"Due soon", "Green one", "A draft"}
     assert titles(ReportFilters(state=ReportState.DRAFT)) == {"A draft"}
-    assert titles(ReportFilters(stage=ReportStage.INITIAL, tlp=due_soon.tlp)) == {"Due soon"}
+    assert titles(ReportFilters(stage=ReportStage.INITIAL, tlp=due.tlp)) == {"Due soon"}
     assert titles(ReportFilters(text="green")) == {"Green one"}
     assert titles(ReportFilters(deadline="due_soon")) == {"Due soon"}
     assert titles(ReportFilters(deadline="overdue")) == set()
-    assert titles(ReportFilters(deadline="overdue"), now + timedelta(days=30)) == {"Due soon"}
-    rows, total = organization_reports(db, organization_id, ReportFilters(), now=now, per_page=2)
+    assert titles(ReportFilters(deadline="overdue"), after_notification) == {"Due soon"}
+    rows, total = organization_reports(
+        db, organization_id, ReportFilters(), now=before_notification, per_page=2
+    )
     assert (len(rows), total) == (2, 3)
+    # The notification, once filed, meets the overdue deadline: the filter agrees.
+    services.file_follow_up(
+        db,
+        caller,
+        due,
+        content(title="Notification", classification=nis2),
+        stage=ReportStage.INTERMEDIATE,
+    )
+    assert titles(ReportFilters(deadline="overdue"), after_notification) == set()
+
+
+def test_open_deadlines_follow_the_series(db: Session, caller: Caller) -> None:
+    nis2 = {**INITIAL, "regulatory_regimes": ["nis2_art23"]}
+    report = services.file_report(db, caller, content(classification=nis2))
+    assert [d.obligation for d in open_deadlines(report)] == ["intermediate", "final"]
+    notice = next_deadline(report, datetime(2026, 11, 5, tzinfo=UTC))
+    assert notice is not None
+    assert (notice.deadline.obligation, notice.state) == ("intermediate", "due_soon")
+    follow_up = services.file_follow_up(
+        db, caller, report, content(classification=nis2), stage=ReportStage.INTERMEDIATE
+    )
+    assert open_deadlines(report) == []
+    assert [d.obligation for d in open_deadlines(follow_up)] == ["final"]
+    final = services.file_follow_up(
+        db,
+        caller,
+        follow_up,
+        content(classification={**nis2, **FINAL_ADDITIONS}),
+        stage=ReportStage.FINAL,
+    )
+    assert open_deadlines(final) == []
+    assert next_deadline(final, datetime(2026, 11, 5, tzinfo=UTC)) is None
 
 
 def test_deadline_status_for_the_dashboard(db: Session, caller: Caller) -> None:
