@@ -82,6 +82,9 @@ def create_engine(url: str, **options: Any) -> Engine:
 
     pysqlite's own transaction handling breaks SAVEPOINT; we turn it off and emit BEGIN
     ourselves (the documented workaround), so nested transactions behave as on PostgreSQL.
+    The BEGIN is IMMEDIATE: a transaction that reads and then writes can otherwise find the
+    database locked by another worker's commit (SQLITE_BUSY, which no timeout retries);
+    taking the write lock up front makes concurrent writers queue on ``busy_timeout``.
     """
     if not is_sqlite(url):
         return sa.create_engine(url, pool_pre_ping=True, **options)
@@ -103,7 +106,7 @@ def create_engine(url: str, **options: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

@@ -45,7 +45,17 @@ def version_key(version: str) -> tuple[int, ...]:
 
 def versions(root: Path | None = None) -> tuple[str, ...]:
     """Return the versions under ``root`` (default: the shipped data), oldest first."""
-    base = root or DATA_ROOT
+    return _shipped_versions() if root is None else _versions_in(root)
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_versions() -> tuple[str, ...]:
+    # The shipped data does not change while a process runs; reports validate against it
+    # many times a second, so its directory is listed once.
+    return _versions_in(DATA_ROOT)
+
+
+def _versions_in(base: Path) -> tuple[str, ...]:
     found = [each.name for each in base.iterdir() if each.is_dir() and VERSION.fullmatch(each.name)]
     return tuple(sorted(found, key=version_key))
 
@@ -57,8 +67,8 @@ def load(version: str | None = None, *, root: Path | None = None) -> Taxonomy:
     cached per version and root. Raises ``ValueError`` for a version that does not exist and
     ``TaxonomyDataError`` (listing every problem) when the data is invalid.
     """
-    base = (root or DATA_ROOT).resolve()
-    available = versions(base)
+    base = DATA_ROOT if root is None else root.resolve()
+    available = versions(root and base)
     if version is None:
         if not available:
             raise ValueError(f"{_display(base)}: no taxonomy versions found")
@@ -80,8 +90,9 @@ def _load(version: str, root: Path) -> Taxonomy:
 
 
 def clear_cache() -> None:
-    """Forget every loaded version (after data files change on disk)."""
+    """Forget every loaded version and the shipped version list (after data files change)."""
     _load.cache_clear()
+    _shipped_versions.cache_clear()
 
 
 def check(root: Path | None = None) -> list[str]:

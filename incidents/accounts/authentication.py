@@ -15,7 +15,7 @@ from flask_login import current_user
 from incidents.accounts.models import ApiToken, User
 from incidents.accounts.services import token_for_secret
 from incidents.db import utcnow
-from incidents.extensions import db_session, services
+from incidents.extensions import db_session
 from incidents.security.decorators import is_api_request
 
 # Recording last use at most once a minute keeps reads from turning into writes.
@@ -65,8 +65,9 @@ def _note_use(token: ApiToken) -> None:
     now = utcnow()
     if token.last_used_at is not None and now - token.last_used_at < _LAST_USED_RESOLUTION:
         return
-    # Written in its own short transaction: a read-only request still records the use.
-    with services().database.session_factory() as session:
-        session.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
-        session.commit()
+    # Committed as authentication's own unit of work, before the view's: a read-only request
+    # still records the use. (A second connection would wait on this request's own lock.)
+    session = db_session()
+    session.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
+    session.commit()
     token.last_used_at = now

@@ -19,9 +19,11 @@ def record(
     subject_type: str,
     subject_ref: str,
     label: str | None = None,
+    flush: bool = True,
     **details: Any,
 ) -> AuditEvent:
-    """Append an audit event for ``action`` on a subject, and flush.
+    """Append an audit event for ``action`` on a subject, and flush (unless ``flush`` is
+    False: a bulk operation flushes once for all its events).
 
     ``label`` names the actor when it is not a logged-in principal (e.g. a failed login).
     """
@@ -38,7 +40,8 @@ def record(
         details=details,
     )
     session.add(event)
-    session.flush()
+    if flush:
+        session.flush()
     return event
 
 

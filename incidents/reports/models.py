@@ -118,6 +118,11 @@ class Report(Base):
         return self.state is ReportState.SUBMITTED
 
     @property
+    def year_submitted(self) -> int:
+        assert self.submitted_at is not None
+        return self.submitted_at.year
+
+    @property
     def label(self) -> str:
         """The reference once submitted; drafts have none yet."""
         return self.reference or f"draft #{self.id}"

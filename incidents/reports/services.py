@@ -32,7 +32,7 @@ from incidents.reports.models import (
     ReportState,
     Tlp,
 )
-from incidents.reports.references import next_reference
+from incidents.reports.references import next_reference, next_references
 from incidents.security.caller import Caller
 from incidents.security.permissions import OrganizationKind
 
@@ -69,12 +69,20 @@ def _principal_ids(caller: Caller) -> tuple[int, int]:
 
 
 def _prepared(
-    session: Session, content: ReportContent, stage: ReportStage, *, complete: bool
+    session: Session,
+    content: ReportContent,
+    stage: ReportStage,
+    *,
+    complete: bool,
+    institutes: Sequence[Organization] | None = None,
 ) -> tuple[ReportContent, list[Organization]]:
-    """``content`` with its taxonomy version pinned, and its recipients; raises ReportInvalid."""
+    """``content`` with its taxonomy version pinned, and its recipients; raises ReportInvalid.
+
+    ``institutes`` (the possible recipients) may be given when checking many reports."""
     if not content.taxonomy_version:
         content = replace(content, taxonomy_version=taxonomy.load().version)
-    institutes = recipient_institutes(session)
+    if institutes is None:
+        institutes = recipient_institutes(session)
     problems = check_content(
         content, stage=stage.value, known_recipients=[i.name for i in institutes], complete=complete
     )
@@ -128,18 +136,29 @@ def save_draft(
         session, content, report.stage if report else stage, complete=False
     )
     if report is None:
-        report = Report(
-            organization_id=organization_id,
-            author_id=user_id,
-            stage=stage,
-            state=ReportState.DRAFT,
-            series=ReportSeries(organization_id=organization_id),
-        )
+        series = ReportSeries(organization_id=organization_id)
+        report = _new_report(user_id, organization_id, stage, series)
         session.add(report)
     _apply(report, content, recipients)
     session.flush()
     record(session, caller, "report.draft_save", subject_type="report", subject_ref=report.label)
     return report
+
+
+def _new_report(
+    user_id: int, organization_id: int, stage: ReportStage, series: ReportSeries
+) -> Report:
+    # Empty collections up front: a new report never loads them from the database.
+    return Report(
+        organization_id=organization_id,
+        author_id=user_id,
+        stage=stage,
+        state=ReportState.DRAFT,
+        series=series,
+        recipients=[],
+        revisions=[],
+        deadlines=[],
+    )
 
 
 def submit(session: Session, caller: Caller, report: Report) -> Report:
@@ -148,24 +167,38 @@ def submit(session: Session, caller: Caller, report: Report) -> Report:
     if report.state is not ReportState.DRAFT:
         raise ReportStateError(f"{report.label} is already {report.state.value}.")
     _prepared(session, content_of(report), report.stage, complete=True)
-    now = utcnow()
-    report.reference = next_reference(session, "RPT", now.year)
+    return _submit(session, caller, report)
+
+
+def _submit(session: Session, caller: Caller, report: Report) -> Report:
+    """Submit a report whose content is already checked; one flush writes it all."""
+    _mark_submitted(session, caller, report)
+    with session.no_autoflush:  # the counter first, then every row in one flush
+        report.reference = next_reference(session, "RPT", report.year_submitted)
+    session.flush()
+    _audit_submission(session, caller, report, flush=True)
+    return report
+
+
+def _mark_submitted(session: Session, caller: Caller, report: Report) -> None:
     report.state = ReportState.SUBMITTED
-    report.submitted_at = now
+    report.submitted_at = utcnow()
     _add_revision(session, caller, report, kind="submission", reason="")
     report.deadlines = compute_deadlines(report)
-    session.flush()
+
+
+def _audit_submission(session: Session, caller: Caller, report: Report, *, flush: bool) -> None:
     record(
         session,
         caller,
         "report.submit",
         subject_type="report",
-        subject_ref=report.reference,
+        subject_ref=report.label,
+        flush=flush,
         stage=report.stage.value,
         tlp=report.tlp.value,
         content_hash=report.content_hash,
     )
-    return report
 
 
 def file_report(
@@ -175,9 +208,55 @@ def file_report(
     *,
     stage: ReportStage = ReportStage.INITIAL,
 ) -> Report:
-    """Create and submit a report in one step (what the API and bulk import do)."""
-    _prepared(session, content, stage, complete=True)  # fail before anything is written
-    return submit(session, caller, save_draft(session, caller, content, stage=stage))
+    """Create and submit a report in one step (what the API and bulk import do).
+
+    Raises ReportInvalid with every problem before anything is written."""
+    user_id, organization_id = _principal_ids(caller)
+    content, recipients = _prepared(session, content, stage, complete=True)
+    series = ReportSeries(organization_id=organization_id)
+    report = _new_report(user_id, organization_id, stage, series)
+    _apply(report, content, recipients)
+    session.add(report)
+    return _submit(session, caller, report)
+
+
+def file_reports(
+    session: Session, caller: Caller, contents: Sequence[ReportContent]
+) -> list[Report | ReportInvalid]:
+    """File many initial reports at once (the API's batch, bulk import).
+
+    Each content is checked on its own: its place in the result holds the submitted report
+    or the ReportInvalid that refused it. The valid ones are written together, with one
+    counter increment for their references and one flush; nothing is half-written.
+    """
+    user_id, organization_id = _principal_ids(caller)
+    institutes = recipient_institutes(session)
+    results: list[Report | ReportInvalid] = []
+    for content in contents:
+        try:
+            checked, recipients = _prepared(
+                session, content, ReportStage.INITIAL, complete=True, institutes=institutes
+            )
+        except ReportInvalid as invalid:
+            results.append(invalid)
+            continue
+        series = ReportSeries(organization_id=organization_id)
+        report = _new_report(user_id, organization_id, ReportStage.INITIAL, series)
+        _apply(report, checked, recipients)
+        _mark_submitted(session, caller, report)
+        results.append(report)
+    filed = [result for result in results if isinstance(result, Report)]
+    with session.no_autoflush:
+        year = utcnow().year
+        for report, reference in zip(
+            filed, next_references(session, "RPT", year, len(filed)), strict=True
+        ):
+            report.reference = reference
+    session.add_all(filed)
+    for report in filed:
+        _audit_submission(session, caller, report, flush=False)
+    session.flush()
+    return results
 
 
 def amend(
@@ -226,17 +305,10 @@ def file_follow_up(
             {"stage": [f"After a {latest.stage.value} report the next stage can be: {allowed}."]}
         )
     content, recipients = _prepared(session, content, stage, complete=True)
-    follow_up = Report(
-        organization_id=organization_id,
-        author_id=user_id,
-        stage=stage,
-        state=ReportState.DRAFT,
-        series=report.series,
-    )
-    session.add(follow_up)
+    follow_up = _new_report(user_id, organization_id, stage, report.series)
     _apply(follow_up, content, recipients)
-    session.flush()
-    submit(session, caller, follow_up)
+    session.add(follow_up)
+    _submit(session, caller, follow_up)
     record(
         session,
         caller,

@@ -281,3 +281,25 @@ def test_deadline_status_for_the_dashboard(db: Session, caller: Caller) -> None:
     assert status_of(deadline, due + timedelta(seconds=1)).state == "overdue"
     deadline.due_at = None
     assert status_of(deadline, due).state == "waiting"
+
+
+def test_many_reports_are_filed_together_each_checked_on_its_own(
+    db: Session, caller: Caller
+) -> None:
+    contents = [content(title="One"), content(title=""), content(title="Three")]
+    results = services.file_reports(db, caller, contents)
+    first, refused, third = results
+    assert isinstance(refused, ReportInvalid)
+    assert "title" in refused.problems
+    assert isinstance(first, Report)
+    assert isinstance(third, Report)
+    assert first.reference is not None
+    assert third.reference is not None
+    assert int(third.reference[-5:]) == int(first.reference[-5:]) + 1
+    assert {first.title, third.title} == {
+        title for title in db.scalars(sa.select(Report.title))
+    }
+    assert first.deadlines
+    assert third.revisions[0].content_hash == third.content_hash
+    assert actions(db).count("report.submit") == 2
+    assert services.file_reports(db, caller, []) == []
