@@ -96,6 +96,8 @@ def _register_blueprints(app: Flask) -> None:
     from incidents.accounts.admin_views import admin
     from incidents.accounts.member_views import members
     from incidents.accounts.views import accounts
+    from incidents.api.openapi import api_docs
+    from incidents.api.reports import reports_api
     from incidents.api.views import api
     from incidents.audit.views import audit
     from incidents.classification.api import taxonomy_api
@@ -114,9 +116,12 @@ def _register_blueprints(app: Flask) -> None:
         taxonomy_pages,
         taxonomy_api,
         reports,
+        reports_api,
+        api_docs,
     ):
         app.register_blueprint(blueprint)
     extensions.csrf.exempt(api)  # token-only: the API never reads a session cookie
+    extensions.csrf.exempt(reports_api)
     register_commands(app)
 
 

@@ -10,6 +10,8 @@ from incidents.accounts.cli import org_cli, token_cli, user_cli
 from incidents.accounts.demo import DEMO_PASSWORD, load_demo
 from incidents.classification.cli import taxonomy_cli
 from incidents.extensions import db_session, services
+from incidents.reports.cli import reports_cli
+from incidents.reports.demo import load_demo_reports
 
 
 @click.command("demo")
@@ -20,6 +22,7 @@ def demo_command() -> None:
         raise click.ClickException("Demo data is for trying the site, not for production.")
     session = db_session()
     users = load_demo(session, services().hasher)
+    load_demo_reports(session)
     session.commit()
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for user in users:
@@ -27,5 +30,5 @@ def demo_command() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (org_cli, user_cli, token_cli, taxonomy_cli, demo_command):
+    for command in (org_cli, user_cli, token_cli, taxonomy_cli, reports_cli, demo_command):
         app.cli.add_command(command)

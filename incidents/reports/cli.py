@@ -1,0 +1,78 @@
+"""``flask reports import FILE.jsonl --org NAME``: file many reports the way the API would."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from incidents.extensions import db_session
+from incidents.reports import bulk
+from incidents.security.caller import Caller
+
+reports_cli = AppGroup("reports", help="Manage reports.")
+
+SHOWN_ERRORS = 100  # the rest go to --errors FILE
+
+
+@reports_cli.command("import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--org", "org_name", required=True, help="The reporting organisation's name.")
+@click.option("--user", "email", default=None, help="File as this user (default: first reporter).")
+@click.option(
+    "--errors",
+    "errors_path",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Also write each failed line's errors to this file as JSON Lines.",
+)
+@click.option("--batch-size", type=click.IntRange(1, 10_000), default=bulk.BATCH_SIZE)
+def import_reports(
+    source: Path, org_name: str, email: str | None, errors_path: Path | None, batch_size: int
+) -> None:
+    """Import SOURCE: JSON Lines, each line one report as POST /api/v1/reports takes it.
+
+    Every line is validated and filed on its own; the failures are listed at the end and
+    the command exits with status 1 when any line failed.
+    """
+    session = db_session()
+    try:
+        user = bulk.filer_for(session, org_name, email)
+    except bulk.ImportRefused as error:
+        raise click.ClickException(str(error)) from None
+    caller = Caller(principal=user, channel="cli")
+    with (
+        source.open("rb") as lines,
+        click.progressbar(
+            length=os.path.getsize(source), label="Importing", file=sys.stderr
+        ) as bar,
+    ):
+        try:
+            result = bulk.import_reports(
+                session, caller, lines, batch_size=batch_size, progress=bar.update
+            )
+        except bulk.ImportInterrupted as error:
+            raise click.ClickException(
+                f"{error} ({error.committed} reports were imported before it; "
+                "the lines after them were not)."
+            ) from error
+    _report_errors(result, errors_path)
+    click.echo(f"Imported {result.imported} reports, {result.failed} failed.")
+    if result.failed:
+        raise SystemExit(1)
+
+
+def _report_errors(result: bulk.ImportResult, errors_path: Path | None) -> None:
+    for error in result.errors[:SHOWN_ERRORS]:
+        for path, messages in error.problems.items():
+            click.echo(f"line {error.line}: {path}: {' '.join(messages)}", err=True)
+    if result.failed > SHOWN_ERRORS:
+        hint = f" (all in {errors_path})" if errors_path else " (use --errors FILE for all)"
+        click.echo(f"... and {result.failed - SHOWN_ERRORS} more failed lines{hint}", err=True)
+    if errors_path is not None:
+        with errors_path.open("w", encoding="utf-8") as out:
+            for error in result.errors:
+                out.write(error.as_json() + "\n")

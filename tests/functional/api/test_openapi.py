@@ -1,0 +1,108 @@
+"""The OpenAPI document, its example, the rendered docs and the README's example file."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from openapi_spec_validator import validate
+
+import taxonomy
+from incidents.api.openapi import EXAMPLE_REPORT
+from tests.functional.api.conftest import ApiClient
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _document(client: FlaskClient) -> dict[str, Any]:
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response.json is not None
+    return response.json
+
+
+def test_the_document_is_valid_openapi(client: FlaskClient) -> None:
+    document = _document(client)
+
+    validate(document)  # raises on any violation of the OpenAPI 3.0 schema
+    assert document["openapi"].startswith("3.0")
+    assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    assert document["security"] == [{"bearerAuth": []}]
+
+
+def test_every_reports_route_is_documented(app: Flask, client: FlaskClient) -> None:
+    paths = _document(client)["paths"]
+    routed = {
+        (re.sub(r"<(\w+)>", r"{\1}", rule.rule), method.lower())
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/reports")
+        for method in rule.methods or ()
+        if method not in ("HEAD", "OPTIONS")
+    }
+    documented = {
+        (path, method) for path, item in paths.items() for method in item if method != "parameters"
+    }
+    assert routed <= documented
+
+
+def test_writes_declare_the_key_errors_and_bodies(client: FlaskClient) -> None:
+    document = _document(client)
+    for path, item in document["paths"].items():
+        post = item.get("post")
+        if post is None:
+            continue
+        assert post["parameters"] == [{"$ref": "#/components/parameters/IdempotencyKey"}], path
+        assert "$ref" in post["requestBody"]["content"]["application/json"]["schema"], path
+        assert {"401", "403", "409", "415", "422"} <= set(post["responses"]), path
+    new_report = document["components"]["schemas"]["NewReport"]
+    assert new_report["additionalProperties"] is False
+    assert new_report["required"] == ["distribution"]
+    key = document["components"]["parameters"]["IdempotencyKey"]
+    assert (key["in"], key["name"]) == ("header", "Idempotency-Key")
+
+
+def test_the_documented_example_is_filed(client: FlaskClient, api: ApiClient) -> None:
+    operation = _document(client)["paths"]["/api/v1/reports"]["post"]
+    example = operation["requestBody"]["content"]["application/json"]["example"]
+    classification = example["classification"]
+    version = taxonomy.load(example["taxonomy_version"])
+
+    assert version.validate(classification, "initial") == []
+    assert example["distribution"] == {"tlp": "amber", "recipients": []}
+    response = api.post("/api/v1/reports", example)
+    assert response.status_code == 201, response.json
+    rules = [d["rule"] for d in (response.json or {})["deadlines"] if d["binding"]]
+    assert "art73_death" in rules
+
+
+def test_the_readme_example_file_is_the_documented_example() -> None:
+    stored = json.loads((ROOT / "docs" / "example-report.json").read_text(encoding="utf-8"))
+
+    assert stored == EXAMPLE_REPORT
+
+
+def test_the_docs_page_loads_swagger_ui_from_our_origin(client: FlaskClient) -> None:
+    page = client.get("/api/docs")
+
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    sources = re.findall(r'<script src="([^"]+)"', html)
+    assert sources == ["/api/docs/assets/swagger-ui-bundle.js", "/static/api/docs.js"]
+    assert "<script>" not in html  # no inline script
+    assert 'data-spec-url="/api/v1/openapi.json"' in html
+    for path in (*sources, "/api/docs/assets/swagger-ui.css"):
+        asset = client.get(path)
+        assert asset.status_code == 200, path
+        assert asset.get_data(), path
+        asset.close()
+
+
+def test_only_the_swagger_ui_files_are_served(client: FlaskClient) -> None:
+    for name in ("index.html", "swagger-initializer.js", "..%2F__init__.py"):
+        response = client.get(f"/api/docs/assets/{name}")
+        assert response.status_code == 404, name
