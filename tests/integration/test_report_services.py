@@ -296,7 +296,7 @@ def test_many_reports_are_filed_together_each_checked_on_its_own(
     assert first.reference is not None
     assert third.reference is not None
     assert int(third.reference[-5:]) == int(first.reference[-5:]) + 1
-    assert {first.title, third.title} == {title for title in db.scalars(sa.select(Report.title))}
+    assert {first.title, third.title} == set(db.scalars(sa.select(Report.title)))
     assert first.deadlines
     assert third.revisions[0].content_hash == third.content_hash
     assert actions(db).count("report.submit") == 2
