@@ -27,6 +27,7 @@ from incidents.db import utcnow
 from incidents.errors import ValidationFailed
 from incidents.extensions import db_session
 from incidents.reports import services
+from incidents.reports.batch import file_reports
 from incidents.reports.content import Problems, ReportContent, ReportInvalid, check_content
 from incidents.reports.models import Report, ReportStage, ReportState, Tlp
 from incidents.reports.queries import ReportFilters, organization_reports, report_for
@@ -352,7 +353,7 @@ def create_batch() -> Response:
             else:
                 to_file.append((index, new.content))
         # The submitted ones are checked one by one and written together: one flush.
-        outcomes = services.file_reports(session, current_caller(), [c for _, c in to_file])
+        outcomes = file_reports(session, current_caller(), [c for _, c in to_file])
         for (index, _content), outcome in zip(to_file, outcomes, strict=True):
             if isinstance(outcome, ReportInvalid):
                 results[index] = _refused(index, body_paths(outcome.problems))

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from incidents.audit.models import AuditEvent
+from incidents.db import utcnow
 from incidents.security.caller import Caller
 
 
@@ -27,22 +28,35 @@ def record(
 
     ``label`` names the actor when it is not a logged-in principal (e.g. a failed login).
     """
-    principal = caller.principal
-    event = AuditEvent(
-        actor_user_id=principal.id if principal else None,
-        actor_organization_id=principal.organization_id if principal else None,
-        actor_label=label or _label(caller),
-        channel=caller.channel,
-        address=caller.address,
-        action=action,
-        subject_type=subject_type,
-        subject_ref=subject_ref,
-        details=details,
-    )
+    event = AuditEvent(**event_row(caller, action, subject_type, subject_ref, label, details))
     session.add(event)
     if flush:
         session.flush()
     return event
+
+
+def event_row(
+    caller: Caller,
+    action: str,
+    subject_type: str,
+    subject_ref: str,
+    label: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The column values of an audit event (bulk operations insert many at once)."""
+    principal = caller.principal
+    return {
+        "occurred_at": utcnow(),
+        "actor_user_id": principal.id if principal else None,
+        "actor_organization_id": principal.organization_id if principal else None,
+        "actor_label": label or _label(caller),
+        "channel": caller.channel,
+        "address": caller.address,
+        "action": action,
+        "subject_type": subject_type,
+        "subject_ref": subject_ref,
+        "details": details or {},
+    }
 
 
 def _label(caller: Caller) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 import taxonomy
 from incidents.reports.models import Report, ReportDeadline, ReportStage, ReportState
@@ -25,28 +26,36 @@ def _day(value: object) -> date | None:
 def compute_deadlines(report: Report) -> list[ReportDeadline]:
     """Deadline rows for ``report``, counted from when its organisation became aware (or,
     without that, from its submission)."""
-    aware_at = report.aware_at or report.submitted_at
-    assert aware_at is not None, "a report is submitted before its deadlines are computed"
-    resolved_day = _day(report.classification.get("resolved_at"))
+    assert report.submitted_at is not None, "deadlines are computed at submission"
+    rows = deadline_rows(
+        report.classification, report.aware_at, report.submitted_at, report.taxonomy_version
+    )
+    return [ReportDeadline(**row) for row in rows]
+
+
+def deadline_rows(
+    classification: dict[str, Any], aware_at: datetime | None, submitted_at: datetime, version: str
+) -> list[dict[str, Any]]:
+    """The deadlines of a report submitted at ``submitted_at``, as column values."""
+    resolved_day = _day(classification.get("resolved_at"))
     found = taxonomy.deadlines(
-        report.classification,
-        aware_at,
-        resolved_at=parse_moment(report.classification.get("resolved_at"))
-        or _start_of(resolved_day),
-        last_report_at=report.submitted_at,
-        version=report.taxonomy_version,
+        classification,
+        aware_at or submitted_at,
+        resolved_at=parse_moment(classification.get("resolved_at")) or _start_of(resolved_day),
+        last_report_at=submitted_at,
+        version=version,
     )
     return [
-        ReportDeadline(
-            regime=deadline.regime,
-            regime_label=deadline.regime_label,
-            rule=deadline.rule,
-            obligation=deadline.obligation,
-            citation=deadline.citation[:300],
-            due_at=deadline.due_at,
-            binding=deadline.binding,
-            recurring=deadline.recurring,
-        )
+        {
+            "regime": deadline.regime,
+            "regime_label": deadline.regime_label,
+            "rule": deadline.rule,
+            "obligation": deadline.obligation,
+            "citation": deadline.citation[:300],
+            "due_at": deadline.due_at,
+            "binding": deadline.binding,
+            "recurring": deadline.recurring,
+        }
         for deadline in found
     ]
 

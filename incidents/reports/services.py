@@ -32,7 +32,7 @@ from incidents.reports.models import (
     ReportState,
     Tlp,
 )
-from incidents.reports.references import next_reference, next_references
+from incidents.reports.references import next_reference
 from incidents.security.caller import Caller
 from incidents.security.permissions import OrganizationKind
 
@@ -61,14 +61,14 @@ def recipient_institutes(session: Session) -> list[Organization]:
     return list(session.scalars(query))
 
 
-def _principal_ids(caller: Caller) -> tuple[int, int]:
+def filer_ids(caller: Caller) -> tuple[int, int]:
     principal = caller.principal
     if principal is None:
         raise ReportStateError("Reports are filed by a user of a reporting organisation.")
     return principal.id, principal.organization_id
 
 
-def _prepared(
+def checked_content(
     session: Session,
     content: ReportContent,
     stage: ReportStage,
@@ -129,10 +129,10 @@ def save_draft(
 ) -> Report:
     """Create a draft, or update ``report`` (a draft). Nothing is required yet, but what is
     given must be well-formed. Raises ReportInvalid or ReportStateError."""
-    user_id, organization_id = _principal_ids(caller)
+    user_id, organization_id = filer_ids(caller)
     if report is not None and report.state is not ReportState.DRAFT:
         raise ReportStateError(f"{report.label} is {report.state.value}; amend it instead.")
-    content, recipients = _prepared(
+    content, recipients = checked_content(
         session, content, report.stage if report else stage, complete=False
     )
     if report is None:
@@ -166,7 +166,7 @@ def submit(session: Session, caller: Caller, report: Report) -> Report:
     revision and the deadlines. Raises ReportInvalid or ReportStateError."""
     if report.state is not ReportState.DRAFT:
         raise ReportStateError(f"{report.label} is already {report.state.value}.")
-    _prepared(session, content_of(report), report.stage, complete=True)
+    checked_content(session, content_of(report), report.stage, complete=True)
     return _submit(session, caller, report)
 
 
@@ -211,52 +211,13 @@ def file_report(
     """Create and submit a report in one step (what the API and bulk import do).
 
     Raises ReportInvalid with every problem before anything is written."""
-    user_id, organization_id = _principal_ids(caller)
-    content, recipients = _prepared(session, content, stage, complete=True)
+    user_id, organization_id = filer_ids(caller)
+    content, recipients = checked_content(session, content, stage, complete=True)
     series = ReportSeries(organization_id=organization_id)
     report = _new_report(user_id, organization_id, stage, series)
     _apply(report, content, recipients)
     session.add(report)
     return _submit(session, caller, report)
-
-
-def file_reports(
-    session: Session, caller: Caller, contents: Sequence[ReportContent]
-) -> list[Report | ReportInvalid]:
-    """File many initial reports at once (the API's batch, bulk import).
-
-    Each content is checked on its own: its place in the result holds the submitted report
-    or the ReportInvalid that refused it. The valid ones are written together, with one
-    counter increment for their references and one flush; nothing is half-written.
-    """
-    user_id, organization_id = _principal_ids(caller)
-    institutes = recipient_institutes(session)
-    results: list[Report | ReportInvalid] = []
-    for content in contents:
-        try:
-            checked, recipients = _prepared(
-                session, content, ReportStage.INITIAL, complete=True, institutes=institutes
-            )
-        except ReportInvalid as invalid:
-            results.append(invalid)
-            continue
-        series = ReportSeries(organization_id=organization_id)
-        report = _new_report(user_id, organization_id, ReportStage.INITIAL, series)
-        _apply(report, checked, recipients)
-        _mark_submitted(session, caller, report)
-        results.append(report)
-    filed = [result for result in results if isinstance(result, Report)]
-    with session.no_autoflush:
-        year = utcnow().year
-        for report, reference in zip(
-            filed, next_references(session, "RPT", year, len(filed)), strict=True
-        ):
-            report.reference = reference
-    session.add_all(filed)
-    for report in filed:
-        _audit_submission(session, caller, report, flush=False)
-    session.flush()
-    return results
 
 
 def amend(
@@ -270,7 +231,7 @@ def amend(
     if not reason.strip():
         raise ReportInvalid({"reason": ["Say why the report is amended."]})
     content = replace(content, taxonomy_version=content.taxonomy_version or report.taxonomy_version)
-    content, recipients = _prepared(session, content, report.stage, complete=True)
+    content, recipients = checked_content(session, content, report.stage, complete=True)
     _apply(report, content, recipients)
     revision = _add_revision(session, caller, report, kind="amendment", reason=reason.strip())
     report.deadlines = compute_deadlines(report)
@@ -291,7 +252,7 @@ def file_follow_up(
     session: Session, caller: Caller, report: Report, content: ReportContent, *, stage: ReportStage
 ) -> Report:
     """File the next report of ``report``'s series (intermediate or final) and submit it."""
-    user_id, organization_id = _principal_ids(caller)
+    user_id, organization_id = filer_ids(caller)
     latest = report.series.reports[-1]
     if report.state is not ReportState.SUBMITTED:
         raise ReportStateError(
@@ -304,7 +265,7 @@ def file_follow_up(
         raise ReportInvalid(
             {"stage": [f"After a {latest.stage.value} report the next stage can be: {allowed}."]}
         )
-    content, recipients = _prepared(session, content, stage, complete=True)
+    content, recipients = checked_content(session, content, stage, complete=True)
     follow_up = _new_report(user_id, organization_id, stage, report.series)
     _apply(follow_up, content, recipients)
     session.add(follow_up)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from incidents.audit.models import AuditEvent
 from incidents.reports import services
+from incidents.reports.batch import file_reports
 from incidents.reports.content import ReportContent, ReportInvalid
 from incidents.reports.deadlines import next_deadline, open_deadlines, status_of
 from incidents.reports.models import Report, ReportStage, ReportState
@@ -287,7 +288,7 @@ def test_many_reports_are_filed_together_each_checked_on_its_own(
     db: Session, caller: Caller
 ) -> None:
     contents = [content(title="One"), content(title=""), content(title="Three")]
-    results = services.file_reports(db, caller, contents)
+    results = file_reports(db, caller, contents)
     first, refused, third = results
     assert isinstance(refused, ReportInvalid)
     assert "title" in refused.problems
@@ -300,4 +301,4 @@ def test_many_reports_are_filed_together_each_checked_on_its_own(
     assert first.deadlines
     assert third.revisions[0].content_hash == third.content_hash
     assert actions(db).count("report.submit") == 2
-    assert services.file_reports(db, caller, []) == []
+    assert file_reports(db, caller, []) == []
