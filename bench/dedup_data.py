@@ -1,0 +1,194 @@
+"""Shared helpers for the dedup benchmarks: load labelled reports, degrade them, run a stream.
+
+Not part of the application; imported by ``bench/dedup_engine_eval.py`` and
+``bench/dedup_fit.py``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import gc
+import json
+import random
+import re
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from incidents.dedup import evaluation
+from incidents.dedup.engine import match_report, register
+from incidents.dedup.facts import AISystem, ReportFacts
+from incidents.dedup.fingerprint import fingerprint
+from incidents.dedup.scoring import Decision, Thresholds
+from incidents.dedup.store import InMemoryStore
+
+DEV_DATA = Path("/work/shared/data/dedup_dev.json")
+Labelled = tuple[str, ReportFacts]
+_SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
+
+
+def to_facts(report: dict[str, Any]) -> ReportFacts:
+    """Return the engine's view of one report of the JSON format (event id is not passed)."""
+    system = report.get("ai_system") or {}
+    occurred = report.get("occurred_on")
+    return ReportFacts(
+        report_id=report["report_key"],
+        title=report.get("title") or "",
+        description=report.get("description") or "",
+        occurred_on=dt.date.fromisoformat(occurred) if occurred else None,
+        countries=tuple(report.get("countries") or ()),
+        sector=report.get("sector"),
+        harm_types=tuple(report.get("harm_types") or ()),
+        event_class=report.get("event_class"),
+        ai_system=AISystem(
+            system.get("name"),
+            system.get("version"),
+            system.get("developer"),
+            system.get("deployer"),
+        ),
+        references=tuple(report.get("references") or ()),
+    )
+
+
+def load(path: Path = DEV_DATA) -> list[Labelled]:
+    """Return ``(event_id, facts)`` for every report of a dedup data file."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [(e["event_id"], to_facts(r)) for e in data["events"] for r in e["reports"]]
+
+
+def degrade(reports: Sequence[Labelled], seed: int, drop: float = 0.3) -> list[Labelled]:
+    """Return a degraded copy: descriptions cut to two sentences, fields dropped at random.
+
+    Each of system name, version, developer, deployer, occurrence date, countries, sector,
+    harm types, event class and references is dropped with probability ``drop``.
+    """
+    rng = random.Random(seed)
+    out = []
+    for event, f in reports:
+
+        def keep() -> bool:
+            return rng.random() >= drop
+
+        sentences = _SENTENCE.split(f.description.strip())
+        system = f.ai_system
+        out.append(
+            (
+                event,
+                dataclasses.replace(
+                    f,
+                    description=" ".join(sentences[:2]),
+                    ai_system=AISystem(
+                        system.name if keep() else None,
+                        system.version if keep() else None,
+                        system.developer if keep() else None,
+                        system.deployer if keep() else None,
+                    ),
+                    occurred_on=f.occurred_on if keep() else None,
+                    countries=f.countries if keep() else (),
+                    sector=f.sector if keep() else None,
+                    harm_types=f.harm_types if keep() else (),
+                    event_class=f.event_class if keep() else None,
+                    references=f.references if keep() else (),
+                ),
+            )
+        )
+    return out
+
+
+@dataclasses.dataclass
+class StreamResult:
+    """What one shuffled run produced (dev reports only, background excluded)."""
+
+    gold: dict[str, str]
+    automatic: dict[str, str]
+    links: list[tuple[str, str]]
+    ranks: list[int | None]
+    latencies_ms: list[float]
+    decisions: dict[str, Decision]
+    wrong_links: list[tuple[str, str, float]]
+
+    def metrics(self) -> dict[str, float]:
+        """Return the headline metrics of the run."""
+        pair = evaluation.pairwise(self.gold, self.automatic)
+        return {
+            "auto_link_precision": evaluation.auto_link_precision(self.links, self.gold),
+            "pairwise_precision": pair.precision,
+            "pairwise_recall": pair.recall,
+            "pairwise_f1": pair.f1,
+            "bcubed_f1": evaluation.bcubed(self.gold, self.automatic).f1,
+            "auto_link_share": evaluation.auto_link_share(self.gold, self.automatic),
+            "top1_recall": evaluation.top_k_recall(self.ranks, 1),
+            "top3_recall": evaluation.top_k_recall(self.ranks, 3),
+            "latency_ms_p50": evaluation.percentile(self.latencies_ms, 50),
+            "latency_ms_p95": evaluation.percentile(self.latencies_ms, 95),
+            "reports": float(len(self.gold)),
+            "events": float(len(set(self.gold.values()))),
+            "review": float(sum(d is Decision.REVIEW for d in self.decisions.values())),
+        }
+
+
+def load_background(store: InMemoryStore, reports: Iterable[Labelled]) -> dict[str, str]:
+    """Store background reports directly (no decisions), grouped by their own events."""
+    gold = {}
+    for event, facts in reports:
+        register(store, fingerprint(facts), f"bg:{event}")
+        gold[facts.report_id] = f"bg:{event}"
+    return gold
+
+
+def run_stream(
+    reports: Sequence[Labelled],
+    *,
+    seed: int = 0,
+    thresholds: Thresholds | None = None,
+    background: Sequence[Labelled] = (),
+) -> StreamResult:
+    """Feed reports one at a time in a seeded shuffled order, linking per decision.
+
+    Review counts as a new incident for the automatic grouping.
+    """
+    store = InMemoryStore()
+    bg_gold = load_background(store, background)
+    # The loaded store is long-lived: keep the cyclic GC from rescanning it on every
+    # collection, or its pauses dominate the latency tail (a SQL store holds it outside).
+    gc.collect()
+    gc.freeze()
+    order = list(reports)
+    random.Random(seed).shuffle(order)
+    result = StreamResult({}, {}, [], [], [], {}, [])
+    seen_events: dict[str, None] = {}
+    for event, facts in order:
+        started = time.perf_counter()
+        match = match_report(store, facts, thresholds)
+        result.latencies_ms.append((time.perf_counter() - started) * 1000)
+        members = store.incident_map()
+        if event in seen_events:
+            ranks = [
+                i
+                for i, c in enumerate(match.candidates)
+                if any(
+                    result.gold.get(r) == event
+                    for r, inc in members.items()
+                    if inc == c.incident_id
+                )
+            ]
+            result.ranks.append(ranks[0] if ranks else None)
+        seen_events[event] = None
+        result.gold[facts.report_id] = event
+        result.decisions[facts.report_id] = match.decision
+        incident = match.incident_id
+        if incident is None:
+            incident = f"inc:{facts.report_id}"
+        else:
+            best = match.candidates[0]
+            result.links.append((facts.report_id, best.report_id))
+            if result.gold.get(best.report_id, bg_gold.get(best.report_id)) != event:
+                result.wrong_links.append((facts.report_id, best.report_id, best.score))
+        result.automatic[facts.report_id] = incident
+        register(store, match.fingerprint, incident)
+    return result

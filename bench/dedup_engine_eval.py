@@ -1,0 +1,132 @@
+"""Run a labelled dedup data file through the engine and print the metrics.
+
+Usage: ``python bench/dedup_engine_eval.py [--data PATH] [--seed N] [--degrade SEED]
+[--background N] [--cv K] [--json]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+from pathlib import Path
+
+import dedup_data
+import dedup_fit
+import synthetic
+
+from incidents.dedup import scoring
+from incidents.dedup.scoring import Thresholds
+
+KEYS = (
+    "auto_link_precision",
+    "pairwise_precision",
+    "pairwise_recall",
+    "pairwise_f1",
+    "bcubed_f1",
+    "auto_link_share",
+    "top1_recall",
+    "top3_recall",
+    "latency_ms_p50",
+    "latency_ms_p95",
+    "reports",
+    "events",
+    "review",
+)
+
+
+def _print(metrics: dict[str, float], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({k: round(metrics[k], 4) for k in KEYS}))
+        return
+    for key in KEYS:
+        print(f"{key:22s} {metrics[key]:.4f}")
+
+
+def _constants() -> dedup_fit.Fitted:
+    combine = (scoring.SUPPORT_INTERCEPT, scoring.SUPPORT_BEST, scoring.SUPPORT_OTHERS)
+    return scoring.INTERCEPT, dict(scoring.WEIGHTS), combine
+
+
+def _set_constants(fitted: dedup_fit.Fitted) -> None:
+    scoring.INTERCEPT, scoring.WEIGHTS = fitted[0], fitted[1]
+    scoring.SUPPORT_INTERCEPT, scoring.SUPPORT_BEST, scoring.SUPPORT_OTHERS = fitted[2]
+
+
+def cross_validate(
+    reports: list[dedup_data.Labelled], folds: int, args: argparse.Namespace
+) -> None:
+    """Grouped K-fold by event: fit on K-1 folds, stream the held-out fold into a store that
+    already holds the training folds (so cross-fold siblings are there as hard negatives)."""
+    saved = _constants()
+    results = []
+    try:
+        for fold, (train, test) in enumerate(dedup_fit.grouped_folds(reports, folds, args.seed)):
+            intercept, weights, combine = dedup_fit.fit(train)
+            _set_constants((intercept, weights, combine))
+            if args.degrade is not None:
+                test = dedup_data.degrade(test, args.degrade)
+            metrics = dedup_data.run_stream(
+                test, seed=args.seed, thresholds=args.thresholds, background=train
+            ).metrics()
+            results.append(metrics)
+            if not args.json:
+                print(f"fold {fold}: " + " ".join(f"{k}={metrics[k]:.3f}" for k in KEYS[:8]))
+    finally:
+        _set_constants(saved)
+    mean = {k: statistics.fmean(m[k] for m in results) for k in KEYS}
+    worst = {k: (max if k.startswith("latency") else min)(m[k] for m in results) for k in KEYS}
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "mean": {k: round(v, 4) for k, v in mean.items()},
+                    "worst": {k: round(v, 4) for k, v in worst.items()},
+                }
+            )
+        )
+    else:
+        print("mean:")
+        _print(mean, False)
+        print("worst fold:")
+        _print(worst, False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=dedup_data.DEV_DATA)
+    parser.add_argument("--seed", type=int, default=0, help="shuffle seed")
+    parser.add_argument("--degrade", type=int, default=None, metavar="SEED")
+    parser.add_argument("--background", type=int, default=0, metavar="N")
+    parser.add_argument("--cv", type=int, default=0, metavar="K")
+    parser.add_argument("--auto-link", type=float, default=None)
+    parser.add_argument("--review", type=float, default=None)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--show-errors", action="store_true")
+    args = parser.parse_args()
+    default = Thresholds()
+    args.thresholds = Thresholds(
+        args.auto_link if args.auto_link is not None else default.auto_link,
+        args.review if args.review is not None else default.review,
+    )
+    reports = dedup_data.load(args.data)
+    if args.cv:
+        cross_validate(reports, args.cv, args)
+        return
+    if args.degrade is not None:
+        reports = dedup_data.degrade(reports, args.degrade)
+    background = synthetic.labelled(args.background, seed=args.seed) if args.background else []
+    result = dedup_data.run_stream(
+        reports, seed=args.seed, thresholds=args.thresholds, background=background
+    )
+    _print(result.metrics(), args.json)
+    if args.show_errors:
+        for new, old, score in result.wrong_links:
+            print(
+                f"wrong link {new} ({result.gold[new]}) -> {old} "
+                f"({result.gold.get(old, 'background')}) score {score:.3f}"
+            )
+
+
+if __name__ == "__main__":
+    main()

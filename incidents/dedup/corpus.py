@@ -1,0 +1,71 @@
+"""Corpus statistics as the scoring sees them: normalised IDF of terms, per query snapshot."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+
+import numpy as np
+
+#: Reference corpus size for the absolute IDF (see :meth:`Corpus.nidf`).
+REFERENCE_SIZE = 500
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Corpus:
+    """Corpus statistics: stored report count and document frequency of terms."""
+
+    size: int
+    document_frequency: Mapping[str, int]
+    _cache: dict[str, float] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    _vectors: dict[tuple[int, int], tuple[dict[str, float], float]] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    @classmethod
+    def snapshot(cls, size: int, document_frequency: Mapping[str, int]) -> Corpus:
+        """Return a corpus with the normalised IDF of every given term computed at once."""
+        corpus = cls(size, document_frequency)
+        terms = list(document_frequency)
+        df = np.fromiter(document_frequency.values(), dtype=np.float64, count=len(terms)) + 1
+        relative = np.log((size + 2) / df) / math.log(size + 2)
+        absolute = np.log((REFERENCE_SIZE + 2) / df) / math.log(REFERENCE_SIZE + 2)
+        values = np.maximum(0.0, np.minimum(relative, absolute))
+        corpus._cache.update(zip(terms, values.tolist(), strict=True))
+        return corpus
+
+    def nidf(self, term: str) -> float:
+        """Return the IDF of ``term`` normalised to 0..1 (1 = in no stored report).
+
+        The smaller of two normalised IDFs: relative to the store (``ln(N+2)``), which keeps
+        common words low while the store is small, and relative to a fixed reference size,
+        which keeps a term's weight from creeping up as the store grows. Together they keep the
+        fitted weights valid from a handful of reports to hundreds of thousands.
+        """
+        cached = self._cache.get(term)
+        if cached is None:
+            df = self.document_frequency.get(term, 0) + 1
+            relative = math.log((self.size + 2) / df) / math.log(self.size + 2)
+            absolute = math.log((REFERENCE_SIZE + 2) / df) / math.log(REFERENCE_SIZE + 2)
+            cached = self._cache[term] = max(0.0, min(relative, absolute))
+        return cached
+
+    def vector(self, terms: Mapping[str, int], power: int) -> tuple[dict[str, float], float]:
+        """Return ``(weight by term, sum of squared weights)`` of a bag of terms.
+
+        ``power=1``: sublinear tf times normalised IDF (for cosine); ``power=2``: squared
+        normalised IDF, tf ignored (for overlap). Memoised per object for the life of this
+        corpus snapshot, because one new report is compared with many stored ones.
+        """
+        key = (id(terms), power)
+        found = self._vectors.get(key)
+        if found is None:
+            if power == 1:
+                weights = {t: (1.0 + math.log(tf)) * self.nidf(t) for t, tf in terms.items()}
+                found = (weights, sum(w * w for w in weights.values()))
+            else:
+                weights = {t: self.nidf(t) ** 2 for t in terms}
+                found = (weights, sum(weights.values()))
+            self._vectors[key] = found
+        return found

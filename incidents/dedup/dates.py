@@ -1,0 +1,69 @@
+"""Calendar dates written in report text (a stand-in when the occurrence date is missing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from incidents.dedup.normalize import fold
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"((?:19|20)\d{2})"
+_DAY_MONTH = re.compile(rf"\b{_DAY}\s+{_MONTH}(?:,?\s+{_YEAR})?\b")
+_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b")
+_ISO = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
+_NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)\d{2})\b")
+_ANY_YEAR = re.compile(rf"\b{_YEAR}\b")
+
+
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def mentioned_dates(text: str) -> frozenset[dt.date]:
+    """Return the calendar dates written in ``text`` (English month names, ISO, d/m/y).
+
+    A day and month without a year take the first year mentioned in the text; without any
+    year they are ignored. ``03/04/2025`` yields both readings (3 April and 4 March).
+    """
+    folded = fold(text)
+    years = _ANY_YEAR.findall(folded)
+    default = int(years[0]) if years else None
+    found: set[dt.date | None] = set()
+    named = [(d, m, y) for d, m, y in _DAY_MONTH.findall(folded)]
+    named += [(d, m, y) for m, d, y in _MONTH_DAY.findall(folded)]
+    for day, month, year in named:
+        year_number = int(year) if year else default
+        if year_number is not None:
+            found.add(_date(year_number, _MONTHS[month], int(day)))
+    for year, month, day in _ISO.findall(folded):
+        found.add(_date(int(year), int(month), int(day)))
+    for first, second, year in _NUMERIC.findall(folded):
+        found.add(_date(int(year), int(second), int(first)))
+        found.add(_date(int(year), int(first), int(second)))
+    return frozenset(d for d in found if d is not None)

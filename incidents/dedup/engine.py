@@ -1,0 +1,185 @@
+"""Find and score the incidents a new report may belong to, and decide what to do with it.
+
+Lookup is a few batched equality probes on ``(kind, key)`` (series, article URLs, LSH bands,
+the report's rarest terms, names, country-months), then each candidate report is scored with
+the pair signals, and an incident scores as its best-matching report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from incidents.dedup import signals as signal_module
+from incidents.dedup.corpus import Corpus
+from incidents.dedup.facts import ReportFacts
+from incidents.dedup.fingerprint import (
+    LSH,
+    MONTH,
+    NAME,
+    SERIES,
+    TERM,
+    URL,
+    Fingerprint,
+    Key,
+    fingerprint,
+)
+from incidents.dedup.scoring import (
+    Decision,
+    Thresholds,
+    decide,
+    incident_probability,
+    logit,
+    support,
+)
+from incidents.dedup.signals import Signal
+from incidents.dedup.store import CandidateStore
+
+#: How many of the report's rarest terms are probed.
+RARE_TERM_PROBES = 24
+#: Keys carried by more stored reports than this are too common to narrow the search (and
+#: would make a probe read long postings), so they are not probed.
+MAX_POSTING = 200
+#: Candidate reports kept from the text probe and from the structure probe.
+TEXT_CANDIDATES = 30
+STRUCTURE_CANDIDATES = 15
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Candidate:
+    """An incident the report may belong to, with the evidence of its best-matching report."""
+
+    incident_id: str
+    score: float
+    report_id: str
+    signals: tuple[Signal, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Match:
+    """The outcome for a new report: ranked candidates and the decision for the best one."""
+
+    fingerprint: Fingerprint
+    candidates: tuple[Candidate, ...]
+    decision: Decision
+
+    @property
+    def incident_id(self) -> str | None:
+        """Return the incident to link to on auto-link, else ``None``."""
+        if self.decision is Decision.AUTO_LINK:
+            return self.candidates[0].incident_id
+        return None
+
+
+def _probe_keys(store: CandidateStore, fp: Fingerprint) -> tuple[list[Key], list[Key]]:
+    keys = [k for k in fp.probe_keys() if k[0] != SERIES]
+    counts = store.key_counts(keys)
+    usable = [k for k in keys if 0 < counts.get(k, 0) <= MAX_POSTING]
+    terms = sorted((counts[k], k) for k in usable if k[0] == TERM)
+    text = [k for k in usable if k[0] in (URL, LSH)] + [k for _, k in terms[:RARE_TERM_PROBES]]
+    structure = [k for k in usable if k[0] in (NAME, MONTH)]
+    return text, structure
+
+
+def candidate_reports(store: CandidateStore, fp: Fingerprint) -> list[str]:
+    """Return the ids of stored reports the probes find for ``fp`` (never ``fp`` itself)."""
+    text, structure = _probe_keys(store, fp)
+    found: dict[str, None] = {}
+    if text:
+        found.update((r, None) for r, _ in store.reports_matching(text, limit=TEXT_CANDIDATES))
+    if structure:
+        hits = store.reports_matching(structure, limit=STRUCTURE_CANDIDATES)
+        found.update((r, None) for r, _ in hits)
+    found.pop(fp.report_id, None)
+    return list(found)
+
+
+def _series_candidate(store: CandidateStore, fp: Fingerprint) -> Candidate | None:
+    if fp.series is None:
+        return None
+    hits = [r for r, _ in store.reports_matching([fp.series], limit=2) if r != fp.report_id]
+    if not hits:
+        return None
+    incident = store.incident_ids(hits[:1])[hits[0]]
+    reason = Signal("series", 1.0, True, "follow-up in the same organisation's series")
+    return Candidate(incident, 1.0, hits[0], (reason,))
+
+
+def pair_signals(
+    store: CandidateStore, fp: Fingerprint, report_ids: list[str]
+) -> dict[str, list[Signal]]:
+    """Return the signals of ``fp`` against each stored report (unknown ids are left out)."""
+    stored = store.features(report_ids)
+    terms = set(fp.features.terms).union(*(f.terms for f in stored.values()))
+    counts = store.key_counts((TERM, t) for t in terms)
+    frequencies = dict.fromkeys(terms, 0) | {k[1]: n for k, n in counts.items()}
+    corpus = Corpus.snapshot(store.report_count(), frequencies)
+    return {r: signal_module.compute(fp.features, f, corpus) for r, f in stored.items()}
+
+
+def score_candidates(
+    store: CandidateStore, fp: Fingerprint, report_ids: list[str], *, limit: int
+) -> list[Candidate]:
+    """Score stored reports against ``fp`` and return up to ``limit`` incidents, best first."""
+    pairs = pair_signals(store, fp, report_ids)
+    incidents = store.incident_ids(pairs)
+    members: dict[str, list[tuple[float, str]]] = {}
+    for report_id, signals in pairs.items():
+        members.setdefault(incidents[report_id], []).append((logit(signals), report_id))
+    ranked = []
+    for incident, scored in members.items():
+        best_report = max(scored)[1]
+        score = incident_probability(z for z, _ in scored)
+        evidence = list(pairs[best_report])
+        if len(scored) > 1:
+            others = len(scored) - 1
+            evidence.append(
+                Signal(
+                    "support",
+                    support(z for z, _ in scored)[1],
+                    True,
+                    f"{others} more report(s) of this incident also match",
+                )
+            )
+        ranked.append(Candidate(incident, score, best_report, tuple(evidence)))
+    ranked.sort(key=lambda c: (-c.score, c.incident_id))
+    return ranked[:limit]
+
+
+def find_candidates(
+    store: CandidateStore, facts: ReportFacts | Fingerprint, *, limit: int = 10
+) -> list[Candidate]:
+    """Return up to ``limit`` candidate incidents for a report, best first.
+
+    A report in an existing series of the same organisation returns that incident alone,
+    with score 1.0. The store is only read.
+    """
+    fp = facts if isinstance(facts, Fingerprint) else fingerprint(facts)
+    identity = _series_candidate(store, fp)
+    if identity is not None:
+        return [identity]
+    return score_candidates(store, fp, candidate_reports(store, fp), limit=limit)
+
+
+def match_report(
+    store: CandidateStore,
+    facts: ReportFacts,
+    thresholds: Thresholds | None = None,
+    *,
+    limit: int = 10,
+) -> Match:
+    """Return the ranked candidates for a new report and the decision for the best one.
+
+    The store is only read; call :func:`register` once the report's incident is known.
+    """
+    fp = fingerprint(facts)
+    candidates = find_candidates(store, fp, limit=limit)
+    top = candidates[0].score if candidates else None
+    return Match(fp, tuple(candidates), decide(top, thresholds))
+
+
+def register(store: CandidateStore, fp: Fingerprint, incident_id: str) -> None:
+    """Store a report's fingerprint as a member of ``incident_id``.
+
+    Raises ``ValueError`` if the report is already stored.
+    """
+    store.add(fp, incident_id)

@@ -1,0 +1,331 @@
+"""Normalisation of reference URLs, organisation and system names, and free text.
+
+Only generic rules live here (URL syntax, legal-form suffixes, English function words); nothing
+is tuned to particular names.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+#: Query parameters that track a click rather than identify a page.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "yclid",
+        "_hsenc",
+        "_hsmi",
+        "ref",
+        "ref_src",
+        "src",
+        "source",
+        "cmp",
+        "spm",
+        "share",
+        "from",
+        "output",
+        "amp",
+    }
+)
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_")
+
+#: Generic legal-form and filler words dropped from organisation names.
+LEGAL_SUFFIXES = frozenset(
+    {
+        "ltd",
+        "limited",
+        "inc",
+        "incorporated",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "gmbh",
+        "ag",
+        "plc",
+        "llc",
+        "llp",
+        "lp",
+        "sa",
+        "sas",
+        "sarl",
+        "srl",
+        "spa",
+        "bv",
+        "nv",
+        "ab",
+        "as",
+        "asa",
+        "oy",
+        "kk",
+        "kg",
+        "pty",
+        "pte",
+        "pvt",
+        "the",
+        "group",
+        "holdings",
+    }
+)
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "said",
+        "says",
+        "say",
+        "one",
+        "two",
+        "three",
+        "new",
+        "last",
+        "week",
+        "year",
+        "years",
+        "day",
+        "days",
+        "told",
+        "may",
+        "might",
+        "us",
+        "s",
+        "t",
+        "within",
+        "without",
+        "per",
+        "via",
+        "around",
+        "among",
+        "across",
+        "since",
+        "still",
+        "yet",
+        "however",
+        "would",
+        "also",
+    ]
+)
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_THOUSANDS = re.compile(r"(?<=\d)[,.](?=\d{3}\b)")
+_VERSION_TAIL = re.compile(r"\s+v?\d+(?:\.\d+)*\w*$")
+
+
+def fold(text: str) -> str:
+    """Return ``text`` lower-cased with accents removed (NFKD, combining marks dropped)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def normalize_url(url: str) -> str | None:
+    """Return a canonical key for a reference URL, or ``None`` if it has no host.
+
+    Drops the scheme, a leading ``www.``, the fragment, tracking parameters and a trailing
+    slash; lower-cases the host; sorts the remaining query parameters.
+    """
+    text = url.strip()
+    if "://" not in text:
+        text = "http://" + text
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower().rstrip(".")
+    host = host.removeprefix("www.")
+    if not host:
+        return None
+    query = sorted(
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)
+    )
+    path = re.sub(r"/{2,}", "/", parts.path).rstrip("/")
+    key = host + path
+    if query:
+        key += "?" + urlencode(query)
+    return key
+
+
+def url_is_specific(url_key: str) -> bool:
+    """Tell whether a normalised URL names one article rather than a section or a home page.
+
+    A specific URL has a path of at least three segments, or a last segment that is a slug of
+    three or more words or carries a number; ``example.org/safety/reports`` is generic.
+    """
+    path = url_key.split("?", 1)[0].partition("/")[2]
+    segments = [s for s in path.split("/") if s]
+    if len(segments) >= 3:
+        return True
+    if not segments:
+        return False
+    last = segments[-1]
+    return len(re.split(r"[-_]", last)) >= 3 or any(c.isdigit() for c in last)
+
+
+def normalize_name(name: str | None) -> str:
+    """Return an organisation or system name folded, without punctuation or legal suffixes.
+
+    A trailing version (``"Sable Agent 1.6"``, ``"v2"``) is removed. Returns ``""`` for a
+    missing or empty name.
+    """
+    if not name:
+        return ""
+    text = _VERSION_TAIL.sub("", fold(name).strip())
+    words = [w for w in _WORD.findall(text) if w not in LEGAL_SUFFIXES]
+    return " ".join(words)
+
+
+def stem(word: str) -> str:
+    """Return a light English stem: plural and a few verb endings stripped (long words only)."""
+    if word.isdigit() or len(word) <= 4:
+        return word
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            if suffix == "s" and word.endswith("ss"):
+                return word
+            return word[: -len(suffix)] + keep
+    return word
+
+
+def words(text: str) -> list[str]:
+    """Return the folded word tokens of ``text`` (digits kept, ``4,100`` kept as ``4100``)."""
+    return _WORD.findall(_THOUSANDS.sub("", fold(text)))
+
+
+def content_terms(text: str) -> list[str]:
+    """Return the stemmed content words of ``text`` in order, stop-words and 1-letter words out."""
+    return [stem(w) for w in words(text) if len(w) > 1 and w not in STOPWORDS]

@@ -1,0 +1,352 @@
+"""Per-pair signals between a new report and a stored one, each explaining itself.
+
+Every signal is a number fed to the score (see :mod:`incidents.dedup.scoring`), whether it
+speaks for or against the pair (``agrees``: ``True``/``False``, ``None`` when a side lacks the
+field), and a sentence an analyst can read. Missing fields give 0, i.e. no evidence either way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable
+
+from rapidfuzz import fuzz
+
+from incidents.dedup import minhash
+from incidents.dedup.corpus import Corpus
+from incidents.dedup.fingerprint import ReportFeatures
+from incidents.dedup.normalize import url_is_specific
+
+#: A term is "rare" when its normalised IDF is above this (it occurs in fewer than about
+#: N^0.4 reports of N).
+RARE_NIDF = 0.6
+#: Catch-all sector values that say nothing about the event.
+UNINFORMATIVE_SECTORS = frozenset({"other", "unknown", "multiple", "none"})
+#: Names that reach this token-set ratio (0..100) are taken to be the same.
+NAME_MATCH = 85.0
+#: Occurrence dates further apart than this many days count against the pair.
+DATE_WINDOW_DAYS = 14
+#: Beyond the window, the evidence against grows to its full weight over this many days.
+DATE_FAR_RAMP_DAYS = 30
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Signal:
+    """One explainable piece of evidence about a pair of reports."""
+
+    name: str
+    value: float
+    agrees: bool | None
+    explanation: str
+
+
+def text_cosine(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """TF-IDF cosine (sublinear tf, normalised IDF) of title, description and names."""
+    (wa, na), (wb, nb) = corpus.vector(a.terms, 1), corpus.vector(b.terms, 1)
+    if len(wb) < len(wa):
+        wa, wb = wb, wa
+    dot = sum(w * wb[t] for t, w in wa.items() if t in wb)
+    norm = math.sqrt(na * nb)
+    value = dot / norm if norm else 0.0
+    return Signal("text_cosine", value, value >= 0.2, f"TF-IDF cosine of the texts is {value:.2f}")
+
+
+def rare_terms(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """Rare terms (places, numbers, distinctive words) the two texts share, IDF-weighted.
+
+    Words of either side's system or organisation names are left out: the same actor is
+    evidence of its own (``system_name``, ``organisation``, ``name_mentioned``), and sibling
+    events of one actor share those names but not the details of what happened.
+    """
+    names = {w for x in (a, b) for words in x.name_terms for w in words}
+    shared = sorted(
+        ((corpus.nidf(t), t) for t in (a.terms.keys() & b.terms.keys()) - names), reverse=True
+    )
+    mass = sum((n - RARE_NIDF) / (1 - RARE_NIDF) for n, _ in shared if n > RARE_NIDF)
+    value = math.log1p(mass)
+    top = ", ".join(t for n, t in shared[:5] if n > RARE_NIDF) or "none"
+    return Signal("rare_terms", value, mass >= 1.0, f"shared rare terms: {top}")
+
+
+def overlap(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """IDF-weighted overlap coefficient: how much of the shorter text the longer one covers."""
+    (ia, sa), (ib, sb) = corpus.vector(a.terms, 2), corpus.vector(b.terms, 2)
+    smaller = min(sa, sb)
+    value = sum(w for t, w in ia.items() if t in ib) / smaller if smaller else 0.0
+    return Signal("overlap", value, value >= 0.3, f"{value:.0%} of the shorter text is shared")
+
+
+def title_cosine(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """IDF-weighted cosine of the title words."""
+    ia = {t: corpus.nidf(t) for t in a.title_terms}
+    ib = {t: corpus.nidf(t) for t in b.title_terms}
+    dot = sum(w * ib[t] for t, w in ia.items() if t in ib)
+    norm = math.sqrt(sum(w * w for w in ia.values()) * sum(w * w for w in ib.values()))
+    value = dot / norm if norm else 0.0
+    return Signal("title_cosine", value, value >= 0.2, f"title similarity is {value:.2f}")
+
+
+def near_duplicate(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """MinHash estimate of word 3-shingle Jaccard: high only for copied or lightly edited text."""
+    value = minhash.estimate_jaccard(a.signature, b.signature)
+    return Signal("near_duplicate", value, value >= 0.3, f"shingle Jaccard is about {value:.2f}")
+
+
+def _name_similarity(left: Iterable[str], right: Iterable[str]) -> float | None:
+    pairs = [(x, y) for x in left for y in right]
+    if not pairs:
+        return None
+    return max(fuzz.token_set_ratio(x, y) for x, y in pairs)
+
+
+def _agreement(name: str, similarity: float | None, what: str) -> Signal:
+    if similarity is None:
+        return Signal(name, 0.0, None, f"{what}: not stated on both sides")
+    value = max(-1.0, min(1.0, (similarity - 50.0) / (NAME_MATCH - 50.0)))
+    agrees = similarity >= NAME_MATCH
+    verdict = "match" if agrees else "differ"
+    return Signal(name, value, agrees, f"{what} {verdict} ({similarity:.0f}/100)")
+
+
+def system_name(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """Fuzzy agreement of the AI system names."""
+    similarity = _name_similarity([a.system] if a.system else [], [b.system] if b.system else [])
+    return _agreement("system_name", similarity, "AI system names")
+
+
+def organisation(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """Fuzzy agreement of developer and deployer names.
+
+    Any name against any name can agree (reporters mix up the roles). Only names in the same
+    role can disagree: a deployer named on one side and a developer on the other is no evidence.
+    """
+    similarity = _name_similarity(a.organisations, b.organisations)
+    if similarity is not None and similarity < NAME_MATCH:
+        same_role = [
+            fuzz.token_set_ratio(x, y)
+            for x, y in ((a.developer, b.developer), (a.deployer, b.deployer))
+            if x and y
+        ]
+        similarity = max(same_role) if same_role else None
+    return _agreement("organisation", similarity, "organisations")
+
+
+def name_mentioned(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """Whether a rare system or organisation name of one report occurs in the other's text."""
+    found = [
+        " ".join(words)
+        for x, y in ((a, b), (b, a))
+        for words in x.name_terms
+        if all(w in y.terms for w in words) and max(corpus.nidf(w) for w in words) > RARE_NIDF
+    ]
+    value = 1.0 if found else 0.0
+    names = ", ".join(sorted(set(found))) or "no name"
+    return Signal("name_mentioned", value, bool(found) or None, f"{names} named on both sides")
+
+
+def _dates(x: ReportFeatures) -> frozenset[dt.date]:
+    if x.occurred_on is not None:
+        return frozenset({x.occurred_on})
+    return x.mentioned_dates
+
+
+def _days_apart(a: ReportFeatures, b: ReportFeatures) -> tuple[int, str] | None:
+    """Return the smallest gap in days between the two reports' dates, and where they came from.
+
+    The occurrence date is used; a side without one falls back to the dates written in its
+    text. ``None`` when a side has neither.
+    """
+    left, right = _dates(a), _dates(b)
+    if not left or not right:
+        return None
+    days = min(abs((x - y).days) for x in left for y in right)
+    source = "" if a.occurred_on and b.occurred_on else " (dates from the text)"
+    return days, source
+
+
+def date_near(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """Closeness of occurrence dates: 1 on the same day, 0 at the window's edge and beyond."""
+    apart = _days_apart(a, b)
+    if apart is None:
+        return Signal("date_near", 0.0, None, "occurrence date missing on one side")
+    days, source = apart
+    value = max(0.0, 1.0 - days / DATE_WINDOW_DAYS)
+    return Signal(
+        "date_near", value, days <= DATE_WINDOW_DAYS, f"occurred {days} days apart{source}"
+    )
+
+
+def date_far(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """Distance of occurrence dates beyond the window: 0 inside it, 1 a month or more beyond.
+
+    Reports of one event differ by a few days at most, so months apart is strong evidence of
+    two events, whatever else they share.
+    """
+    apart = _days_apart(a, b)
+    if apart is None:
+        return Signal("date_far", 0.0, None, "occurrence date missing on one side")
+    days, source = apart
+    beyond = max(0, days - DATE_WINDOW_DAYS)
+    value = min(1.0, beyond / DATE_FAR_RAMP_DAYS)
+    return Signal(
+        "date_far", value, False if beyond else None, f"occurred {days} days apart{source}"
+    )
+
+
+def _set_agreement(name: str, left: frozenset[str], right: frozenset[str], what: str) -> Signal:
+    if not left or not right:
+        return Signal(name, 0.0, None, f"{what} missing on one side")
+    jaccard = len(left & right) / len(left | right)
+    shared = ", ".join(sorted(left & right)) or "none"
+    return Signal(name, 2 * jaccard - 1, bool(left & right), f"{what} shared: {shared}")
+
+
+def countries(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """Country agreement: +1 when any country is shared, -1 when the lists are disjoint."""
+    if not a.countries or not b.countries:
+        return Signal("countries", 0.0, None, "countries missing on one side")
+    shared = a.countries & b.countries
+    value = 1.0 if shared else -1.0
+    return Signal(
+        "countries", value, bool(shared), f"countries shared: {', '.join(sorted(shared)) or 'none'}"
+    )
+
+
+def harm_types(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """Harm-type agreement, 2*Jaccard-1 (-1 disjoint .. +1 identical)."""
+    return _set_agreement("harm_types", a.harm_types, b.harm_types, "harm types")
+
+
+def _equal(name: str, left: str | None, right: str | None, what: str) -> Signal:
+    if left is None or right is None:
+        return Signal(name, 0.0, None, f"{what} missing on one side")
+    same = left == right
+    return Signal(name, 1.0 if same else -1.0, same, f"{what}: {left} / {right}")
+
+
+def sector(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """Sector agreement (+1 same, -1 different); a catch-all sector counts as missing."""
+    known = [x if x not in UNINFORMATIVE_SECTORS else None for x in (a.sector, b.sector)]
+    return _equal("sector", known[0], known[1], "sector")
+
+
+def event_class(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """Whether both are incidents or both hazards (+1) or one of each (-1)."""
+    kind_a = a.event_class and ("hazard" if "hazard" in a.event_class else "incident")
+    kind_b = b.event_class and ("hazard" if "hazard" in b.event_class else "incident")
+    return _equal("event_class", kind_a, kind_b, "incident or hazard")
+
+
+def reference_url(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """A shared article URL (after normalisation); section or home-page URLs do not count."""
+    shared = sorted(u for u in a.urls & b.urls if url_is_specific(u))
+    if shared:
+        return Signal("reference_url", 1.0, True, f"same article cited: {shared[0]}")
+    return Signal("reference_url", 0.0, None, "no article URL in common")
+
+
+def _combined(
+    name: str, parts: list[Signal], what: str, pick: Callable[[list[float]], float]
+) -> Signal:
+    known = [s for s in parts if s.agrees is not None]
+    if not known:
+        return Signal(name, 0.0, None, f"{what}: nothing to compare")
+    value = pick([s.value for s in known])
+    agreeing = ", ".join(s.name for s in known if s.agrees) or "none"
+    return Signal(name, value, value > 0, f"{what} agree on: {agreeing}")
+
+
+def actor(parts: dict[str, Signal]) -> Signal:
+    """Same actor: the best of system name, organisation and a name mentioned in the text.
+
+    One feature rather than three, because a sibling event of the same actor agrees on all of
+    them at once: they are one piece of evidence, not three.
+    """
+    picked = [parts["system_name"], parts["organisation"]]
+    if parts["name_mentioned"].value:
+        picked.append(parts["name_mentioned"])
+    return _combined("actor", picked, "system and organisation", max)
+
+
+def context(parts: dict[str, Signal]) -> Signal:
+    """Same setting: agreement of sector, harm types and event class, averaged over all three
+    with a missing field counting 0, so that one agreeing field is weak evidence.
+
+    Countries are weighed on their own: a disjoint country list is strong evidence of two
+    events, unlike a differing sector or harm label, on which reporters often disagree.
+    """
+    picked = [parts[n] for n in CONTEXT_FIELDS]
+    return _combined("context", picked, "sector, harm and class", _mean_of_all)
+
+
+def _mean_of_all(values: list[float]) -> float:
+    return sum(values) / len(CONTEXT_FIELDS)
+
+
+SignalFunction = Callable[[ReportFeatures, ReportFeatures, Corpus], Signal]
+
+CONTEXT_FIELDS = ("sector", "harm_types", "event_class")
+
+#: The per-field signals, shown to analysts.
+SIGNALS: tuple[SignalFunction, ...] = (
+    text_cosine,
+    rare_terms,
+    overlap,
+    title_cosine,
+    near_duplicate,
+    system_name,
+    organisation,
+    name_mentioned,
+    date_near,
+    date_far,
+    countries,
+    harm_types,
+    sector,
+    event_class,
+    reference_url,
+)
+#: The signals the score weighs, in the order of the fitted weight vector.
+FEATURES: tuple[str, ...] = (
+    "text_cosine",
+    "rare_terms",
+    "overlap",
+    "title_cosine",
+    "near_duplicate",
+    "actor_text",
+    "date_near",
+    "date_far",
+    "countries",
+    "context_text",
+    "reference_url",
+)
+
+
+def corroborated(name: str, evidence: Signal, parts: dict[str, Signal]) -> Signal:
+    """``evidence`` scaled by how much text the pair shares (the ``overlap`` signal).
+
+    Agreeing structure (same actor, same country and sector) is shared by sibling events by
+    construction; it only counts in proportion to shared text, so it can strengthen text
+    evidence but never carry a link on its own. Disagreement counts in full.
+    """
+    share = parts["overlap"].value
+    return Signal(
+        name,
+        evidence.value * share if evidence.value > 0 else evidence.value,
+        evidence.agrees,
+        f"{evidence.explanation}, weighed by {share:.0%} shared text",
+    )
+
+
+def compute(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> list[Signal]:
+    """Return every signal for the pair: the per-field ones, then the combined ones."""
+    parts = {s.name: s for s in (signal(a, b, corpus) for signal in SIGNALS)}
+    same_actor, setting = actor(parts), context(parts)
+    return [
+        *parts.values(),
+        same_actor,
+        setting,
+        corroborated("actor_text", same_actor, parts),
+        corroborated("context_text", setting, parts),
+    ]

@@ -1,0 +1,91 @@
+"""The persistence the engine needs, as a protocol, and an in-memory implementation.
+
+Every read is a batched equality probe on ``(kind, key)`` or on report ids, so a SQL
+implementation needs a key table indexed on ``(kind, key)``, a key-count table updated on
+insert, and a report table (id, incident id, features as JSON via
+:func:`~incidents.dedup.fingerprint.features_to_json`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
+
+from incidents.dedup.fingerprint import Fingerprint, Key, ReportFeatures
+
+
+class CandidateStore(Protocol):
+    """Storage of fingerprints, the incidents reports belong to, and key counts."""
+
+    def add(self, fingerprint: Fingerprint, incident_id: str) -> None:
+        """Store a report's keys and features as a member of ``incident_id``.
+
+        Raises ``ValueError`` if the report is already stored.
+        """
+        ...
+
+    def report_count(self) -> int:
+        """Return how many reports are stored."""
+        ...
+
+    def key_counts(self, keys: Iterable[Key]) -> dict[Key, int]:
+        """Return how many stored reports carry each key (keys never seen are left out)."""
+        ...
+
+    def reports_matching(self, keys: Sequence[Key], *, limit: int) -> list[tuple[str, int]]:
+        """Return up to ``limit`` ``(report_id, matched keys)`` pairs, most matches first."""
+        ...
+
+    def features(self, report_ids: Iterable[str]) -> dict[str, ReportFeatures]:
+        """Return the stored features of the given reports (unknown ids are left out)."""
+        ...
+
+    def incident_ids(self, report_ids: Iterable[str]) -> dict[str, str]:
+        """Return the incident each given report belongs to (unknown ids are left out)."""
+        ...
+
+
+class InMemoryStore:
+    """A :class:`CandidateStore` in process memory, for tests and benchmarks."""
+
+    def __init__(self) -> None:
+        self._postings: defaultdict[Key, list[str]] = defaultdict(list)
+        self._features: dict[str, ReportFeatures] = {}
+        self._incident: dict[str, str] = {}
+
+    def add(self, fingerprint: Fingerprint, incident_id: str) -> None:
+        """Store a report; see :meth:`CandidateStore.add`."""
+        if fingerprint.report_id in self._features:
+            raise ValueError(f"report {fingerprint.report_id!r} is already stored")
+        for key in dict.fromkeys(fingerprint.keys):
+            self._postings[key].append(fingerprint.report_id)
+        self._features[fingerprint.report_id] = fingerprint.features
+        self._incident[fingerprint.report_id] = incident_id
+
+    def report_count(self) -> int:
+        """Return how many reports are stored."""
+        return len(self._features)
+
+    def key_counts(self, keys: Iterable[Key]) -> dict[Key, int]:
+        """Return how many stored reports carry each key."""
+        return {k: len(self._postings[k]) for k in keys if k in self._postings}
+
+    def reports_matching(self, keys: Sequence[Key], *, limit: int) -> list[tuple[str, int]]:
+        """Return up to ``limit`` reports carrying the most of ``keys``."""
+        counts: Counter[str] = Counter()
+        for key in dict.fromkeys(keys):
+            counts.update(self._postings.get(key, ()))
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+
+    def features(self, report_ids: Iterable[str]) -> dict[str, ReportFeatures]:
+        """Return stored features by report id."""
+        return {r: self._features[r] for r in report_ids if r in self._features}
+
+    def incident_ids(self, report_ids: Iterable[str]) -> dict[str, str]:
+        """Return the incident id of each known report."""
+        return {r: self._incident[r] for r in report_ids if r in self._incident}
+
+    def incident_map(self) -> Mapping[str, str]:
+        """Return every stored report's incident id (for evaluation, not part of the protocol)."""
+        return dict(self._incident)

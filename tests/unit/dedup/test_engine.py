@@ -1,0 +1,158 @@
+"""End to end on a handful of invented reports, through the in-memory store."""
+
+import dataclasses
+import datetime as dt
+
+from incidents.dedup import Decision, InMemoryStore, ReportFacts, Thresholds
+from incidents.dedup.engine import find_candidates, match_report, register
+from incidents.dedup.facts import AISystem
+
+FERRY = ReportFacts(
+    report_id="ferry-1",
+    title="Autonomous ferry Tessaly ran aground after its route planner ignored a sandbank",
+    description=(
+        "On 3 May 2024 the autonomous passenger ferry Tessaly, operated by Brennock Waterways, "
+        "ran aground near Oskholm pier with 46 passengers aboard. The Pathwise route planner "
+        "from Halvane Marine had not loaded the updated depth chart, so it steered across a "
+        "sandbank that had shifted in April. Two passengers were treated for minor injuries and "
+        "the ferry was towed off after six hours."
+    ),
+    organisation_id="brennock",
+    series_key="BW-2024-07",
+    occurred_on=dt.date(2024, 5, 3),
+    countries=("NO",),
+    sector="transport",
+    harm_types=("physical_injury",),
+    event_class="ai_incident",
+    ai_system=AISystem("Pathwise", "4.2", "Halvane Marine AS", "Brennock Waterways"),
+    references=("https://www.fjordpost.example/2024/05/04/tessaly-ferry-aground",),
+)
+PRESS = ReportFacts(
+    report_id="press-1",
+    title="Driverless ferry grounded at Oskholm, 46 aboard",
+    description=(
+        "The self-navigating ferry Tessaly struck a sandbank outside Oskholm on Friday evening. "
+        "Brennock Waterways said its Pathwise planning software had used an outdated depth "
+        "chart. Passengers, two of them slightly hurt, waited six hours before the vessel was "
+        "pulled free."
+    ),
+    occurred_on=dt.date(2024, 5, 3),
+    countries=("NO",),
+    sector="transport",
+    harm_types=("physical_injury", "economic_property"),
+    event_class="ai_incident",
+    ai_system=AISystem(None, None, "Halvane Marine", None),
+    references=(
+        "http://fjordpost.example/2024/05/04/tessaly-ferry-aground/?utm_source=twitter&fbclid=q",
+    ),
+)
+OTHER = ReportFacts(
+    report_id="other-1",
+    title="Route planner sends cargo barge into closed lock at Vennby",
+    description=(
+        "A cargo barge steered by the Pathwise planner from Halvane Marine entered the closed "
+        "Vennby lock on 21 May 2024 because a lock closure notice was not ingested. Nobody was "
+        "hurt; the lock gate needs repairs costing about 300,000 crowns."
+    ),
+    occurred_on=dt.date(2024, 5, 21),
+    countries=("NO",),
+    sector="transport",
+    harm_types=("economic_property",),
+    event_class="ai_incident",
+    ai_system=AISystem("Pathwise", "4.2", "Halvane Marine", "Vennby Freight"),
+)
+FILLER = [
+    ReportFacts(
+        report_id=f"filler-{i}",
+        title=f"{topic} system fault reported by {org}",
+        description=f"The {topic} software at {org} produced wrong results for {n} customers "
+        f"during {month}, and staff corrected the records by hand.",
+        occurred_on=dt.date(2022, i + 1, 10),
+        countries=(country,),
+        sector="finance",
+    )
+    for i, (topic, org, n, month, country) in enumerate(
+        [
+            ("billing", "Marrow Bank", 120, "February", "GB"),
+            ("credit scoring", "Oakrun Lending", 900, "March", "US"),
+            ("chatbot", "Pellary Insurance", 40, "April", "IE"),
+            ("fraud detection", "Quessel Pay", 3100, "June", "DE"),
+        ]
+    )
+]
+
+
+def loaded_store(*reports: ReportFacts) -> InMemoryStore:
+    store = InMemoryStore()
+    for facts in (*FILLER, *reports):
+        match = match_report(store, facts)
+        register(store, match.fingerprint, match.incident_id or f"inc-{facts.report_id}")
+    return store
+
+
+def test_empty_store_means_new_incident() -> None:
+    match = match_report(InMemoryStore(), FERRY)
+    assert match.candidates == ()
+    assert match.decision is Decision.NEW_INCIDENT
+    assert match.incident_id is None
+
+
+def test_follow_up_in_same_series_always_joins() -> None:
+    store = loaded_store(FERRY)
+    follow_up = ReportFacts(
+        report_id="ferry-2",
+        title="Final report",
+        description="Root cause confirmed; charts now checked daily.",
+        organisation_id="brennock",
+        series_key="BW-2024-07",
+    )
+    match = match_report(store, follow_up)
+    assert match.decision is Decision.AUTO_LINK
+    assert match.incident_id == "inc-ferry-1"
+    assert match.candidates[0].score == 1.0
+    assert match.candidates[0].signals[0].name == "series"
+
+
+def test_same_series_key_of_another_organisation_is_not_identity() -> None:
+    store = loaded_store(FERRY)
+    stranger = dataclasses.replace(
+        FILLER[0], report_id="x", organisation_id="someone-else", series_key="BW-2024-07"
+    )
+    candidates = find_candidates(store, stranger)
+    assert all(c.signals[0].name != "series" for c in candidates)
+
+
+def test_press_report_with_tracking_url_links_to_the_event() -> None:
+    store = loaded_store(FERRY)
+    match = match_report(store, PRESS)
+    best = match.candidates[0]
+    assert best.incident_id == "inc-ferry-1"
+    assert match.decision is Decision.AUTO_LINK, best
+    url = next(s for s in best.signals if s.name == "reference_url")
+    assert url.agrees is True
+    assert "fjordpost.example/2024/05/04/tessaly-ferry-aground" in url.explanation
+
+
+def test_other_event_sharing_system_and_month_stays_apart() -> None:
+    store = loaded_store(FERRY, PRESS)
+    match = match_report(store, OTHER)
+    # In a store of six reports every shared word looks rare; the sibling may reach review,
+    # never an automatic link.
+    assert match.decision is not Decision.AUTO_LINK, match.candidates[0]
+    assert match.candidates, "the sibling must still be shown as a candidate"
+    assert match.candidates[0].incident_id == "inc-ferry-1"
+
+
+def test_candidates_are_ranked_and_limited() -> None:
+    store = loaded_store(FERRY, PRESS, OTHER)
+    candidates = find_candidates(store, dataclasses.replace(PRESS, report_id="press-2"), limit=2)
+    assert len(candidates) <= 2
+    assert [c.score for c in candidates] == sorted((c.score for c in candidates), reverse=True)
+    assert candidates[0].incident_id == "inc-ferry-1"
+    assert any(s.name == "support" for s in candidates[0].signals)
+
+
+def test_thresholds_are_configuration() -> None:
+    store = loaded_store(FERRY)
+    strict = match_report(store, PRESS, Thresholds(auto_link=1.0, review=0.0))
+    assert strict.decision is Decision.REVIEW

@@ -1,0 +1,172 @@
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from incidents.dedup import signals
+from incidents.dedup.corpus import Corpus
+from incidents.dedup.facts import AISystem, ReportFacts
+from incidents.dedup.fingerprint import ReportFeatures, fingerprint
+
+
+def features(**changes: object) -> ReportFeatures:
+    base = fingerprint(
+        ReportFacts(
+            report_id="a",
+            title="Drone swarm lighting show falls onto crowd",
+            description="At the Velmora harbour festival 40 drones of the Skylume fleet fell.",
+            occurred_on=dt.date(2023, 8, 5),
+            countries=("PT",),
+            sector="media",
+            harm_types=("physical_injury", "economic_property"),
+            event_class="ai_incident",
+            ai_system=AISystem("Skylume Fleet", None, "Skylume Aerial", "Velmora Events"),
+            references=("https://herald.example/2023/08/06/drones-fall",),
+        )
+    ).features
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+CORPUS = Corpus(100, {"drone": 30, "fell": 50, "velmora": 1, "skylume": 1})
+A = features()
+
+
+def by_name(a: ReportFeatures, b: ReportFeatures) -> dict[str, signals.Signal]:
+    return {s.name: s for s in signals.compute(a, b, CORPUS)}
+
+
+def test_identical_reports_agree_on_everything() -> None:
+    result = by_name(A, A)
+    assert result["text_cosine"].value == pytest.approx(1.0)
+    assert result["overlap"].value == pytest.approx(1.0)
+    assert result["near_duplicate"].value == 1.0
+    assert result.pop("date_far").agrees is None  # only ever speaks against a pair
+    assert all(s.agrees is True for s in result.values()), result
+    assert result["rare_terms"].value > 0
+    assert "fell" not in result["rare_terms"].explanation  # common in the corpus
+
+
+def test_disagreeing_structure_counts_against() -> None:
+    b = features(
+        system="Other Bot",
+        organisations=frozenset({"nobody", "noone"}),
+        developer="nobody",
+        deployer="noone",
+        occurred_on=dt.date(2021, 1, 1),
+        countries=frozenset({"US"}),
+        sector="health",
+        harm_types=frozenset({"psychological"}),
+        event_class="ai_hazard",
+        urls=frozenset({"vendor.example/safety/reports"}),
+    )
+    result = by_name(A, b)
+    for name in (
+        "system_name",
+        "organisation",
+        "countries",
+        "harm_types",
+        "sector",
+        "event_class",
+        "date_near",
+    ):
+        assert result[name].agrees is False, name
+    assert result["countries"].value == -1.0
+    assert result["date_far"].value == 1.0
+    assert result["reference_url"].agrees is None
+
+
+def test_generic_shared_url_is_not_evidence() -> None:
+    generic = frozenset({"vendor.example/safety/reports"})
+    assert signals.reference_url(features(urls=generic), features(urls=generic), CORPUS).value == 0
+
+
+def test_missing_fields_are_neutral() -> None:
+    b = features(
+        system="",
+        organisations=frozenset(),
+        occurred_on=None,
+        countries=frozenset(),
+        sector=None,
+        harm_types=frozenset(),
+        event_class=None,
+        name_terms=(),
+        terms={},
+        title_terms=frozenset(),
+    )
+    result = by_name(A, b)
+    for name in (
+        "system_name",
+        "organisation",
+        "date_near",
+        "date_far",
+        "countries",
+        "harm_types",
+        "sector",
+        "event_class",
+    ):
+        assert result[name].value == 0.0, name
+        assert result[name].agrees is None, name
+    assert result["text_cosine"].value == 0.0
+    assert result["title_cosine"].value == 0.0
+    assert result["overlap"].value == 0.0
+
+
+def test_organisations_in_different_roles_cannot_disagree() -> None:
+    developer_only = features(organisations=frozenset({"skylume aerial"}), deployer="")
+    deployer_only = features(
+        organisations=frozenset({"harbour board"}), developer="", deployer="harbour board"
+    )
+    assert signals.organisation(developer_only, deployer_only, CORPUS).agrees is None
+    cross = features(
+        organisations=frozenset({"skylume aerial"}), developer="", deployer="skylume aerial"
+    )
+    assert signals.organisation(developer_only, cross, CORPUS).agrees is True
+
+
+def test_structure_only_counts_with_shared_text() -> None:
+    parts = by_name(A, A)
+    assert parts["actor_text"].value == pytest.approx(parts["overlap"].value)
+    empty_text = features(terms={}, title_terms=frozenset())
+    parts = by_name(A, empty_text)
+    assert parts["actor"].value == 1.0
+    assert parts["actor_text"].value == 0.0
+    other = features(
+        system="Other",
+        organisations=frozenset({"x"}),
+        developer="x",
+        deployer="",
+        terms={"crowd": 1},
+        name_terms=(),
+    )
+    parts = by_name(A, other)
+    assert parts["actor_text"].value == parts["actor"].value < 0  # disagreement counts in full
+
+
+def test_name_mentioned_in_other_text() -> None:
+    b = features(system="", organisations=frozenset(), name_terms=())
+    assert signals.name_mentioned(A, b, CORPUS).value == 1.0
+    c = features(terms={"crowd": 1}, name_terms=())
+    assert signals.name_mentioned(A, c, CORPUS).value == 0.0
+
+
+def test_dates_a_few_days_apart_still_agree() -> None:
+    b = features(occurred_on=dt.date(2023, 8, 8))
+    near = signals.date_near(A, b, CORPUS)
+    assert near.agrees is True
+    assert 0 < near.value < 1
+    assert signals.date_far(A, b, CORPUS).value == 0.0
+
+
+def test_nidf_is_bounded_and_rare_terms_weigh_more() -> None:
+    assert CORPUS.nidf("velmora") > CORPUS.nidf("drone") > CORPUS.nidf("fell") >= 0
+    assert Corpus(0, {}).nidf("x") == pytest.approx(1.0)
+    assert Corpus(10**6, {"x": 10**6}).nidf("x") == 0.0
+
+
+def test_dates_written_in_the_text_stand_in_for_a_missing_date() -> None:
+    undated = features(occurred_on=None, mentioned_dates=frozenset({dt.date(2023, 12, 1)}))
+    far = signals.date_far(A, undated, CORPUS)
+    assert far.value == 1.0
+    assert "from the text" in far.explanation
+    nothing = features(occurred_on=None, mentioned_dates=frozenset())
+    assert signals.date_near(A, nothing, CORPUS).agrees is None
