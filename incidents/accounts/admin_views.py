@@ -7,14 +7,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from incidents.accounts import services as account_services
-from incidents.accounts.forms import OrganizationForm, UserEditForm, UserForm, choice
-from incidents.accounts.member_views import role_choices
+from incidents.accounts.forms import OrganizationForm, UserForm, choice
+from incidents.accounts.member_views import edit_user
 from incidents.accounts.models import Organization, User
 from incidents.accounts.services import AccountError
 from incidents.accounts.views import attach_error
 from incidents.extensions import db_session, services
 from incidents.security.decorators import current_caller, require
-from incidents.security.permissions import ROLES_BY_KIND, OrganizationKind, Permission, Role
+from incidents.security.permissions import OrganizationKind, Permission, Role
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -107,23 +107,4 @@ def user_list() -> Response | str:
 @require(Permission.USERS_ADMINISTER)
 def user_edit(user_id: int) -> Response | str:
     user = db_session().get(User, user_id) or abort(404)
-    form = UserEditForm(obj=user)
-    form.role.choices = role_choices(ROLES_BY_KIND[user.organization.kind])
-    if form.validate_on_submit():
-        session = db_session()
-        try:
-            account_services.update_user(
-                session,
-                current_caller(),
-                user,
-                name=form.name.data or "",
-                role=Role(form.role.data),
-                is_active=bool(form.is_active.data),
-            )
-        except AccountError as error:
-            attach_error(form, error)
-        else:
-            session.commit()
-            flash(f"{user.email} is updated.", "info")
-            return redirect(url_for("admin.user_list"))
-    return render_template("accounts/member_edit.html", user=user, form=form)
+    return edit_user(user, back="admin.user_list")

@@ -6,8 +6,8 @@ import hmac
 import time
 
 import sqlalchemy as sa
-from flask import Flask, session
-from flask_login import current_user, logout_user
+from flask import Flask, current_app, session
+from flask_login import current_user, login_user, logout_user
 
 from incidents.accounts.authentication import signed_in_user
 from incidents.accounts.models import User
@@ -38,8 +38,6 @@ def load_user(identity: str) -> User | None:
 
 def start_session(user: User) -> None:
     """A brand-new session for ``user`` (old session data is dropped)."""
-    from flask_login import login_user
-
     session.clear()
     session.permanent = True
     login_user(user)
@@ -52,8 +50,6 @@ def expire_stale_session() -> None:
     """End a web session that was idle too long or began too long ago."""
     if is_api_request() or not current_user.is_authenticated:
         return
-    from flask import current_app
-
     settings = current_app.config["INCIDENTS_SETTINGS"]
     now = int(time.time())
     idle = now - int(session.get("seen_at", 0))

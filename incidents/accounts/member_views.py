@@ -91,7 +91,11 @@ def member_list() -> Response | str:
 @members.route("/members/<int:user_id>", methods=["GET", "POST"])
 @require(Permission.MEMBERS_MANAGE)
 def member_edit(user_id: int) -> Response | str:
-    user = get_member(user_id)
+    return edit_user(get_member(user_id), back="members.member_list")
+
+
+def edit_user(user: User, *, back: str) -> Response | str:
+    """The edit form of ``user`` (already checked as manageable); on success, go ``back``."""
     form = UserEditForm(obj=user)
     form.role.choices = role_choices(ROLES_BY_KIND[user.organization.kind])
     if form.validate_on_submit():
@@ -110,7 +114,7 @@ def member_edit(user_id: int) -> Response | str:
         else:
             session.commit()
             flash(f"{user.email} is updated.", "info")
-            return redirect(url_for("members.member_list"))
+            return redirect(url_for(back))
     return render_template("accounts/member_edit.html", user=user, form=form)
 
 

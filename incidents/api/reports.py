@@ -10,16 +10,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, Response, abort, request, url_for
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest, Conflict, RequestEntityTooLarge
 
-import taxonomy
 from incidents.accounts.authentication import require_user
 from incidents.accounts.models import User
 from incidents.api.idempotency import Reply, run_once
@@ -28,7 +26,16 @@ from incidents.errors import ValidationFailed
 from incidents.extensions import db_session
 from incidents.reports import services
 from incidents.reports.batch import file_reports
-from incidents.reports.content import Problems, ReportContent, ReportInvalid, check_content
+from incidents.reports.body import (
+    Checker,
+    body_paths,
+    content_problems,
+    load_body,
+    new_report_checker,
+    partial_content,
+    reject_constant,
+)
+from incidents.reports.content import Problems, ReportContent, ReportInvalid
 from incidents.reports.models import Report, ReportStage, ReportState, Tlp
 from incidents.reports.queries import ReportFilters, organization_reports, report_for
 from incidents.reports.schemas import (
@@ -53,7 +60,6 @@ REPORT_KEY = re.compile(REPORT_KEY_PATTERN)
 MAX_ID = 2**31 - 1  # report ids are 32-bit integers
 MAX_PER_PAGE = 100
 # The content checks name distribution fields at the top level; the request nests them.
-_BODY_PATHS = {"tlp": "distribution.tlp", "recipients": "distribution.recipients"}
 
 
 class ApiReceiptSchema(ReceiptSchema):
@@ -120,16 +126,12 @@ class BatchSchema(Schema):
 # --- reading the request -------------------------------------------------------------------
 
 
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a JSON number")
-
-
 def json_body() -> Any:
     """The request body parsed as JSON; 415 when it is not declared JSON, 400 when it is not."""
     if request.mimetype != "application/json":
         abort(415, description="Send the body as JSON with 'Content-Type: application/json'.")
     try:
-        body = json.loads(request.get_data(cache=True), parse_constant=_reject_constant)
+        body = json.loads(request.get_data(cache=True), parse_constant=reject_constant)
     except (ValueError, RecursionError) as error:
         raise BadRequest(description=f"The body is not valid JSON: {error}") from None
     if _has_nul(body):
@@ -148,38 +150,6 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
-def flatten(messages: Any, prefix: str = "") -> Problems:
-    """marshmallow's nested error messages as ``{"a.b[0]": [messages]}``."""
-    if isinstance(messages, Mapping):
-        found: Problems = {}
-        for key, value in messages.items():
-            if isinstance(key, int):
-                path = f"{prefix}[{key}]"
-            elif key == "_schema":
-                path = prefix
-            else:
-                path = f"{prefix}.{key}" if prefix else str(key)
-            for nested, texts in flatten(value, path).items():
-                found.setdefault(nested, []).extend(texts)
-        return found
-    texts = messages if isinstance(messages, list) else [messages]
-    return {prefix or "_schema": [str(text) for text in texts]}
-
-
-def body_paths(problems: Problems) -> Problems:
-    """Content problems keyed by where the field is in the request body."""
-    found: Problems = {}
-    for path, messages in problems.items():
-        head, sep, rest = path.partition("[")
-        found.setdefault(_BODY_PATHS.get(head, head) + sep + rest, []).extend(messages)
-    return found
-
-
-def _overlaps(path: str, other: str) -> bool:
-    shorter, longer = sorted((path, other), key=len)
-    return longer == shorter or longer.startswith((shorter + ".", shorter + "["))
-
-
 class KnownRecipients:
     """The names of the institutes a report may name, read once per request when needed."""
 
@@ -194,67 +164,16 @@ class KnownRecipients:
         return self._names
 
 
-def _partial_content(valid: Mapping[str, Any]) -> tuple[ReportContent, bool]:
-    """What can be read from the fields that passed; and whether the distribution did."""
-    distribution = valid.get("distribution")
-    has_distribution = isinstance(distribution, Mapping) and "tlp" in distribution
-    classification = valid.get("classification")
-    references = valid.get("references")
-    content = ReportContent(
-        title=str(valid.get("title", "")),
-        description=str(valid.get("description", "")),
-        tlp=distribution["tlp"] if has_distribution else Tlp.AMBER.value,  # type: ignore[index]
-        recipients=tuple(distribution.get("recipients", ())) if has_distribution else (),  # type: ignore[union-attr]
-        taxonomy_version=str(valid.get("taxonomy_version", "")),
-        classification=classification if isinstance(classification, Mapping) else {},
-        references=tuple(r for r in references if isinstance(r, str))
-        if isinstance(references, list)
-        else (),
-    )
-    return content, has_distribution
-
-
-def content_problems(
-    content: ReportContent, *, stage: str, complete: bool, version: str, known: KnownRecipients
-) -> Problems:
-    """Every problem of ``content`` (its version defaulting to ``version``), by body path."""
-    content = replace(content, taxonomy_version=content.taxonomy_version or version)
-    return body_paths(
-        check_content(content, stage=stage, known_recipients=known.names, complete=complete)
-    )
-
-
-Checker = Callable[[Mapping[str, Any]], Problems]
-
-
 def load(schema: Schema, body: Any, check: Checker | None = None) -> Any:
-    """``body`` loaded by ``schema``; raises ValidationFailed with every problem at once.
-
-    When the schema refuses some fields, ``check`` adds the content problems of the fields
-    that passed, so the caller does not have to fix one layer to learn about the next.
-    """
+    """``body`` loaded by ``schema``; 422 with every problem at once (see ``load_body``)."""
     try:
-        return schema.load(body)
-    except ValidationError as error:
-        details = flatten(error.messages)
-        valid = error.valid_data
-        if check is not None and isinstance(body, dict) and isinstance(valid, Mapping):
-            for path, messages in check(valid).items():
-                if not any(_overlaps(path, taken) for taken in details):
-                    details[path] = messages
-        raise ValidationFailed(details) from None
+        return load_body(schema, body, check)
+    except ReportInvalid as invalid:
+        raise ValidationFailed(invalid.problems) from None
 
 
 def _new_report_checker(known: KnownRecipients) -> Checker:
-    def check(valid: Mapping[str, Any]) -> Problems:
-        content, _ = _partial_content(valid)
-        complete = valid.get("state") != ReportState.DRAFT.value
-        version = taxonomy.load().version
-        return content_problems(
-            content, stage="initial", complete=complete, version=version, known=known
-        )
-
-    return check
+    return new_report_checker(lambda: known.names)
 
 
 # --- acting --------------------------------------------------------------------------------
@@ -462,13 +381,12 @@ def amend(reference: str) -> Response:
         known = KnownRecipients(session)
 
         def check(valid: Mapping[str, Any]) -> Problems:
-            content, _ = _partial_content(valid)
             return content_problems(
-                content,
+                partial_content(valid),
                 stage=report.stage.value,
                 complete=True,
+                known_recipients=known.names,
                 version=report.taxonomy_version,
-                known=known,
             )
 
         amendment = load(AmendmentSchema(), body, check)
@@ -493,11 +411,9 @@ def follow_up(reference: str) -> Response:
         known = KnownRecipients(session)
 
         def check(valid: Mapping[str, Any]) -> Problems:
-            content, _ = _partial_content(valid)
             stage = valid.get("stage", ReportStage.FINAL.value)
-            version = taxonomy.load().version
             return content_problems(
-                content, stage=stage, complete=True, version=version, known=known
+                partial_content(valid), stage=stage, complete=True, known_recipients=known.names
             )
 
         loaded = load(FollowUpSchema(), body, check)

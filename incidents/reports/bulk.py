@@ -10,18 +10,22 @@ but knows nothing of Flask or click.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import sqlalchemy as sa
-from marshmallow import ValidationError
 from sqlalchemy.orm import Session
 
-import taxonomy
 from incidents.accounts.models import Organization, User
-from incidents.reports.content import Problems, ReportContent, ReportInvalid, check_content
-from incidents.reports.models import ReportState, Tlp
+from incidents.reports.body import (
+    WHOLE_BODY,
+    body_paths,
+    load_body,
+    new_report_checker,
+    reject_constant,
+)
+from incidents.reports.content import Problems, ReportInvalid
+from incidents.reports.models import ReportState
 from incidents.reports.schemas import NewReport, NewReportSchema
 from incidents.reports.services import (
     ReportStateError,
@@ -34,10 +38,10 @@ from incidents.security.permissions import Permission, Role
 from incidents.security.policy import has_permission
 
 BATCH_SIZE = 500
-LINE = "_schema"
+LINE = WHOLE_BODY  # problems of the whole line
+_SCHEMA = NewReportSchema()
 """The error path of a problem with the line as a whole (not JSON, not an object), as the
 API's 422 answers name problems with the whole body."""
-_BODY_PATHS = {"tlp": "distribution.tlp", "recipients": "distribution.recipients"}
 
 
 class ImportRefused(ValueError):
@@ -110,7 +114,7 @@ def parse_line(text: str | bytes, known_recipients: Sequence[str]) -> NewReport:
     """One line as a report to file, checked like an API body. Raises ReportInvalid with
     every problem at once, keyed by the field's path in the body (as the API answers 422)."""
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=reject_constant)
     except UnicodeDecodeError as error:
         raise ReportInvalid({LINE: [f"Not UTF-8 text: {error.reason}."]}) from None
     except json.JSONDecodeError as error:
@@ -119,83 +123,9 @@ def parse_line(text: str | bytes, known_recipients: Sequence[str]) -> NewReport:
         raise ReportInvalid({LINE: [f"Not JSON: {error}."]}) from None
     if not isinstance(data, dict):
         raise ReportInvalid({LINE: ["Each line must be one JSON object (a report)."]})
-    try:
-        loaded: NewReport = NewReportSchema().load(data)
-    except ValidationError as error:
-        problems = flatten_messages(error.messages)
-        if isinstance(error.valid_data, Mapping):
-            # Like the API: also report what the taxonomy says about the fields that passed.
-            for path, messages in _content_problems(error.valid_data, known_recipients).items():
-                if not any(_overlaps(path, taken) for taken in problems):
-                    problems[path] = messages
-        raise ReportInvalid(problems) from None
+    check = new_report_checker(lambda: list(known_recipients))
+    loaded: NewReport = load_body(_SCHEMA, data, check)
     return loaded
-
-
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _content_problems(valid: Mapping[str, Any], known_recipients: Sequence[str]) -> Problems:
-    distribution = valid.get("distribution")
-    has_tlp = isinstance(distribution, Mapping) and "tlp" in distribution
-    classification = valid.get("classification")
-    references = valid.get("references")
-    content = ReportContent(
-        title=str(valid.get("title", "")),
-        description=str(valid.get("description", "")),
-        tlp=distribution["tlp"] if has_tlp else Tlp.AMBER.value,  # type: ignore[index]
-        recipients=tuple(distribution.get("recipients", ())) if has_tlp else (),  # type: ignore[union-attr]
-        taxonomy_version=str(valid.get("taxonomy_version", "")) or taxonomy.load().version,
-        classification=classification if isinstance(classification, Mapping) else {},
-        references=tuple(r for r in references if isinstance(r, str))
-        if isinstance(references, list)
-        else (),
-    )
-    complete = valid.get("state") != ReportState.DRAFT.value
-    problems = check_content(
-        content, stage="initial", known_recipients=known_recipients, complete=complete
-    )
-    return body_paths(problems)
-
-
-def _overlaps(path: str, other: str) -> bool:
-    shorter, longer = sorted((path, other), key=len)
-    return longer == shorter or longer.startswith((shorter + ".", shorter + "["))
-
-
-def body_paths(problems: Problems) -> Problems:
-    """The services' problems keyed by where the field is in the body (``tlp`` is
-    ``distribution.tlp``), the paths the API answers with."""
-    found: Problems = {}
-    for path, messages in problems.items():
-        head, bracket, rest = path.partition("[")
-        found.setdefault(_BODY_PATHS.get(head, head) + bracket + rest, []).extend(messages)
-    return found
-
-
-def flatten_messages(messages: Mapping[Any, Any] | list[Any] | str, path: str = "") -> Problems:
-    """marshmallow's nested error messages as ``{"distribution.tlp": [...],
-    "references[0]": [...]}``."""
-    problems: Problems = {}
-    if isinstance(messages, Mapping):
-        for key, nested in messages.items():
-            if isinstance(key, int):
-                child = f"{path}[{key}]"
-            elif key == "_schema":
-                child = path
-            else:
-                child = f"{path}.{key}" if path else str(key)
-            for child_path, found in flatten_messages(nested, child).items():
-                problems.setdefault(child_path, []).extend(found)
-    elif isinstance(messages, list) and not all(isinstance(m, str) for m in messages):
-        for nested in messages:
-            for child_path, found in flatten_messages(nested, path).items():
-                problems.setdefault(child_path, []).extend(found)
-    else:
-        found = messages if isinstance(messages, list) else [messages]
-        problems[path or LINE] = [str(text) for text in found]
-    return problems
 
 
 def import_reports(

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from incidents.accounts.models import Organization, User
 from incidents.audit.models import AuditEvent
 from incidents.reports import bulk
+from incidents.reports.body import flatten
 from incidents.reports.models import Report, ReportState
 from incidents.security.permissions import Role
 from tests import factories
@@ -303,10 +304,10 @@ def test_non_utf8_line_is_that_lines_error(  # type: ignore[no-untyped-def]
         ({"x": "Plain."}, {"x": ["Plain."]}),
     ],
 )
-def test_flatten_messages_uses_the_services_field_paths(
+def test_flatten_uses_the_services_field_paths(
     messages: dict[Any, Any], problems: dict[str, list[str]]
 ) -> None:
-    assert bulk.flatten_messages(messages) == problems
+    assert flatten(messages) == problems
 
 
 @pytest.mark.parametrize(
