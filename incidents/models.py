@@ -3,6 +3,7 @@
 from incidents.accounts.models import ApiToken, Organization, User
 from incidents.audit.models import AuditEvent
 from incidents.db import Base
+from incidents.dedup.models import DedupFingerprint, DedupKey, DedupKeyCount
 from incidents.reports.models import (
     IdempotencyRecord,
     ReferenceCounter,
@@ -16,6 +17,9 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "DedupFingerprint",
+    "DedupKey",
+    "DedupKeyCount",
     "IdempotencyRecord",
     "Organization",
     "ReferenceCounter",

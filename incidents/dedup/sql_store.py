@@ -1,0 +1,225 @@
+"""A :class:`~incidents.dedup.store.CandidateStore` in the application's SQL database.
+
+Works on SQLite and PostgreSQL through one SQLAlchemy session. Every method is a handful of
+batched statements (no per-key round trips); nothing is committed here, writes are only
+flushed into the caller's transaction. Report ids are the ``reports.id`` integers, given and
+returned as strings as the protocol wants. Tables: :mod:`incidents.dedup.models`.
+
+Probes are ``WHERE (kind = :k1 AND key IN (...)) OR (kind = :k2 AND key IN (...))``: each
+branch is an index range on the ``(kind, key)`` primary keys on both databases (on
+PostgreSQL the lists are bound as one array each: ``key = ANY(:keys)``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from incidents.db import Base, utcnow
+from incidents.dedup.fingerprint import (
+    Fingerprint,
+    Key,
+    ReportFeatures,
+    features_from_json,
+    features_to_json,
+)
+from incidents.dedup.models import (
+    KEY_LENGTH,
+    REPORT_COUNT_KEY,
+    DedupFingerprint,
+    DedupKey,
+    DedupKeyCount,
+)
+
+#: Keys (or ids) per statement; keeps every statement well under the bound-parameter limits.
+CHUNK = 1000
+
+_fingerprints: sa.Table = Base.metadata.tables[DedupFingerprint.__tablename__]
+_keys: sa.Table = Base.metadata.tables[DedupKey.__tablename__]
+_counts: sa.Table = Base.metadata.tables[DedupKeyCount.__tablename__]
+_T = TypeVar("_T")
+
+
+def stored_key(key: Key) -> Key:
+    """Return ``key`` as stored: keys longer than the column are replaced by their digest."""
+    kind, value = key
+    if len(value) <= KEY_LENGTH:
+        return key
+    return kind, "~sha256:" + hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def _chunks(items: Sequence[_T], size: int = CHUNK) -> Iterator[Sequence[_T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _ids(report_ids: Iterable[str]) -> list[int]:
+    """Return the integer ids among ``report_ids`` (others cannot be stored)."""
+    out: dict[int, None] = {}
+    for report_id in report_ids:
+        try:
+            out[int(report_id)] = None
+        except ValueError:
+            continue
+    return list(out)
+
+
+def _in(
+    column: sa.ColumnElement[Any],
+    values: Sequence[Any],
+    item: sa.types.TypeEngine[Any],
+    array: bool,
+) -> sa.ColumnElement[bool]:
+    """Return ``column IN values``; as ``column = ANY(:array)`` with ``array`` (PostgreSQL).
+
+    One array parameter keeps the statement text constant, so psycopg prepares it and
+    PostgreSQL plans it once, instead of parsing and planning a list of hundreds of literals.
+    """
+    if array:
+        return column == sa.any_(sa.literal(list(values), postgresql.ARRAY(item)))
+    return column.in_(values)
+
+
+def _key_condition(table: sa.Table, keys: Sequence[Key], array: bool) -> sa.ColumnElement[bool]:
+    by_kind: dict[str, list[str]] = {}
+    for kind, value in keys:
+        by_kind.setdefault(kind, []).append(value)
+    return sa.or_(
+        *(
+            sa.and_(table.c.kind == kind, _in(table.c.key, values, sa.String(), array))
+            for kind, values in sorted(by_kind.items())
+        )
+    )
+
+
+class SqlStore:
+    """A :class:`~incidents.dedup.store.CandidateStore` over ``session`` (flush-only)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._arrays = session.get_bind().dialect.name == "postgresql"
+
+    def _insert(self, table: sa.Table) -> Any:
+        """Return an INSERT of the session's dialect that supports ``ON CONFLICT``."""
+        bind = self.session.get_bind()
+        if bind.dialect.name == "postgresql":
+            return postgresql.insert(table)
+        if bind.dialect.name == "sqlite":
+            return sqlite.insert(table)
+        raise NotImplementedError(f"no upsert for {bind.dialect.name}")
+
+    def add(self, fingerprint: Fingerprint, incident_id: str) -> None:
+        """Store a report; see :meth:`CandidateStore.add`.
+
+        Raises ``ValueError`` if the report is already stored or its id is not an integer.
+        """
+        report_id = int(fingerprint.report_id)
+        self.session.flush()  # the report row itself may still be pending in this session
+        exists = sa.select(_fingerprints.c.report_id).where(_fingerprints.c.report_id == report_id)
+        if self.session.execute(exists).first() is not None:
+            raise ValueError(f"report {fingerprint.report_id!r} is already stored")
+        self.session.execute(
+            sa.insert(_fingerprints),
+            [
+                {
+                    "report_id": report_id,
+                    "incident_ref": incident_id,
+                    "features": features_to_json(fingerprint.features),
+                    "created_at": utcnow(),
+                }
+            ],
+        )
+        # Sorted, so concurrent writers lock count rows in one order (no deadlocks).
+        keys = sorted({stored_key(k) for k in fingerprint.keys})
+        if keys:
+            self.session.execute(
+                sa.insert(_keys),
+                [{"kind": k, "key": v, "report_id": report_id} for k, v in keys],
+            )
+        rows = [{"kind": k, "key": v, "count": 1} for k, v in sorted([REPORT_COUNT_KEY, *keys])]
+        upsert = self._insert(_counts)
+        upsert = upsert.on_conflict_do_update(
+            index_elements=[_counts.c.kind, _counts.c.key],
+            set_={"count": _counts.c["count"] + 1},
+        )
+        self.session.execute(upsert, rows)
+
+    def report_count(self) -> int:
+        """Return how many reports are stored."""
+        kind, value = REPORT_COUNT_KEY
+        query = sa.select(_counts.c["count"]).where(_counts.c.kind == kind, _counts.c.key == value)
+        return int(self.session.execute(query).scalar() or 0)
+
+    def key_counts(self, keys: Iterable[Key]) -> dict[Key, int]:
+        """Return how many stored reports carry each key (keys never seen are left out)."""
+        wanted: dict[Key, list[Key]] = {}
+        for key in keys:
+            originals = wanted.setdefault(stored_key(key), [])
+            if key not in originals:
+                originals.append(key)
+        out: dict[Key, int] = {}
+        for chunk in _chunks(list(wanted)):
+            query = sa.select(_counts.c.kind, _counts.c.key, _counts.c["count"]).where(
+                _key_condition(_counts, chunk, self._arrays)
+            )
+            for kind, value, count in self.session.execute(query):
+                for original in wanted.get((kind, value), ()):
+                    out[original] = int(count)
+        return out
+
+    def reports_matching(self, keys: Sequence[Key], *, limit: int) -> list[tuple[str, int]]:
+        """Return up to ``limit`` ``(report_id, matched keys)`` pairs, most matches first.
+
+        Ties are broken by report id (numerically).
+        """
+        unique = list(dict.fromkeys(stored_key(k) for k in keys))
+        if not unique or limit <= 0:
+            return []
+        matched = sa.func.count().label("matched")
+        if len(unique) <= CHUNK:
+            query = (
+                sa.select(_keys.c.report_id, matched)
+                .where(_key_condition(_keys, unique, self._arrays))
+                .group_by(_keys.c.report_id)
+                .order_by(matched.desc(), _keys.c.report_id)
+                .limit(limit)
+            )
+            return [(str(r), int(n)) for r, n in self.session.execute(query)]
+        counts: Counter[int] = Counter()
+        for chunk in _chunks(unique):
+            query = (
+                sa.select(_keys.c.report_id, matched)
+                .where(_key_condition(_keys, chunk, self._arrays))
+                .group_by(_keys.c.report_id)
+            )
+            for report_id, n in self.session.execute(query):
+                counts[int(report_id)] += int(n)
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        return [(str(r), n) for r, n in ranked]
+
+    def features(self, report_ids: Iterable[str]) -> dict[str, ReportFeatures]:
+        """Return the stored features of the given reports (unknown ids are left out)."""
+        out: dict[str, ReportFeatures] = {}
+        for chunk in _chunks(_ids(report_ids)):
+            query = sa.select(_fingerprints.c.report_id, _fingerprints.c.features).where(
+                _in(_fingerprints.c.report_id, chunk, sa.Integer(), self._arrays)
+            )
+            for report_id, data in self.session.execute(query):
+                out[str(report_id)] = features_from_json(data)
+        return out
+
+    def incident_ids(self, report_ids: Iterable[str]) -> dict[str, str]:
+        """Return the incident each given report belongs to (unknown ids are left out)."""
+        out: dict[str, str] = {}
+        for chunk in _chunks(_ids(report_ids)):
+            query = sa.select(_fingerprints.c.report_id, _fingerprints.c.incident_ref).where(
+                _in(_fingerprints.c.report_id, chunk, sa.Integer(), self._arrays)
+            )
+            out.update((str(r), str(i)) for r, i in self.session.execute(query))
+        return out
