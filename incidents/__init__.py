@@ -129,7 +129,10 @@ def _register_hooks(app: Flask, settings: Settings) -> None:
     from flask_login import current_user
 
     def security_headers(response: Response) -> Response:
-        confidential = request.path.startswith("/api/") or current_user.is_authenticated
+        # Static files never carry confidential data; skip loading the user for them.
+        confidential = request.path.startswith("/api/") or (
+            request.endpoint != "static" and current_user.is_authenticated
+        )
         return add_security_headers(
             response, production=settings.is_production, confidential=confidential
         )

@@ -46,3 +46,28 @@ FINAL_ADDITIONS: dict[str, Any] = {
     "response_status": "resolved",
     "resolved_at": "2026-11-20T12:00:00Z",
 }
+
+# A plain AI incident (psychological harm) with nothing beyond the initial requirements.
+MINIMAL_INITIAL: dict[str, Any] = {
+    "event_class": "ai_incident",
+    "confidence": "confirmed",
+    "submitter_relation": "developer",
+    "harm_type": ["psychological"],
+    "harm_materialisation": "occurred",
+    "persons_affected": "n_2_10",
+    "ai_role": ["direct_cause"],
+    "affected_stakeholders": ["consumers"],
+    "risk_domain": ["mit_5_1"],
+    "occurred_on": "2025-02-01",
+    "date_precision": "day",
+    "aware_at": "2025-02-03T10:00:00Z",
+    "countries": ["NO"],
+    "sector": "health",
+    "critical_infrastructure": "none",
+    "deployment_stage": "operate_monitor",
+    "deployment_status": "general_availability",
+    "ai_system": {"name": "Assistant", "version": "2"},
+    "autonomy": "low_action",
+    "response_status": "open",
+    "supporting_materials": ["transcript"],
+}

@@ -85,7 +85,9 @@ def member_list() -> Response | str:
             session.commit()
             flash(f"{form.email.data} can now sign in.", "info")
             return redirect(url_for("members.member_list"))
-    return render_template("accounts/members.html", organization=organization, form=form)
+    return render_template(
+        "accounts/members.html", organization=organization, members=organization.users, form=form
+    )
 
 
 @members.route("/members/<int:user_id>", methods=["GET", "POST"])

@@ -19,30 +19,9 @@ from incidents.reports.body import flatten
 from incidents.reports.models import Report, ReportState
 from incidents.security.permissions import Role
 from tests import factories
+from tests.reports_data import MINIMAL_INITIAL
 
-CLASSIFICATION: dict[str, Any] = {
-    "event_class": "ai_incident",
-    "confidence": "confirmed",
-    "submitter_relation": "developer",
-    "harm_type": ["psychological"],
-    "harm_materialisation": "occurred",
-    "persons_affected": "n_2_10",
-    "ai_role": ["direct_cause"],
-    "affected_stakeholders": ["consumers"],
-    "risk_domain": ["mit_5_1"],
-    "occurred_on": "2025-02-01",
-    "date_precision": "day",
-    "aware_at": "2025-02-03T10:00:00Z",
-    "countries": ["NO"],
-    "sector": "health",
-    "critical_infrastructure": "none",
-    "deployment_stage": "operate_monitor",
-    "deployment_status": "general_availability",
-    "ai_system": {"name": "Assistant", "version": "2"},
-    "autonomy": "low_action",
-    "response_status": "open",
-    "supporting_materials": ["transcript"],
-}
+CLASSIFICATION = MINIMAL_INITIAL
 
 
 def body(title: str = "Assistant gave unsafe dosage advice", **changes: Any) -> dict[str, Any]:

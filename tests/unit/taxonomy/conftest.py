@@ -10,6 +10,7 @@ import pytest
 
 import taxonomy
 from taxonomy import Taxonomy
+from tests.reports_data import MINIMAL_INITIAL
 
 FIXTURE_ROOT = Path(__file__).parent / "fixtures" / "root"
 """A small taxonomy in 1.0.0, 1.1.0 and 1.2.0 that moves ids around."""
@@ -57,29 +58,7 @@ def mini_root(tmp_path: Path) -> Editor:
     return edit
 
 
-VALID_INITIAL: dict[str, object] = {
-    "event_class": "ai_incident",
-    "confidence": "confirmed",
-    "submitter_relation": "developer",
-    "harm_type": ["psychological"],
-    "harm_materialisation": "occurred",
-    "persons_affected": "n_2_10",
-    "ai_role": ["direct_cause"],
-    "affected_stakeholders": ["consumers"],
-    "risk_domain": ["mit_5_1"],
-    "occurred_on": "2025-02-01",
-    "date_precision": "day",
-    "aware_at": "2025-02-03T10:00:00Z",
-    "countries": ["NO"],
-    "sector": "health",
-    "critical_infrastructure": "none",
-    "deployment_stage": "operate_monitor",
-    "deployment_status": "general_availability",
-    "ai_system": {"name": "Assistant", "version": "2"},
-    "autonomy": "low_action",
-    "response_status": "open",
-    "supporting_materials": ["transcript"],
-}
+VALID_INITIAL: dict[str, object] = MINIMAL_INITIAL
 """A complete initial classification for the shipped 1.0.0."""
 
 VALID_FINAL: dict[str, object] = {
