@@ -96,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from incidents.accounts.admin_views import admin
     from incidents.accounts.member_views import members
     from incidents.accounts.views import accounts
+    from incidents.api.incidents import incidents_api
     from incidents.api.openapi import api_docs
     from incidents.api.reports import reports_api
     from incidents.api.views import api
@@ -104,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     from incidents.classification.views import taxonomy_pages
     from incidents.cli import register_commands
     from incidents.public.views import public_pages
+    from incidents.registry.views import registry
     from incidents.reports.views import reports
 
     for blueprint in (
@@ -117,16 +119,21 @@ def _register_blueprints(app: Flask) -> None:
         taxonomy_api,
         reports,
         reports_api,
+        registry,
+        incidents_api,
         api_docs,
     ):
         app.register_blueprint(blueprint)
     extensions.csrf.exempt(api)  # token-only: the API never reads a session cookie
     extensions.csrf.exempt(reports_api)
+    extensions.csrf.exempt(incidents_api)
     register_commands(app)
 
 
 def _register_hooks(app: Flask, settings: Settings) -> None:
     from flask_login import current_user
+
+    from incidents.registry.hooks import init_dedup
 
     def security_headers(response: Response) -> Response:
         # Static files never carry confidential data; skip loading the user for them.
@@ -138,6 +145,7 @@ def _register_hooks(app: Flask, settings: Settings) -> None:
         )
 
     app.after_request(security_headers)
+    init_dedup(app)
     app.jinja_env.add_extension("jinja2.ext.do")
 
     @app.context_processor

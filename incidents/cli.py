@@ -10,6 +10,9 @@ from incidents.accounts.cli import org_cli, token_cli, user_cli
 from incidents.accounts.demo import DEMO_PASSWORD, load_demo
 from incidents.classification.cli import taxonomy_cli
 from incidents.extensions import db_session, services
+from incidents.registry.cli import dedup_cli
+from incidents.registry.hooks import thresholds
+from incidents.registry.pipeline import drain
 from incidents.reports.cli import reports_cli
 from incidents.reports.demo import load_demo_reports
 
@@ -24,11 +27,22 @@ def demo_command() -> None:
     users = load_demo(session, services().hasher)
     load_demo_reports(session)
     session.commit()
+    placed = drain(session, thresholds(current_app.config["INCIDENTS_SETTINGS"]))
+    for entry_id, error in placed.failed:
+        click.echo(f"Outbox entry {entry_id} could not be placed: {error}", err=True)
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for user in users:
         click.echo(f"  {user.role.value:<10} {user.email:<28} {user.organization}")
 
 
 def register_commands(app: Flask) -> None:
-    for command in (org_cli, user_cli, token_cli, taxonomy_cli, reports_cli, demo_command):
+    for command in (
+        org_cli,
+        user_cli,
+        token_cli,
+        taxonomy_cli,
+        reports_cli,
+        dedup_cli,
+        demo_command,
+    ):
         app.cli.add_command(command)

@@ -43,6 +43,9 @@ class Settings:
     password_time_cost: int
     password_memory_kib: int
     auto_migrate: bool
+    dedup_auto_link: float = 0.85
+    dedup_review: float = 0.3
+    dedup_drain_limit: int = 10
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -115,6 +118,22 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
         "`true` on SQLite, `false` otherwise",
         "Apply database migrations at start-up.",
     ),
+    (
+        "INCIDENTS_DEDUP_AUTO_LINK",
+        "`0.85`",
+        "Dedup score from which a report is linked to an incident automatically.",
+    ),
+    (
+        "INCIDENTS_DEDUP_REVIEW",
+        "`0.3`",
+        "Dedup score from which a candidate waits in the analysts' triage queue.",
+    ),
+    (
+        "INCIDENTS_DEDUP_DRAIN_LIMIT",
+        "`10`",
+        "Reports the dedup engine places before answering a request that filed some; the "
+        "rest are placed once the response is sent (or by `flask dedup drain`).",
+    ),
 )
 
 
@@ -167,6 +186,8 @@ def load_settings(
         password_time_cost=_int(environ, overrides, "PASSWORD_TIME_COST", 3, 1),
         password_memory_kib=_int(environ, overrides, "PASSWORD_MEMORY_KIB", 65536, 64),
         auto_migrate=_bool(environ, overrides, "AUTO_MIGRATE", default=is_sqlite(database_url)),
+        **_dedup_thresholds(environ, overrides),
+        dedup_drain_limit=_int(environ, overrides, "DEDUP_DRAIN_LIMIT", 10, 1),
         extra={k: v for k, v in overrides.items() if k.isupper() and not _is_known(k)},
     )
 
@@ -198,6 +219,23 @@ def _int(
     if value < minimum:
         raise ConfigError(f"INCIDENTS_{name} must be at least {minimum}, not {value}")
     return value
+
+
+def _dedup_thresholds(
+    environ: Mapping[str, str], overrides: Mapping[str, object]
+) -> dict[str, float]:
+    values = {}
+    for name, default in (("AUTO_LINK", 0.85), ("REVIEW", 0.3)):
+        raw = _get(environ, overrides, f"DEDUP_{name}", str(default))
+        try:
+            values[name] = float(raw)
+        except ValueError:
+            raise ConfigError(f"INCIDENTS_DEDUP_{name} must be a number, not {raw!r}") from None
+        if not 0.0 <= values[name] <= 1.0:
+            raise ConfigError(f"INCIDENTS_DEDUP_{name} must be between 0 and 1, not {raw}")
+    if values["REVIEW"] > values["AUTO_LINK"]:
+        raise ConfigError("INCIDENTS_DEDUP_REVIEW must not be above INCIDENTS_DEDUP_AUTO_LINK")
+    return {"dedup_auto_link": values["AUTO_LINK"], "dedup_review": values["REVIEW"]}
 
 
 def _bool(

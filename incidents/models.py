@@ -4,6 +4,7 @@ from incidents.accounts.models import ApiToken, Organization, User
 from incidents.audit.models import AuditEvent
 from incidents.db import Base
 from incidents.dedup.models import DedupFingerprint, DedupKey, DedupKeyCount
+from incidents.registry.models import DedupCandidate, Incident, IncidentLink
 from incidents.reports.models import (
     IdempotencyRecord,
     ReferenceCounter,
@@ -12,16 +13,21 @@ from incidents.reports.models import (
     ReportRevision,
     ReportSeries,
 )
+from incidents.reports.outbox import OutboxEntry
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "DedupCandidate",
     "DedupFingerprint",
     "DedupKey",
     "DedupKeyCount",
     "IdempotencyRecord",
+    "Incident",
+    "IncidentLink",
     "Organization",
+    "OutboxEntry",
     "ReferenceCounter",
     "Report",
     "ReportDeadline",

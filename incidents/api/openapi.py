@@ -13,6 +13,7 @@ from flask import Blueprint, Response, abort, render_template, send_from_directo
 from marshmallow import Schema, fields, validate
 
 from incidents.api.idempotency import KEY_HEADER, KEY_PATTERN
+from incidents.api.incident_docs import add_incident_paths
 from incidents.api.reports import (
     MAX_BATCH,
     REPORT_KEY_PATTERN,
@@ -331,6 +332,7 @@ def openapi_document() -> dict[str, Any]:
     for name, (_, description, schema_name) in _ERRORS.items():
         components.response(name, {"description": description, **_json(schema_name)})
     _paths(spec)
+    add_incident_paths(spec)
     return spec.to_dict()
 
 

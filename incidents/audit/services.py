@@ -62,7 +62,7 @@ def event_row(
 def _label(caller: Caller) -> str:
     principal = caller.principal
     if principal is None:
-        return "command line" if caller.channel == "cli" else "anonymous"
+        return {"cli": "command line", "system": "platform"}.get(caller.channel, "anonymous")
     return str(getattr(principal, "email", principal.id))
 
 

@@ -150,6 +150,33 @@ class SqlStore:
         )
         self.session.execute(upsert, rows)
 
+    def remove(self, report_id: str) -> str | None:
+        """Forget a stored report (its keys and counts); return its incident, or ``None``.
+
+        Used to refresh the fingerprint of an amended report: remove, then :meth:`add`.
+        """
+        rid = int(report_id)
+        incident = self.session.execute(
+            sa.select(_fingerprints.c.incident_ref).where(_fingerprints.c.report_id == rid)
+        ).scalar()
+        if incident is None:
+            return None
+        keys = sorted(
+            (k, v)
+            for k, v in self.session.execute(
+                sa.select(_keys.c.kind, _keys.c.key).where(_keys.c.report_id == rid)
+            )
+        )
+        for kind, value in sorted([REPORT_COUNT_KEY, *keys]):
+            self.session.execute(
+                sa.update(_counts)
+                .where(_counts.c.kind == kind, _counts.c.key == value)
+                .values(count=_counts.c["count"] - 1)
+            )
+        self.session.execute(sa.delete(_keys).where(_keys.c.report_id == rid))
+        self.session.execute(sa.delete(_fingerprints).where(_fingerprints.c.report_id == rid))
+        return str(incident)
+
     def report_count(self) -> int:
         """Return how many reports are stored."""
         kind, value = REPORT_COUNT_KEY

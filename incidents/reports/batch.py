@@ -28,6 +28,7 @@ from incidents.reports.models import (
     ReportState,
     report_recipients,
 )
+from incidents.reports.outbox import OutboxEvent, add_entries
 from incidents.reports.references import next_references
 from incidents.reports.services import checked_content, filer_ids, recipient_institutes
 from incidents.security.caller import Caller
@@ -84,6 +85,7 @@ def _write(session: Session, caller: Caller, accepted: list[Checked]) -> list[Re
     snapshots = [row.pop("snapshot") for row in rows]
     report_ids = _insert(session, Report, rows)
     _insert_children(session, caller, accepted, rows, snapshots, report_ids, now)
+    add_entries(session, report_ids, OutboxEvent.SUBMITTED)
     loaded = session.scalars(
         sa.select(Report)
         .where(Report.id.in_(report_ids))

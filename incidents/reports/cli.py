@@ -7,9 +7,12 @@ import sys
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from incidents.extensions import db_session
+from incidents.registry.hooks import thresholds
+from incidents.registry.pipeline import drain
 from incidents.reports import bulk
 from incidents.security.caller import Caller
 
@@ -30,13 +33,25 @@ SHOWN_ERRORS = 100  # the rest go to --errors FILE
     help="Also write each failed line's errors to this file as JSON Lines.",
 )
 @click.option("--batch-size", type=click.IntRange(1, 10_000), default=bulk.BATCH_SIZE)
+@click.option(
+    "--dedup/--no-dedup",
+    default=True,
+    help="Place the imported reports in incidents now (default), or leave them in the outbox "
+    "for `flask dedup drain`.",
+)
 def import_reports(
-    source: Path, org_name: str, email: str | None, errors_path: Path | None, batch_size: int
+    source: Path,
+    org_name: str,
+    email: str | None,
+    errors_path: Path | None,
+    batch_size: int,
+    dedup: bool,
 ) -> None:
     """Import SOURCE: JSON Lines, each line one report as POST /api/v1/reports takes it.
 
     Every line is validated and filed on its own; the failures are listed at the end and
-    the command exits with status 1 when any line failed.
+    the command exits with status 1 when any line failed. The imported reports are then
+    placed in incidents by the dedup engine (progress and failures on stderr).
     """
     session = db_session()
     try:
@@ -61,8 +76,24 @@ def import_reports(
             ) from error
     _report_errors(result, errors_path)
     click.echo(f"Imported {result.imported} reports, {result.failed} failed.")
+    if result.imported and dedup:
+        _place(result.imported)
     if result.failed:
         raise SystemExit(1)
+
+
+def _place(imported: int) -> None:
+    """Drain the outbox the import filled (the web's after-request hook does not run here)."""
+    settings = current_app.config["INCIDENTS_SETTINGS"]
+    with click.progressbar(length=imported, label="Placing in incidents", file=sys.stderr) as bar:
+        placed = drain(db_session(), thresholds(settings), on_entry=lambda _ms: bar.update(1))
+    for entry_id, error in placed.failed:
+        click.echo(f"outbox entry {entry_id}: {error}", err=True)
+    click.echo(
+        f"Placed {placed.processed} reports in incidents, {len(placed.failed)} failed"
+        + (f"; {placed.remaining} wait for `flask dedup drain`." if placed.remaining else "."),
+        err=True,
+    )
 
 
 def _report_errors(result: bulk.ImportResult, errors_path: Path | None) -> None:

@@ -8,8 +8,21 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from incidents.reports.models import Report, ReportDeadline, ReportStage, ReportState, Tlp
-from incidents.security.policy import Principal, can_read_report
+from incidents.reports.models import (
+    Report,
+    ReportDeadline,
+    ReportStage,
+    ReportState,
+    Tlp,
+    report_recipients,
+)
+from incidents.security.permissions import Permission
+from incidents.security.policy import (
+    NETWORK_WIDE_TLP,
+    Principal,
+    can_read_report,
+    has_permission,
+)
 
 
 def report_for(session: Session, principal: Principal | None, key: str) -> Report | None:
@@ -24,6 +37,32 @@ def report_for(session: Session, principal: Principal | None, key: str) -> Repor
     if report is None or not can_read_report(principal, report):
         return None
     return report
+
+
+def readable_by(
+    principal: Principal | None, report: type[Report] = Report
+) -> sa.ColumnElement[bool]:
+    """The SQL twin of ``policy.can_read_report``: which rows of ``report`` (the model or an
+    alias) ``principal`` may read. A test checks both agree on every case."""
+    if principal is None:
+        return sa.false()
+    own = report.organization_id == principal.organization_id
+    if not has_permission(principal, Permission.REPORT_READ_OWN):
+        own = sa.false()
+    if not (
+        has_permission(principal, Permission.REPORT_READ_SHARED) and principal.is_network_member
+    ):
+        return own
+    recipient = sa.exists().where(
+        report_recipients.c.report_id == report.id,
+        report_recipients.c.organization_id == principal.organization_id,
+    )
+    shared = sa.and_(
+        report.organization_id != principal.organization_id,
+        report.state != ReportState.DRAFT,
+        sa.or_(report.tlp.in_([Tlp(t) for t in sorted(NETWORK_WIDE_TLP)]), recipient),
+    )
+    return sa.or_(own, shared)
 
 
 @dataclass(frozen=True)

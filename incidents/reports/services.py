@@ -32,6 +32,7 @@ from incidents.reports.models import (
     ReportState,
     Tlp,
 )
+from incidents.reports.outbox import OutboxEvent, add_entries
 from incidents.reports.references import next_reference
 from incidents.security.caller import Caller
 from incidents.security.permissions import OrganizationKind
@@ -176,6 +177,7 @@ def _submit(session: Session, caller: Caller, report: Report) -> Report:
     with session.no_autoflush:  # the counter first, then every row in one flush
         report.reference = next_reference(session, "RPT", report.year_submitted)
     session.flush()
+    add_entries(session, [report.id], OutboxEvent.SUBMITTED)
     _audit_submission(session, caller, report, flush=True)
     return report
 
@@ -236,6 +238,7 @@ def amend(
     revision = _add_revision(session, caller, report, kind="amendment", reason=reason.strip())
     report.deadlines = compute_deadlines(report)
     session.flush()
+    add_entries(session, [report.id], OutboxEvent.AMENDED)
     record(
         session,
         caller,

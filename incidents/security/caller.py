@@ -7,7 +7,7 @@ from typing import Literal
 
 from incidents.security.policy import Principal
 
-Channel = Literal["web", "api", "cli"]
+Channel = Literal["web", "api", "cli", "system"]
 
 
 @dataclass(frozen=True)
@@ -21,3 +21,8 @@ class Caller:
     @classmethod
     def command_line(cls) -> Caller:
         return cls(principal=None, channel="cli")
+
+    @classmethod
+    def system(cls) -> Caller:
+        """The platform itself (e.g. the dedup engine acting after a submission)."""
+        return cls(principal=None, channel="system")

@@ -30,11 +30,21 @@ class Permission(enum.StrEnum):
     REPORT_FILE = "report:file"
     REPORT_READ_OWN = "report:read_own"
     REPORT_READ_SHARED = "report:read_shared"
+    INCIDENT_READ = "incident:read"
+    INCIDENT_CURATE = "incident:curate"
+    DEDUP_TRIAGE = "dedup:triage"
 
 
 _EVERY_ACCOUNT = frozenset({Permission.ACCOUNT_READ, Permission.ACCOUNT_CHANGE_PASSWORD})
 
-_ANALYSIS = frozenset({Permission.REPORT_READ_SHARED})
+_ANALYSIS = frozenset(
+    {
+        Permission.REPORT_READ_SHARED,
+        Permission.INCIDENT_READ,
+        Permission.INCIDENT_CURATE,
+        Permission.DEDUP_TRIAGE,
+    }
+)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.REPORTER: _EVERY_ACCOUNT | {Permission.REPORT_FILE, Permission.REPORT_READ_OWN},

@@ -17,6 +17,9 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from incidents.accounts.models import Organization
+from incidents.dedup import Thresholds
+from incidents.registry.pipeline import drain
+from incidents.registry.services import primary_incident
 from incidents.reports.content import ReportContent
 from incidents.reports.services import file_report
 from incidents.security.caller import Caller
@@ -37,6 +40,19 @@ REPORT = {
     "description": "For the access matrix.",
     "tlp": "amber",
     "classification": INITIAL,
+}
+# Another company's report of a different event (so it opens an incident of its own).
+OTHER_EVENT = {
+    "title": "Loan model refused every applicant from one postcode",
+    "description": "A credit-scoring model declined all applications from one district.",
+    "tlp": "amber",
+    "classification": {
+        **INITIAL,
+        "sector": "finance",
+        "countries": ["FR"],
+        "occurred_on": "2024-03-02",
+        "ai_system": {"name": "CreditLens", "developer": "Lumen Bank"},
+    },
 }
 
 #       endpoint, methods, variant: expected for
@@ -162,6 +178,88 @@ for endpoint in ("reports_api.amend", "reports_api.follow_up", "reports_api.with
     )
 
 
+# --- the registry's pages (web): rows below -------------------------------------------------
+# Analysts and editors of network institutes only; hidden and missing incidents answer 404.
+# An empty POST re-renders the page with its errors (200); undoing the merge of an incident
+# that is not merged is refused with a flash (redirect).
+ANALYSTS = (L, 403, 403, 200, 200, 403, 403)
+ANALYSTS_MISSING = (L, 403, 403, 404, 404, 403, 403)
+ANALYSTS_REDIRECTED = (L, 403, 403, R, R, 403, 403)
+TABLE.extend(
+    [
+        ("registry.queue", "GET HEAD", None, ANALYSTS),
+        ("registry.queue", "OPTIONS", None, ALL_200),
+        ("registry.incident_list", "GET HEAD", None, ANALYSTS),
+        ("registry.incident_list", "OPTIONS", None, ALL_200),
+        ("registry.incident_search", "GET HEAD", None, ANALYSTS),
+        ("registry.incident_search", "OPTIONS", None, ALL_200),
+        ("registry.unmerge", "POST", "own", ANALYSTS_REDIRECTED),
+        ("registry.unmerge", "POST", "foreign", ANALYSTS_REDIRECTED),
+        ("registry.unmerge", "POST", "missing", ANALYSTS_MISSING),
+        ("registry.unmerge", "OPTIONS", "own", ALL_200),
+    ]
+)
+for endpoint, methods in (
+    ("registry.triage", "GET HEAD POST"),
+    ("registry.incident", "GET HEAD"),
+    ("registry.edit", "GET HEAD POST"),
+    ("registry.merge", "POST"),
+    ("registry.split", "POST"),
+    ("registry.unlink", "POST"),
+):
+    TABLE.extend(
+        [
+            (endpoint, methods, "own", ANALYSTS),
+            (endpoint, methods, "foreign", ANALYSTS),
+            (endpoint, methods, "missing", ANALYSTS_MISSING),
+            (endpoint, "OPTIONS", "own", ALL_200),
+        ]
+    )
+
+# --- the registry's API: rows below ------------------------------------------------------------
+TABLE.extend(
+    # Token callers who are analysts or editors of a network institute; others 401/403. Hidden
+    # and missing objects answer 404; an empty JSON body is refused as invalid (422).
+    [
+        *[
+            (endpoint, "GET HEAD", None, (401, 403, 403, 200, 200, 403, 403))
+            for endpoint in ("incidents_api.index", "incidents_api.queue")
+        ],
+        *[
+            (endpoint, "OPTIONS", None, ALL_200)
+            for endpoint in ("incidents_api.index", "incidents_api.queue")
+        ],
+        *[
+            (endpoint, methods, variant, (401, 403, 403, code, code, 403, 403))
+            for endpoint, methods, found in (
+                ("incidents_api.show", "GET HEAD", 200),
+                ("incidents_api.candidates", "GET HEAD", 200),
+                ("incidents_api.triage", "POST", 422),
+                ("incidents_api.curate", "POST", 422),
+                ("incidents_api.merge", "POST", 422),
+                ("incidents_api.unmerge", "POST", 422),
+                ("incidents_api.split", "POST", 422),
+                ("incidents_api.unlink", "POST", 422),
+            )
+            for variant, code in (("own", found), ("foreign", found), ("missing", 404))
+        ],
+        *[
+            (endpoint, "OPTIONS", "own", ALL_200)
+            for endpoint in (
+                "incidents_api.show",
+                "incidents_api.candidates",
+                "incidents_api.triage",
+                "incidents_api.curate",
+                "incidents_api.merge",
+                "incidents_api.unmerge",
+                "incidents_api.split",
+                "incidents_api.unlink",
+            )
+        ],
+    ]
+)
+
+
 def _expanded() -> list[tuple[str, str, str | None, tuple[int | str, ...]]]:
     return [
         (endpoint, method, variant, expected)
@@ -196,7 +294,13 @@ def world(app: Flask, db: Session, make_user, company: Organization) -> World:  
     own_token = factories.ApiTokenFactory(user=own_member)
     foreign_token = factories.ApiTokenFactory(user=foreign_member)
     own_report = file_report(db, Caller(own_member, "web"), ReportContent(**REPORT))
-    foreign_report = file_report(db, Caller(foreign_member, "web"), ReportContent(**REPORT))
+    foreign_report = file_report(db, Caller(foreign_member, "web"), ReportContent(**OTHER_EVENT))
+    db.commit()
+    drain(db, Thresholds())
+    own_incident, foreign_incident = (primary_incident(db, r) for r in (own_report, foreign_report))
+    assert own_incident is not None
+    assert foreign_incident is not None
+    assert own_incident.id != foreign_incident.id
     objects = {
         "user_id": {"own": own_member.id, "foreign": foreign_member.id, "missing": MISSING_ID},
         "token_id": {"own": own_token.id, "foreign": foreign_token.id, "missing": MISSING_ID},
@@ -210,6 +314,11 @@ def world(app: Flask, db: Session, make_user, company: Organization) -> World:  
             "own": own_report.reference,
             "foreign": foreign_report.reference,
             "missing": "RPT-1999-99999",
+        },
+        "incident": {
+            "own": own_incident.reference,
+            "foreign": foreign_incident.reference,
+            "missing": "INC-1999-99999",
         },
         "filename": {None: "site.css"},  # type: ignore[dict-item]
         "dimension_id": {None: "harm_type"},  # type: ignore[dict-item]

@@ -13,14 +13,18 @@ from werkzeug.test import TestResponse
 
 from incidents import create_app
 from incidents.accounts.models import Organization, User
+from incidents.dedup import Thresholds
+from incidents.registry.pipeline import drain
+from incidents.registry.services import primary_incident
 from incidents.reports.content import ReportContent
-from incidents.reports.services import save_draft
+from incidents.reports.services import file_report, save_draft
 from incidents.security.caller import Caller
 from incidents.security.permissions import Role
 from tests import factories
 from tests.conftest import csrf_token, login
 from tests.conftest import test_settings as settings_for
 from tests.pages import accessibility_problems, field_error, inline_code
+from tests.reports_data import INITIAL
 
 
 def _get(client: FlaskClient, url: str, **kwargs: object) -> TestResponse:
@@ -36,8 +40,19 @@ def _page_urls(app: Flask, user: User, company: Organization) -> list[str]:
     session = object_session(user)
     assert session is not None
     draft = save_draft(session, Caller(author, "web"), ReportContent(title="Draft"))
+    filed = file_report(
+        session,
+        Caller(author, "web"),
+        ReportContent(title="Filed", description="Filed.", tlp="amber", classification=INITIAL),
+    )
+    session.commit()
+    drain(session, Thresholds())
+    incident = primary_incident(session, filed)
+    assert incident is not None
     values = {
         "key": f"draft-{draft.id}",
+        "reference": filed.reference,
+        "incident": incident.reference,
         "user_id": user.id,
         "organization_id": company.id,
         "token_id": token.id,
@@ -46,6 +61,8 @@ def _page_urls(app: Flask, user: User, company: Organization) -> list[str]:
     urls = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static" or rule.rule.startswith("/api/"):  # type: ignore[operator]
+            continue
+        if rule.endpoint == "registry.incident_search":  # JSON for the autocomplete, not a page
             continue
         unknown = rule.arguments - values.keys()
         assert not unknown, f"give _page_urls an object for {unknown} of {rule.rule}"

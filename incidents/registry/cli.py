@@ -1,0 +1,250 @@
+"""``flask dedup …``: rebuild the engine's store, explain a report's candidates, drain."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy.orm import Session
+
+from incidents.config import Settings
+from incidents.dedup import Candidate, decide, find_candidates
+from incidents.dedup.fingerprint import fingerprint
+from incidents.dedup.models import DedupFingerprint, DedupKey, DedupKeyCount
+from incidents.dedup.sql_store import SqlStore
+from incidents.extensions import db_session
+from incidents.registry.facts import facts_of
+from incidents.registry.hooks import thresholds
+from incidents.registry.models import DedupCandidate, Incident, IncidentLink
+from incidents.registry.pipeline import MAX_ATTEMPTS, drain
+from incidents.registry.services import active_links
+from incidents.reports.models import Report, ReportState
+from incidents.reports.outbox import OutboxEntry
+
+dedup_cli = AppGroup("dedup", help="Deduplication of reports into incidents.")
+
+#: Reports loaded at a time by ``rebuild`` (the rest stay in the database).
+CHUNK = 500
+#: Candidates whose signals ``explain`` prints.
+EXPLAINED = 3
+
+
+def _settings() -> Settings:
+    settings: Settings = current_app.config["INCIDENTS_SETTINGS"]
+    return settings
+
+
+# --- rebuild -------------------------------------------------------------------------------
+
+
+@dedup_cli.command("rebuild")
+@click.option("--chunk", type=click.IntRange(1, 10_000), default=CHUNK, show_default=True)
+def rebuild_command(chunk: int) -> None:
+    """Recompute the fingerprints of every submitted report placed in an incident.
+
+    One transaction: the store is emptied and refilled, and only then committed, so a
+    failure leaves the old store in place. Reports still waiting in the outbox are left to
+    ``flask dedup drain``.
+    """
+    session = db_session()
+    started = time.perf_counter()
+    total = session.scalar(sa.select(sa.func.count()).select_from(_placed().subquery())) or 0
+    waiting = session.scalar(sa.select(sa.func.count()).select_from(_unplaced().subquery())) or 0
+    for table in (DedupKey, DedupKeyCount, DedupFingerprint):
+        session.execute(sa.delete(table))
+    store = SqlStore(session)
+    with click.progressbar(length=total, label="Fingerprinting", file=sys.stderr) as bar:
+        for reports in _in_chunks(session, chunk):
+            primary = _primary_incidents(session, [r.id for r in reports])
+            for report in reports:
+                store.add(fingerprint(facts_of(report)), primary[report.id])
+            bar.update(len(reports))
+            session.flush()
+            session.expunge_all()  # keep memory flat: only the current chunk is loaded
+    keys = session.scalar(sa.select(sa.func.count()).select_from(DedupKey)) or 0
+    session.commit()
+    click.echo(
+        f"Rebuilt the dedup store: {total} reports, {keys} keys "
+        f"in {time.perf_counter() - started:.1f} s."
+    )
+    if waiting:
+        click.echo(f"{waiting} submitted reports are not placed yet: run `flask dedup drain`.")
+
+
+def _submitted() -> sa.ColumnElement[bool]:
+    # Withdrawn reports were submitted and stay in their incidents (and in the store).
+    return sa.and_(Report.reference.is_not(None), Report.state != ReportState.DRAFT)
+
+
+def _linked() -> sa.Exists:
+    return sa.exists().where(IncidentLink.report_id == Report.id, IncidentLink.removed_at.is_(None))
+
+
+def _placed() -> sa.Select[Report]:
+    return sa.select(Report).where(_submitted(), _linked())
+
+
+def _unplaced() -> sa.Select[Report]:
+    return sa.select(Report).where(_submitted(), ~_linked())
+
+
+def _in_chunks(session: Session, size: int) -> Iterator[list[Report]]:
+    """The placed reports in id order, ``size`` at a time (keyset pagination)."""
+    last = 0
+    while True:
+        query = _placed().where(Report.id > last).order_by(Report.id).limit(size)
+        reports = list(session.scalars(query))
+        if not reports:
+            return
+        yield reports
+        last = reports[-1].id
+
+
+def _primary_incidents(session: Session, report_ids: Sequence[int]) -> dict[int, str]:
+    """Each report's primary incident reference (``services.primary_incident``, batched)."""
+    query = (
+        sa.select(IncidentLink.report_id, Incident.reference)
+        .join(Incident, Incident.id == IncidentLink.incident_id)
+        .where(IncidentLink.report_id.in_(report_ids), IncidentLink.removed_at.is_(None))
+        .order_by(IncidentLink.id.desc())
+    )
+    # Newest first, so the oldest link of each report is the one left in the dict.
+    return dict(session.execute(query).all())
+
+
+# --- explain -------------------------------------------------------------------------------
+
+
+@dedup_cli.command("explain")
+@click.argument("reference")
+@click.option("--limit", type=click.IntRange(1, 50), default=5, show_default=True)
+def explain_command(reference: str, limit: int) -> None:
+    """Show why REFERENCE (RPT-…) is where it is: stored candidates, incidents, live ranking."""
+    session = db_session()
+    report = session.scalar(sa.select(Report).where(Report.reference == reference.upper()))
+    if report is None:
+        raise click.ClickException(f"No submitted report {reference!r}.")
+    click.echo(f"{report.reference}: {report.title}")
+    _echo_incidents(session, report)
+    _echo_stored(session, report)
+    _echo_live(session, report, limit)
+
+
+def _echo_incidents(session: Session, report: Report) -> None:
+    links = active_links(session, report)
+    click.echo("\nIncidents:" if links else "\nIncidents: none (waiting in the outbox?)")
+    for link in links:
+        incident = link.incident
+        click.echo(
+            f"  {incident.reference}  {incident.status.value}  linked {link.origin.value}"
+            f" {link.created_at:%Y-%m-%d %H:%M}  {link.reason}".rstrip()
+        )
+
+
+def _echo_stored(session: Session, report: Report) -> None:
+    query = (
+        sa.select(DedupCandidate)
+        .where(DedupCandidate.report_id == report.id)
+        .order_by(DedupCandidate.rank)
+    )
+    candidates = list(session.scalars(query))
+    click.echo("\nStored candidates:" if candidates else "\nStored candidates: none")
+    for candidate in candidates:
+        who = candidate.decided_by.email if candidate.decided_by else "the platform"
+        when = f"{candidate.decided_at:%Y-%m-%d %H:%M}" if candidate.decided_at else ""
+        decided = f"by {who} {when}" if candidate.decided_at else "waiting for an analyst"
+        click.echo(
+            f"  #{candidate.rank} {candidate.incident.reference}  score {candidate.score:.3f}"
+            f"  {candidate.decision.value}  {decided}"
+        )
+        if candidate.reason:
+            click.echo(f"      reason: {candidate.reason}")
+        if candidate.rank <= EXPLAINED:
+            click.echo(f"      compared with {candidate.evidence_report.reference}")
+            _echo_signals(candidate.signals)
+
+
+def _echo_live(session: Session, report: Report, limit: int) -> None:
+    candidates = _live_candidates(session, report, limit)
+    decision = decide(candidates[0].score if candidates else None, thresholds(_settings()))
+    click.echo(f"\nLive ranking if it arrived today (the engine would decide: {decision.value}):")
+    if not candidates:
+        click.echo("  no candidate")
+    references = _references(session, candidates)
+    for rank, candidate in enumerate(candidates, start=1):
+        click.echo(
+            f"  #{rank} {candidate.incident_id}  score {candidate.score:.3f}"
+            f"  compared with {references.get(candidate.report_id, candidate.report_id)}"
+        )
+        if rank <= EXPLAINED:
+            _echo_signals([dataclasses.asdict(s) for s in candidate.signals])
+
+
+def _live_candidates(session: Session, report: Report, limit: int) -> list[Candidate]:
+    """The engine's candidates for ``report`` against today's store, without the report.
+
+    A stored report would count itself in the store's term statistics and score its
+    candidates differently from a new one; it is taken out in a savepoint that is rolled back.
+    """
+    store = SqlStore(session)
+    savepoint = session.begin_nested()
+    try:
+        store.remove(str(report.id))
+        return find_candidates(store, facts_of(report), limit=limit)
+    finally:
+        savepoint.rollback()
+
+
+def _echo_signals(signals: Sequence[dict[str, Any]]) -> None:
+    for signal in signals:
+        agrees = signal.get("agrees")
+        verdict = "neutral" if agrees is None else "agrees" if agrees else "disagrees"
+        click.echo(
+            f"      {signal.get('name', '?'):<12} {float(signal.get('value') or 0):6.3f}"
+            f"  {verdict:<9}  {signal.get('explanation', '')}"
+        )
+
+
+def _references(session: Session, candidates: Sequence[Candidate]) -> dict[str, str]:
+    ids = [int(c.report_id) for c in candidates]
+    if not ids:
+        return {}
+    rows = session.execute(sa.select(Report.id, Report.reference).where(Report.id.in_(ids)))
+    return {str(report_id): str(ref) for report_id, ref in rows}
+
+
+# --- drain ---------------------------------------------------------------------------------
+
+
+@dedup_cli.command("drain")
+@click.option("--limit", type=click.IntRange(1), default=None, help="At most this many entries.")
+def drain_command(limit: int | None) -> None:
+    """Place the reports waiting in the outbox now; exit status 1 if any entry failed."""
+    session = db_session()
+    result = drain(session, thresholds(_settings()), limit=limit)
+    click.echo(
+        f"Processed {result.processed} outbox entries, {len(result.failed)} failed, "
+        f"{result.remaining} waiting."
+    )
+    for entry_id, error in result.failed:
+        click.echo(f"  entry {entry_id}: {error}", err=True)
+    given_up = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(OutboxEntry)
+        .where(OutboxEntry.dedup_at.is_(None), OutboxEntry.dedup_attempts >= MAX_ATTEMPTS)
+    )
+    session.rollback()
+    if given_up:
+        click.echo(
+            f"{given_up} entries failed {MAX_ATTEMPTS} times and are no longer retried.",
+            err=True,
+        )
+    if result.failed:
+        raise SystemExit(1)

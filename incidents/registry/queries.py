@@ -1,0 +1,262 @@
+"""Reading the registry for a principal: what an analyst may see of incidents and candidates.
+
+An incident is visible to a principal who holds ``incident:read`` and may read at least one
+of its reports; only those reports are shown, and until an analyst writes a title the
+incident is named after the first of them. A candidate is visible only when its report and
+the report its signals were computed against are both readable. Everything hidden answers
+``None``, exactly like something missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased, selectinload
+
+from incidents.registry.models import (
+    CandidateDecision,
+    DedupCandidate,
+    Incident,
+    IncidentLink,
+    IncidentStatus,
+)
+from incidents.registry.services import follow
+from incidents.reports.models import Report
+from incidents.reports.queries import readable_by
+from incidents.security.permissions import Permission
+from incidents.security.policy import Principal, has_permission
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    """An incident as one principal sees it."""
+
+    incident: Incident
+    title: str
+    reports: list[Report]
+
+    @property
+    def reference(self) -> str:
+        return self.incident.reference
+
+
+def incident_for(
+    session: Session, principal: Principal | None, reference: str
+) -> IncidentView | None:
+    """The incident ``reference`` as ``principal`` sees it, or None if missing or hidden.
+
+    A tombstone is returned as itself (callers redirect to ``incident.merged_into``) when
+    the incident it points at is visible.
+    """
+    if not has_permission(principal, Permission.INCIDENT_READ):
+        return None
+    incident = session.scalar(sa.select(Incident).where(Incident.reference == reference.upper()))
+    if incident is None:
+        return None
+    shown = follow(incident)
+    reports = visible_reports(session, principal, shown)
+    if not reports:
+        return None
+    if shown.id != incident.id:
+        return IncidentView(incident, incident.reference, [])
+    return IncidentView(incident, incident.title or reports[0].title, reports)
+
+
+def visible_reports(
+    session: Session, principal: Principal | None, incident: Incident
+) -> list[Report]:
+    """The reports of ``incident`` that ``principal`` may read, in the order they were linked."""
+    query = (
+        sa.select(Report)
+        .join(IncidentLink, IncidentLink.report_id == Report.id)
+        .where(
+            IncidentLink.incident_id == incident.id,
+            IncidentLink.removed_at.is_(None),
+            readable_by(principal),
+        )
+        .order_by(IncidentLink.id)
+    )
+    return list(session.scalars(query))
+
+
+def visible_incidents(session: Session, principal: Principal | None) -> sa.Select[int]:
+    """Ids of the incidents ``principal`` may see (not tombstones)."""
+    return (
+        sa.select(IncidentLink.incident_id)
+        .join(Report, Report.id == IncidentLink.report_id)
+        .where(IncidentLink.removed_at.is_(None), readable_by(principal))
+        .distinct()
+    )
+
+
+def _visible_candidates(principal: Principal | None) -> sa.Select[DedupCandidate]:
+    evidence = aliased(Report)
+    return (
+        sa.select(DedupCandidate)
+        .join(Report, Report.id == DedupCandidate.report_id)
+        .join(evidence, evidence.id == DedupCandidate.evidence_report_id)
+        .where(readable_by(principal), readable_by(principal, evidence))
+    )
+
+
+def triage_queue(
+    session: Session, principal: Principal | None, *, page: int = 1, per_page: int = 25
+) -> tuple[list[DedupCandidate], int]:
+    """One page of pending candidates ``principal`` may judge, best score and most severe
+    first, and how many there are in all."""
+    if not has_permission(principal, Permission.DEDUP_TRIAGE):
+        return [], 0
+    query = _visible_candidates(principal).where(
+        DedupCandidate.decision == CandidateDecision.PENDING
+    )
+    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.options(selectinload(DedupCandidate.incident))
+        .order_by(DedupCandidate.score.desc(), DedupCandidate.severity.desc(), DedupCandidate.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return list(rows), total
+
+
+def candidate_for(
+    session: Session, principal: Principal | None, candidate_id: int
+) -> DedupCandidate | None:
+    """The candidate ``candidate_id`` if ``principal`` may triage it, else None."""
+    if not has_permission(principal, Permission.DEDUP_TRIAGE):
+        return None
+    return session.scalar(_visible_candidates(principal).where(DedupCandidate.id == candidate_id))
+
+
+def candidates_of(
+    session: Session, principal: Principal | None, report: Report
+) -> list[DedupCandidate]:
+    """The candidates of ``report`` that ``principal`` may see, by rank."""
+    if not has_permission(principal, Permission.INCIDENT_READ):
+        return []
+    query = _visible_candidates(principal).where(DedupCandidate.report_id == report.id)
+    return list(session.scalars(query.order_by(DedupCandidate.rank)))
+
+
+def find_incidents(
+    session: Session, principal: Principal | None, text: str, *, limit: int = 10
+) -> list[IncidentView]:
+    """Incidents whose reference, curated title or visible report titles contain ``text``
+    (for the "link elsewhere" autocomplete), newest first."""
+    if not has_permission(principal, Permission.INCIDENT_READ) or not text.strip():
+        return []
+    pattern = f"%{text.strip().lower()}%"
+    matching_reports = (
+        sa.select(IncidentLink.incident_id)
+        .join(Report, Report.id == IncidentLink.report_id)
+        .where(
+            IncidentLink.removed_at.is_(None),
+            readable_by(principal),
+            sa.func.lower(Report.title).like(pattern),
+        )
+    )
+    query = (
+        sa.select(Incident)
+        .where(
+            Incident.id.in_(visible_incidents(session, principal)),
+            Incident.merged_into_id.is_(None),
+            sa.or_(
+                sa.func.lower(Incident.reference).like(pattern),
+                sa.func.lower(Incident.title).like(pattern),
+                Incident.id.in_(matching_reports),
+            ),
+        )
+        .order_by(Incident.id.desc())
+        .limit(limit)
+    )
+    views = []
+    for incident in session.scalars(query):
+        reports = visible_reports(session, principal, incident)
+        views.append(IncidentView(incident, incident.title or reports[0].title, reports))
+    return views
+
+
+# --- for the analysts' API (incidents/api/incidents.py) -------------------------------------
+
+
+def incident_page(
+    session: Session, principal: Principal | None, text: str, *, page: int, per_page: int
+) -> tuple[list[IncidentView], int]:
+    """One page of the incidents ``principal`` may see (not tombstones), newest first,
+    optionally those whose reference, curated title or visible report titles contain
+    ``text``; and how many match in all."""
+    if not has_permission(principal, Permission.INCIDENT_READ):
+        return [], 0
+    query = sa.select(Incident).where(
+        Incident.id.in_(visible_incidents(session, principal)),
+        Incident.status != IncidentStatus.MERGED,
+    )
+    if text.strip():
+        pattern = f"%{text.strip().lower()}%"
+        titled = (
+            sa.select(IncidentLink.incident_id)
+            .join(Report, Report.id == IncidentLink.report_id)
+            .where(
+                IncidentLink.removed_at.is_(None),
+                readable_by(principal),
+                sa.func.lower(Report.title).like(pattern),
+            )
+        )
+        query = query.where(
+            sa.or_(
+                sa.func.lower(Incident.reference).like(pattern),
+                sa.func.lower(Incident.title).like(pattern),
+                Incident.id.in_(titled),
+            )
+        )
+    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(Incident.id.desc()).limit(per_page).offset((page - 1) * per_page)
+    )
+    views = []
+    for incident in rows:
+        reports = visible_reports(session, principal, incident)
+        views.append(IncidentView(incident, incident.title or reports[0].title, reports))
+    return views, total
+
+
+def merged_from(session: Session, incident: Incident) -> list[Incident]:
+    """The tombstones that redirect to ``incident`` (merged into it), oldest first."""
+    query = sa.select(Incident).where(Incident.merged_into_id == incident.id)
+    return list(session.scalars(query.order_by(Incident.id)))
+
+
+def pending_for_incident(
+    session: Session, principal: Principal | None, incident: Incident
+) -> list[DedupCandidate]:
+    """The pending candidates proposing ``incident`` that ``principal`` may judge, best first."""
+    if not has_permission(principal, Permission.DEDUP_TRIAGE):
+        return []
+    query = _visible_candidates(principal).where(
+        DedupCandidate.incident_id == incident.id,
+        DedupCandidate.decision == CandidateDecision.PENDING,
+    )
+    return list(session.scalars(query.order_by(DedupCandidate.score.desc(), DedupCandidate.id)))
+
+
+def newest_incidents(
+    session: Session, principal: Principal | None, *, page: int = 1, per_page: int = 25
+) -> tuple[list[IncidentView], int]:
+    """One page of the incidents ``principal`` may see, newest first, and how many in all."""
+    if not has_permission(principal, Permission.INCIDENT_READ):
+        return [], 0
+    visible = visible_incidents(session, principal)
+    total = session.scalar(sa.select(sa.func.count()).select_from(visible.subquery())) or 0
+    query = (
+        sa.select(Incident)
+        .where(Incident.id.in_(visible))
+        .order_by(Incident.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    views = []
+    for incident in session.scalars(query):
+        reports = visible_reports(session, principal, incident)
+        views.append(IncidentView(incident, incident.title or reports[0].title, reports))
+    return views, total
