@@ -9,7 +9,9 @@ Each report becomes a report filed by ``incidents.reports.services.file_report``
 database (a temporary SQLite file, or ``--database-url``, whose schema is emptied first), in a
 shuffled but seeded order; after each commit the outbox is drained by the application's own
 ``registry.pipeline.drain``, so the engine decides exactly as it does after a web or API
-submission. The engine never sees ``event_id`` or ``report_key``: only the filed report.
+submission, with the application's default configuration (``INCIDENTS_DEDUP_*``: auto-link
+0.85, review 0.3; 0.97 to link while fewer than 25 reports are stored). The engine never
+sees ``event_id`` or ``report_key``: only the filed report.
 
 A JSON report becomes a classification of taxonomy 1.0.0: its fields map to ``event_class``,
 ``harm_type``, ``countries``, ``sector``, ``ai_system``, ``occurred_on`` and ``aware_at``;
@@ -17,7 +19,9 @@ the fields the taxonomy requires and the format does not carry (confidence, pers
 affected, ...) get the same neutral value in every report, so they say nothing. A required
 field the report leaves out is given the way a reporter who does not know would give it: a
 system name "unknown", sector and harm type "other", an occurrence date known only to the
-year. A value the taxonomy does not know is treated as left out.
+year. A value the taxonomy does not know is treated as left out. (A report without countries,
+which the format always carries, would be filed with "AQ": the taxonomy has no "unknown"
+country.)
 
 ``--degrade SEED`` cuts each description to its first two sentences and drops each structured
 field with probability 0.3 (system name, version, developer, deployer, occurrence date,
@@ -61,6 +65,7 @@ from incidents.dedup import Thresholds, evaluation
 from incidents.dedup.fingerprint import fingerprint
 from incidents.dedup.sql_store import SqlStore
 from incidents.registry.facts import facts_of
+from incidents.registry.hooks import thresholds
 from incidents.registry.models import CandidateDecision, DedupCandidate, LinkOrigin
 from incidents.registry.pipeline import ENGINE, drain
 from incidents.registry.services import add_link, open_incident, primary_incident
@@ -252,10 +257,12 @@ def load_background(session: Session, reporter: int, n: int, seed: int) -> float
 
 
 def replay(
-    session: Session, reporter: int, labelled: list[tuple[str, dict[str, Any]]]
+    session: Session,
+    reporter: int,
+    labelled: list[tuple[str, dict[str, Any]]],
+    thresholds: Thresholds,
 ) -> tuple[dict[str, float], list[str]]:
     """File each report, drain, and score the engine's decisions against the gold events."""
-    thresholds = Thresholds()
     gold: dict[str, str] = {}
     automatic: dict[str, str] = {}
     members: dict[str, set[str]] = {}
@@ -340,7 +347,8 @@ def main() -> None:
             session = app.extensions["incidents"].database.session_factory()
             reporter = _reporter(session)
             loaded = load_background(session, reporter, args.background, args.seed)
-            metrics, errors = replay(session, reporter, labelled)
+            configured = thresholds(app.config["INCIDENTS_SETTINGS"])
+            metrics, errors = replay(session, reporter, labelled, configured)
             session.close()
         app.extensions["incidents"].database.engine.dispose()
     if args.json:

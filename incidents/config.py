@@ -45,6 +45,7 @@ class Settings:
     auto_migrate: bool
     dedup_auto_link: float = 0.85
     dedup_review: float = 0.3
+    dedup_min_reports: int = 25
     dedup_drain_limit: int = 10
     extra: Mapping[str, object] = field(default_factory=dict)
 
@@ -129,6 +130,12 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
         "Dedup score from which a candidate waits in the analysts' triage queue.",
     ),
     (
+        "INCIDENTS_DEDUP_MIN_REPORTS",
+        "`25`",
+        "While fewer reports are stored, an automatic link needs a score of 0.97 (text "
+        "statistics of a near-empty store are not calibrated).",
+    ),
+    (
         "INCIDENTS_DEDUP_DRAIN_LIMIT",
         "`10`",
         "Reports the dedup engine places before answering a request that filed some; the "
@@ -187,6 +194,7 @@ def load_settings(
         password_memory_kib=_int(environ, overrides, "PASSWORD_MEMORY_KIB", 65536, 64),
         auto_migrate=_bool(environ, overrides, "AUTO_MIGRATE", default=is_sqlite(database_url)),
         **_dedup_thresholds(environ, overrides),
+        dedup_min_reports=_int(environ, overrides, "DEDUP_MIN_REPORTS", 25, 0),
         dedup_drain_limit=_int(environ, overrides, "DEDUP_DRAIN_LIMIT", 10, 1),
         extra={k: v for k, v in overrides.items() if k.isupper() and not _is_known(k)},
     )

@@ -169,12 +169,24 @@ def match_report(
 ) -> Match:
     """Return the ranked candidates for a new report and the decision for the best one.
 
-    The store is only read; call :func:`register` once the report's incident is known.
+    While the store holds fewer than ``thresholds.min_reports`` reports, a score below
+    ``thresholds.early_auto_link`` is queued for review instead of linked (a follow-up in its
+    own series still links). The store is only read; call
+    :func:`register` once the report's incident is known.
     """
     fp = fingerprint(facts)
     candidates = find_candidates(store, fp, limit=limit)
     top = candidates[0].score if candidates else None
-    return Match(fp, tuple(candidates), decide(top, thresholds))
+    decision = decide(top, thresholds)
+    limits = thresholds or Thresholds()
+    if (
+        decision is Decision.AUTO_LINK
+        and candidates[0].signals[0].name != "series"
+        and candidates[0].score < max(limits.auto_link, limits.early_auto_link)
+        and store.report_count() < limits.min_reports
+    ):
+        decision = Decision.REVIEW
+    return Match(fp, tuple(candidates), decision)
 
 
 def register(store: CandidateStore, fp: Fingerprint, incident_id: str) -> None:

@@ -339,6 +339,30 @@ def corroborated(name: str, evidence: Signal, parts: dict[str, Signal]) -> Signa
     )
 
 
+def contradictions(parts: dict[str, Signal]) -> Signal:
+    """How many identity facts contradict each other: different named AI systems, occurrence
+    dates a month or more beyond the window, disjoint countries.
+
+    Reports of one event may disagree on one of them (a product name against a model name,
+    one country against another); two at once mark two events, however much text they share
+    (boilerplate, a templated press release). The score is capped then (``scoring.logit``).
+    """
+    found = [
+        parts[name].explanation
+        for name in ("system_name", "countries")
+        if parts[name].agrees is False
+    ]
+    if parts["date_far"].value >= 1.0:
+        found.append(parts["date_far"].explanation)
+    count = len(found)
+    return Signal(
+        "contradictions",
+        float(count),
+        False if count >= 2 else None,
+        "; ".join(found) if found else "no identity fact contradicts",
+    )
+
+
 def compute(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> list[Signal]:
     """Return every signal for the pair: the per-field ones, then the combined ones."""
     parts = {s.name: s for s in (signal(a, b, corpus) for signal in SIGNALS)}
@@ -349,4 +373,5 @@ def compute(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> list[Signal
         setting,
         corroborated("actor_text", same_actor, parts),
         corroborated("context_text", setting, parts),
+        contradictions(parts),
     ]

@@ -13,7 +13,11 @@ from incidents.reports.outbox import PENDING
 
 def thresholds(settings: Settings) -> Thresholds:
     """The dedup thresholds configured for this app."""
-    return Thresholds(auto_link=settings.dedup_auto_link, review=settings.dedup_review)
+    return Thresholds(
+        auto_link=settings.dedup_auto_link,
+        review=settings.dedup_review,
+        min_reports=settings.dedup_min_reports,
+    )
 
 
 def init_dedup(app: Flask) -> None:

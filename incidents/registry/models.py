@@ -104,6 +104,7 @@ class IncidentLink(Base):
     incident: Mapped[Incident] = relationship(back_populates="links", foreign_keys=[incident_id])
     report: Mapped[Report] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    removed_by: Mapped[User | None] = relationship(foreign_keys=[removed_by_id])
 
     __table_args__ = (
         # One active link per report and incident; removed links stay as history.

@@ -245,4 +245,4 @@ def _why_new(match: Match) -> str:
     best = match.candidates[0].score
     if match.decision is Decision.REVIEW:
         return f"best candidate scored {best:.2f}: queued for review"
-    return f"best candidate scored {best:.2f}: a new incident"
+    return f"no likely candidate (the best scored {best:.2f}): a new incident"

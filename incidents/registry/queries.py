@@ -46,8 +46,9 @@ def incident_for(
 ) -> IncidentView | None:
     """The incident ``reference`` as ``principal`` sees it, or None if missing or hidden.
 
-    A tombstone is returned as itself (callers redirect to ``incident.merged_into``) when
-    the incident it points at is visible.
+    A tombstone is returned as itself (callers redirect to ``incident.merged_into``) to a
+    principal who may read one of the reports it held and one of the incident it points at:
+    who could not see the incident before the merge cannot see, or undo, the merge.
     """
     if not has_permission(principal, Permission.INCIDENT_READ):
         return None
@@ -59,25 +60,26 @@ def incident_for(
     if not reports:
         return None
     if shown.id != incident.id:
+        if not visible_reports(session, principal, incident, removed=True):
+            return None
         return IncidentView(incident, incident.reference, [])
     return IncidentView(incident, incident.title or reports[0].title, reports)
 
 
 def visible_reports(
-    session: Session, principal: Principal | None, incident: Incident
+    session: Session, principal: Principal | None, incident: Incident, *, removed: bool = False
 ) -> list[Report]:
-    """The reports of ``incident`` that ``principal`` may read, in the order they were linked."""
+    """The reports of ``incident`` that ``principal`` may read, in the order they were linked
+    (with ``removed``: also those whose link was removed, each once)."""
     query = (
         sa.select(Report)
         .join(IncidentLink, IncidentLink.report_id == Report.id)
-        .where(
-            IncidentLink.incident_id == incident.id,
-            IncidentLink.removed_at.is_(None),
-            readable_by(principal),
-        )
+        .where(IncidentLink.incident_id == incident.id, readable_by(principal))
         .order_by(IncidentLink.id)
     )
-    return list(session.scalars(query))
+    if not removed:
+        query = query.where(IncidentLink.removed_at.is_(None))
+    return list(dict.fromkeys(session.scalars(query)))
 
 
 def visible_incidents(session: Session, principal: Principal | None) -> sa.Select[int]:

@@ -498,6 +498,33 @@ SCENARIOS: tuple[DemoReport, ...] = (
         tlp=Tlp.AMBER,
         follow_ups=(ReportStage.FINAL,),
     ),
+    # The same event as Lumen's mailbox report, told by the company that deployed the agent:
+    # the dedup engine links it to Lumen's incident or queues it for the analysts.
+    DemoReport(
+        AURORA,
+        "Our Lyra mail agent forwarded a customer mailbox after a calendar-invite injection",
+        "Aurora's customer-service mail agent, built on Lumen Lyra, opened a calendar invite "
+        "with a hidden prompt injection and forwarded 230 customer messages to an outside "
+        "address. We revoked the agent's permission to send mail, told Lumen and notified the "
+        "affected customers; personal data of customers in France and Belgium were exposed.",
+        1,
+        {
+            "submitter_relation": "deployer",
+            "harm_type": ["human_fundamental_rights", "economic_property"],
+            "persons_affected": "n_101_1000",
+            "ai_role": ["intentional_misuse"],
+            "affected_stakeholders": ["consumers"],
+            "personal_data_breach": True,
+            "regulatory_regimes": ["gdpr_art33"],
+            "security": {"is_security_incident": True},
+            "agentic": True,
+            "autonomy": "high_action",
+            "countries": ["FR", "BE"],
+            "sector": "information_technology",
+            "ai_system": {"name": "Lumen Lyra", "developer": LUMEN, "deployer": AURORA},
+        },
+        tlp=Tlp.GREEN,
+    ),
     DemoReport(
         LUMEN,
         "Support bot promised refunds outside the published policy",

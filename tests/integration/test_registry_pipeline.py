@@ -336,3 +336,21 @@ def test_a_broken_drain_is_logged_and_the_entries_wait(
     assert "dedup drain failed" in caplog.text
     monkeypatch.undo()
     assert place(db).processed == 1
+
+
+def test_a_batch_beyond_the_drain_limit_is_placed_once_the_response_is_sent(
+    app: Flask, db: Session, make_user: Any
+) -> None:
+    limit = app.config["INCIDENTS_SETTINGS"].dedup_drain_limit
+    _, secret = factories.ApiTokenFactory.with_secret(user=make_user(Role.REPORTER))
+    body = {"reports": [api_body(SEPSIS_FAMILY)] * (limit + 2)}
+    response = app.test_client().post(
+        "/api/v1/reports/batch", json=body, headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert response.status_code == 200, response.get_json()
+    placed = [e for e in outbox(db) if e.dedup_at is not None]
+    assert len(placed) == limit
+    response.close()  # the server closes the response once its body is sent
+    db.expire_all()
+    assert all(e.dedup_at is not None for e in outbox(db))
+    assert len(outbox(db)) == limit + 2

@@ -27,7 +27,7 @@ from incidents.security.caller import Caller
 from incidents.security.permissions import OrganizationKind, Role
 from incidents.security.policy import can_read_report
 from tests import factories, registry_helpers
-from tests.registry_data import SEPSIS_DEPLOYER, SEPSIS_DEVELOPER
+from tests.registry_data import SEPSIS_DEPLOYER, SEPSIS_DEVELOPER, SEPSIS_FALSE_ALARMS
 from tests.registry_helpers import Sepsis, file_as, file_sepsis, incident_of
 
 # --- readable_by agrees with policy.can_read_report ----------------------------------------
@@ -225,6 +225,23 @@ def test_a_tombstone_of_a_hidden_incident_is_hidden(
     absorbed = incident_of(db, other)
     services.merge(db, Caller(analyst, "web"), absorbed, target, reason="test")
     assert incident_for(db, analyst, absorbed.reference) is None
+
+
+def test_a_merge_of_a_hidden_incident_into_a_visible_one_stays_hidden(
+    db: Session, companies: list[Organization], analyst: User, elsewhere: Organization
+) -> None:
+    secret = file_as(db, companies[0], red(SEPSIS_DEPLOYER, elsewhere))
+    shared = file_as(db, companies[1], SEPSIS_FALSE_ALARMS)
+    registry_helpers.place(db)
+    hidden, target = incident_of(db, secret), incident_of(db, shared)
+    if hidden == target:  # linked: split the shared one off to get two incidents
+        services.split(db, Caller(None, "cli"), hidden, [shared], reason="test")
+        target = incident_of(db, shared)
+    services.merge(db, Caller(None, "cli"), hidden, target, reason="test")
+    assert incident_for(db, analyst, hidden.reference) is None  # cannot see or undo it
+    view = incident_for(db, analyst, target.reference)
+    assert view is not None
+    assert view.reports == [shared]
 
 
 # --- the triage queue ----------------------------------------------------------------------

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 
 from incidents import create_app
 from incidents.config import ConfigError
+from incidents.dedup import Thresholds
+from incidents.registry.hooks import thresholds
 
 CHEAP_HASHING = {"PASSWORD_TIME_COST": "1", "PASSWORD_MEMORY_KIB": "64"}
 
@@ -101,3 +103,39 @@ def test_malformed_variable_stops_the_start(
     monkeypatch.setenv("INCIDENTS_SESSION_IDLE_MINUTES", "an hour")
     with pytest.raises(ConfigError, match="INCIDENTS_SESSION_IDLE_MINUTES"):
         create_app(CHEAP_HASHING)
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"INCIDENTS_DEDUP_AUTO_LINK": "high"}, "INCIDENTS_DEDUP_AUTO_LINK must be a number"),
+        ({"INCIDENTS_DEDUP_REVIEW": "1.5"}, "INCIDENTS_DEDUP_REVIEW must be between 0 and 1"),
+        (
+            {"INCIDENTS_DEDUP_AUTO_LINK": "0.5", "INCIDENTS_DEDUP_REVIEW": "0.6"},
+            "INCIDENTS_DEDUP_REVIEW must not be above INCIDENTS_DEDUP_AUTO_LINK",
+        ),
+        ({"INCIDENTS_DEDUP_MIN_REPORTS": "-1"}, "INCIDENTS_DEDUP_MIN_REPORTS must be at least 0"),
+        ({"INCIDENTS_DEDUP_DRAIN_LIMIT": "0"}, "INCIDENTS_DEDUP_DRAIN_LIMIT must be at least 1"),
+    ],
+)
+def test_dedup_settings_are_checked(
+    clean_environment: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    variables: dict[str, str],
+    message: str,
+) -> None:
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=message):
+        create_app(CHEAP_HASHING)
+
+
+def test_dedup_settings_reach_the_engine(
+    clean_environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INCIDENTS_DEDUP_AUTO_LINK", "0.9")
+    monkeypatch.setenv("INCIDENTS_DEDUP_REVIEW", "0.2")
+    monkeypatch.setenv("INCIDENTS_DEDUP_MIN_REPORTS", "7")
+    app = create_app(CHEAP_HASHING)
+    assert thresholds(app.config["INCIDENTS_SETTINGS"]) == Thresholds(0.9, 0.2, 7)
+    app.extensions["incidents"].database.engine.dispose()

@@ -3,6 +3,8 @@
 import dataclasses
 import datetime as dt
 
+import pytest
+
 from incidents.dedup import Decision, InMemoryStore, ReportFacts, Thresholds
 from incidents.dedup.engine import find_candidates, match_report, register
 from incidents.dedup.facts import AISystem
@@ -106,7 +108,7 @@ def test_follow_up_in_same_series_always_joins() -> None:
         organisation_id="brennock",
         series_key="BW-2024-07",
     )
-    match = match_report(store, follow_up)
+    match = match_report(store, follow_up, Thresholds(min_reports=1000, early_auto_link=1.0))
     assert match.decision is Decision.AUTO_LINK
     assert match.incident_id == "inc-ferry-1"
     assert match.candidates[0].score == 1.0
@@ -150,6 +152,30 @@ def test_candidates_are_ranked_and_limited() -> None:
     assert [c.score for c in candidates] == sorted((c.score for c in candidates), reverse=True)
     assert candidates[0].incident_id == "inc-ferry-1"
     assert any(s.name == "support" for s in candidates[0].signals)
+
+
+def test_a_near_empty_store_needs_a_higher_score_to_link() -> None:
+    store = loaded_store(FERRY)
+    stored = store.report_count()
+    score = match_report(store, PRESS).candidates[0].score
+    assert match_report(store, PRESS).decision is Decision.AUTO_LINK
+    early = Thresholds(min_reports=stored + 1, early_auto_link=min(1.0, score + 0.01))
+    guarded = match_report(store, PRESS, early)
+    assert guarded.decision is Decision.REVIEW
+    assert guarded.candidates[0].incident_id == "inc-ferry-1"
+    confident = Thresholds(min_reports=stored + 1, early_auto_link=score)
+    assert match_report(store, PRESS, confident).decision is Decision.AUTO_LINK
+    enough = Thresholds(min_reports=stored, early_auto_link=1.0)
+    assert match_report(store, PRESS, enough).decision is Decision.AUTO_LINK
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [({"min_reports": -1}, "min_reports"), ({"early_auto_link": 1.5}, "early_auto_link")],
+)
+def test_early_settings_are_checked(settings: dict[str, float], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Thresholds(**settings)  # type: ignore[arg-type]
 
 
 def test_thresholds_are_configuration() -> None:

@@ -39,6 +39,16 @@ def test_probability_rises_with_agreeing_evidence() -> None:
     assert scoring.logit([Signal("unknown", 5.0, True, "")]) == scoring.INTERCEPT
 
 
+def test_two_contradictions_cap_the_score_whatever_the_text() -> None:
+    copied = [Signal("text_cosine", 1.0, True, ""), Signal("overlap", 1.0, True, "")]
+    assert scoring.logit(copied) > scoring.CONTRADICTION_CAP
+    one = [*copied, Signal("contradictions", 1.0, None, "")]
+    assert scoring.logit(one) == scoring.logit(copied)
+    two = [*copied, Signal("contradictions", 2.0, False, "")]
+    assert scoring.logit(two) == scoring.CONTRADICTION_CAP
+    assert 0.3 < scoring.incident_probability([scoring.CONTRADICTION_CAP]) < 0.85
+
+
 def test_sigmoid_is_stable_at_extremes() -> None:
     assert scoring.sigmoid(-1000) == 0.0
     assert scoring.sigmoid(1000) == 1.0

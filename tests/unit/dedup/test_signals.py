@@ -41,6 +41,7 @@ def test_identical_reports_agree_on_everything() -> None:
     assert result["overlap"].value == pytest.approx(1.0)
     assert result["near_duplicate"].value == 1.0
     assert result.pop("date_far").agrees is None  # only ever speaks against a pair
+    assert result.pop("contradictions").agrees is None  # likewise
     assert all(s.agrees is True for s in result.values()), result
     assert result["rare_terms"].value > 0
     assert "fell" not in result["rare_terms"].explanation  # common in the corpus
@@ -73,6 +74,29 @@ def test_disagreeing_structure_counts_against() -> None:
     assert result["countries"].value == -1.0
     assert result["date_far"].value == 1.0
     assert result["reference_url"].agrees is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "count"),
+    [
+        ({}, 0),
+        ({"system": "Other Bot"}, 1),
+        ({"system": "Other Bot", "countries": frozenset({"US"})}, 2),
+        ({"occurred_on": dt.date(2021, 1, 1), "countries": frozenset({"US"})}, 2),
+        ({"system": "Other Bot", "occurred_on": dt.date(2021, 1, 1)}, 2),
+        ({"system": "", "countries": frozenset(), "occurred_on": dt.date(2023, 8, 9)}, 0),
+    ],
+)
+def test_contradicting_identity_facts_are_counted(changes: dict[str, object], count: int) -> None:
+    found = by_name(A, features(**changes))["contradictions"]
+    assert found.value == count
+    assert found.agrees is (False if count >= 2 else None)
+    if count:
+        assert (
+            "differ" in found.explanation
+            or "apart" in found.explanation
+            or "none" in (found.explanation)
+        )
 
 
 def test_generic_shared_url_is_not_evidence() -> None:
