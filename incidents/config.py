@@ -46,7 +46,6 @@ class Settings:
     dedup_auto_link: float = 0.85
     dedup_review: float = 0.3
     dedup_min_reports: int = 25
-    dedup_drain_limit: int = 10
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -135,12 +134,6 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
         "While fewer reports are stored, an automatic link needs a score of 0.97 (text "
         "statistics of a near-empty store are not calibrated).",
     ),
-    (
-        "INCIDENTS_DEDUP_DRAIN_LIMIT",
-        "`10`",
-        "Reports the dedup engine places before answering a request that filed some; the "
-        "rest are placed once the response is sent (or by `flask dedup drain`).",
-    ),
 )
 
 
@@ -195,7 +188,6 @@ def load_settings(
         auto_migrate=_bool(environ, overrides, "AUTO_MIGRATE", default=is_sqlite(database_url)),
         **_dedup_thresholds(environ, overrides),
         dedup_min_reports=_int(environ, overrides, "DEDUP_MIN_REPORTS", 25, 0),
-        dedup_drain_limit=_int(environ, overrides, "DEDUP_DRAIN_LIMIT", 10, 1),
         extra={k: v for k, v in overrides.items() if k.isupper() and not _is_known(k)},
     )
 

@@ -52,9 +52,20 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
+class ServerLikeClient(FlaskClient):
+    """A test client that reads and closes each response, as a WSGI server does once the
+    body is sent, so work the app defers until then (``call_on_close``) runs as it would in
+    production (e.g. the dedup engine placing what a request filed)."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     app = create_app(test_settings(tmp_path_factory.mktemp("instance"), database_url))
+    app.test_client_class = ServerLikeClient
     engine = app.extensions["incidents"].database.engine
     _empty_database(engine)
     upgrade(engine)

@@ -1,8 +1,8 @@
-"""Run the dedup engine after a request whose submissions were committed."""
+"""Run the dedup engine once a request that committed submissions has been answered."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, g
 
 from incidents.config import Settings
 from incidents.dedup import Thresholds
@@ -23,40 +23,28 @@ def thresholds(settings: Settings) -> Thresholds:
 def init_dedup(app: Flask) -> None:
     """Drain the outbox after each request that committed outbox entries.
 
-    Up to ``INCIDENTS_DEDUP_DRAIN_LIMIT`` entries are placed before the response leaves (tens
-    of milliseconds a report), so what the submitter or an analyst opens next is already
-    placed; the rest of a large batch is placed by the same worker once the response has been
-    sent. A failure is logged and its entries stay for the next drain.
+    The worker places the reports once the response has been sent (the WSGI server closes
+    it), so a submission's latency never includes the engine; a few tens of milliseconds
+    later the reports are in their incidents or the triage queue. A failure is logged and
+    its entries stay in the outbox for the next drain (or ``flask dedup drain``).
     """
 
-    def drain_committed(response: Response) -> Response:
+    def drain_after_response(response: Response) -> Response:
         session = g.get("db_session")
-        if session is None or not session.info.pop(PENDING, False):
-            return response
-        if session.new or session.dirty or session.deleted:
-            return response  # never commit someone else's unfinished work
-        session.rollback()  # end the read-only transaction the view may have left open
-        settings: Settings = current_app.config["INCIDENTS_SETTINGS"]
-        try:
-            result = drain(session, thresholds(settings), limit=settings.dedup_drain_limit)
-        except Exception:
-            current_app.logger.exception("dedup drain failed; entries stay in the outbox")
-            session.rollback()
-            return response
-        for entry_id, error in result.failed:
-            current_app.logger.error("dedup of outbox entry %s failed: %s", entry_id, error)
-        if result.remaining:
-            response.call_on_close(_drain_rest)
+        if session is not None and session.info.pop(PENDING, False):
+            response.call_on_close(drain_now)
         return response
 
-    def _drain_rest() -> None:
+    def drain_now() -> None:
         with app.app_context():
             session = services().database.session_factory()
             try:
-                drain(session, thresholds(app.config["INCIDENTS_SETTINGS"]))
+                result = drain(session, thresholds(app.config["INCIDENTS_SETTINGS"]))
+                for entry_id, error in result.failed:
+                    app.logger.error("dedup of outbox entry %s failed: %s", entry_id, error)
             except Exception:
                 app.logger.exception("dedup drain failed; entries stay in the outbox")
             finally:
                 session.close()
 
-    app.after_request(drain_committed)
+    app.after_request(drain_after_response)

@@ -115,7 +115,6 @@ def test_malformed_variable_stops_the_start(
             "INCIDENTS_DEDUP_REVIEW must not be above INCIDENTS_DEDUP_AUTO_LINK",
         ),
         ({"INCIDENTS_DEDUP_MIN_REPORTS": "-1"}, "INCIDENTS_DEDUP_MIN_REPORTS must be at least 0"),
-        ({"INCIDENTS_DEDUP_DRAIN_LIMIT": "0"}, "INCIDENTS_DEDUP_DRAIN_LIMIT must be at least 1"),
     ],
 )
 def test_dedup_settings_are_checked(
