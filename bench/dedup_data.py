@@ -27,7 +27,22 @@ from incidents.dedup.fingerprint import fingerprint
 from incidents.dedup.scoring import Decision, Thresholds
 from incidents.dedup.store import InMemoryStore
 
-DEV_DATA = Path("/work/shared/data/dedup_dev.json")
+DEV_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "dedup_dev.json"
+#: The figures the evaluations print, in order (``--json`` uses these keys).
+METRICS = (
+    "auto_link_precision",
+    "pairwise_precision",
+    "pairwise_recall",
+    "pairwise_f1",
+    "bcubed_f1",
+    "auto_link_share",
+    "top1_recall",
+    "top3_recall",
+    "latency_ms_p50",
+    "latency_ms_p95",
+    "reports",
+    "events",
+)
 Labelled = tuple[str, ReportFacts]
 _SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
 

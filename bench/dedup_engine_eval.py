@@ -18,21 +18,7 @@ import synthetic
 from incidents.dedup import scoring
 from incidents.dedup.scoring import Thresholds
 
-KEYS = (
-    "auto_link_precision",
-    "pairwise_precision",
-    "pairwise_recall",
-    "pairwise_f1",
-    "bcubed_f1",
-    "auto_link_share",
-    "top1_recall",
-    "top3_recall",
-    "latency_ms_p50",
-    "latency_ms_p95",
-    "reports",
-    "events",
-    "review",
-)
+KEYS = (*dedup_data.METRICS, "review")
 
 
 def _print(metrics: dict[str, float], as_json: bool) -> None:

@@ -77,20 +77,7 @@ from incidents.reports.services import file_report
 from incidents.security.caller import Caller
 from incidents.security.permissions import OrganizationKind, Role
 
-KEYS = (
-    "auto_link_precision",
-    "pairwise_precision",
-    "pairwise_recall",
-    "pairwise_f1",
-    "bcubed_f1",
-    "auto_link_share",
-    "top1_recall",
-    "top3_recall",
-    "latency_ms_p50",
-    "latency_ms_p95",
-    "reports",
-    "events",
-)
+KEYS = dedup_data.METRICS
 DROPPED = ("name", "version", "developer", "deployer", "occurred_on", "sector", "harm_types")
 DROP_RATE = 0.3
 # The same in every report: required by the taxonomy, not carried by the data format.

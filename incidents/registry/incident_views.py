@@ -71,21 +71,14 @@ def incident_list() -> str:
     form = IncidentFilterForm(request.args)
     text = (form.q.data or "").strip()
     page = page_number()
-    if text:
-        found = queries.find_incidents(session, principal, text, limit=page * PER_PAGE + 1)
-        views = found[(page - 1) * PER_PAGE : page * PER_PAGE]
-        more = len(found) > page * PER_PAGE
-        total = None
-    else:
-        views, total = queries.newest_incidents(session, principal, page=page, per_page=PER_PAGE)
-        more = page * PER_PAGE < total
+    views, total = queries.incident_page(session, principal, text, page=page, per_page=PER_PAGE)
     return render_template(
         "registry/incidents.html",
         form=form,
         views=views,
         total=total,
         page=page,
-        more=more,
+        more=page * PER_PAGE < total,
         args={"q": text} if text else {},
     )
 

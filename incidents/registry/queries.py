@@ -141,49 +141,13 @@ def candidates_of(
     return list(session.scalars(query.order_by(DedupCandidate.rank)))
 
 
-def find_incidents(
-    session: Session, principal: Principal | None, text: str, *, limit: int = 10
-) -> list[IncidentView]:
-    """Incidents whose reference, curated title or visible report titles contain ``text``
-    (for the "link elsewhere" autocomplete), newest first."""
-    if not has_permission(principal, Permission.INCIDENT_READ) or not text.strip():
-        return []
-    pattern = f"%{text.strip().lower()}%"
-    matching_reports = (
-        sa.select(IncidentLink.incident_id)
-        .join(Report, Report.id == IncidentLink.report_id)
-        .where(
-            IncidentLink.removed_at.is_(None),
-            readable_by(principal),
-            sa.func.lower(Report.title).like(pattern),
-        )
-    )
-    query = (
-        sa.select(Incident)
-        .where(
-            Incident.id.in_(visible_incidents(session, principal)),
-            Incident.merged_into_id.is_(None),
-            sa.or_(
-                sa.func.lower(Incident.reference).like(pattern),
-                sa.func.lower(Incident.title).like(pattern),
-                Incident.id.in_(matching_reports),
-            ),
-        )
-        .order_by(Incident.id.desc())
-        .limit(limit)
-    )
-    views = []
-    for incident in session.scalars(query):
-        reports = visible_reports(session, principal, incident)
-        views.append(IncidentView(incident, incident.title or reports[0].title, reports))
-    return views
-
-
-# --- for the analysts' API (incidents/api/incidents.py) -------------------------------------
-
-
 def incident_page(
-    session: Session, principal: Principal | None, text: str, *, page: int, per_page: int
+    session: Session,
+    principal: Principal | None,
+    text: str = "",
+    *,
+    page: int = 1,
+    per_page: int = 25,
 ) -> tuple[list[IncidentView], int]:
     """One page of the incidents ``principal`` may see (not tombstones), newest first,
     optionally those whose reference, curated title or visible report titles contain
@@ -223,6 +187,15 @@ def incident_page(
     return views, total
 
 
+def find_incidents(
+    session: Session, principal: Principal | None, text: str, *, limit: int = 10
+) -> list[IncidentView]:
+    """Up to ``limit`` incidents matching ``text`` (the "incident" fields' autocomplete)."""
+    if not text.strip():
+        return []
+    return incident_page(session, principal, text, per_page=limit)[0]
+
+
 def merged_from(session: Session, incident: Incident) -> list[Incident]:
     """The tombstones that redirect to ``incident`` (merged into it), oldest first."""
     query = sa.select(Incident).where(Incident.merged_into_id == incident.id)
@@ -240,25 +213,3 @@ def pending_for_incident(
         DedupCandidate.decision == CandidateDecision.PENDING,
     )
     return list(session.scalars(query.order_by(DedupCandidate.score.desc(), DedupCandidate.id)))
-
-
-def newest_incidents(
-    session: Session, principal: Principal | None, *, page: int = 1, per_page: int = 25
-) -> tuple[list[IncidentView], int]:
-    """One page of the incidents ``principal`` may see, newest first, and how many in all."""
-    if not has_permission(principal, Permission.INCIDENT_READ):
-        return [], 0
-    visible = visible_incidents(session, principal)
-    total = session.scalar(sa.select(sa.func.count()).select_from(visible.subquery())) or 0
-    query = (
-        sa.select(Incident)
-        .where(Incident.id.in_(visible))
-        .order_by(Incident.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    views = []
-    for incident in session.scalars(query):
-        reports = visible_reports(session, principal, incident)
-        views.append(IncidentView(incident, incident.title or reports[0].title, reports))
-    return views, total
