@@ -83,7 +83,7 @@ def import_reports(
 
 
 def _place(imported: int) -> None:
-    """Drain the outbox the import filled (the web's after-request hook does not run here)."""
+    """Drain the outbox the import filled (the web's after-response drain does not run here)."""
     settings = current_app.config["INCIDENTS_SETTINGS"]
     with click.progressbar(length=imported, label="Placing in incidents", file=sys.stderr) as bar:
         placed = drain(db_session(), thresholds(settings), on_entry=lambda _ms: bar.update(1))
