@@ -46,6 +46,7 @@ class Settings:
     dedup_auto_link: float = 0.85
     dedup_review: float = 0.3
     dedup_min_reports: int = 25
+    dedup_after_response: bool = True
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -129,6 +130,12 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
         "Dedup score from which a candidate waits in the analysts' triage queue.",
     ),
     (
+        "INCIDENTS_DEDUP_AFTER_RESPONSE",
+        "`true`",
+        "Web workers place what a request filed once its response is sent; `false` leaves it "
+        "to a separate `flask dedup drain --follow`.",
+    ),
+    (
         "INCIDENTS_DEDUP_MIN_REPORTS",
         "`25`",
         "While fewer reports are stored, an automatic link needs a score of 0.97 (text "
@@ -188,6 +195,7 @@ def load_settings(
         auto_migrate=_bool(environ, overrides, "AUTO_MIGRATE", default=is_sqlite(database_url)),
         **_dedup_thresholds(environ, overrides),
         dedup_min_reports=_int(environ, overrides, "DEDUP_MIN_REPORTS", 25, 0),
+        dedup_after_response=_bool(environ, overrides, "DEDUP_AFTER_RESPONSE", default=True),
         extra={k: v for k, v in overrides.items() if k.isupper() and not _is_known(k)},
     )
 

@@ -225,9 +225,25 @@ def _references(session: Session, candidates: Sequence[Candidate]) -> dict[str, 
 
 @dedup_cli.command("drain")
 @click.option("--limit", type=click.IntRange(1), default=None, help="At most this many entries.")
-def drain_command(limit: int | None) -> None:
+@click.option(
+    "--follow",
+    is_flag=True,
+    help="Keep placing new reports as they arrive, until interrupted (the single writer to run "
+    "beside web workers started with INCIDENTS_DEDUP_AFTER_RESPONSE=false).",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(0.05, 60),
+    default=1.0,
+    show_default=True,
+    help="With --follow: seconds to wait when nothing is waiting.",
+)
+def drain_command(limit: int | None, follow: bool, interval: float) -> None:
     """Place the reports waiting in the outbox now; exit status 1 if any entry failed."""
     session = db_session()
+    if follow:
+        _follow(session, interval)
+        return
     result = drain(session, thresholds(_settings()), limit=limit)
     click.echo(
         f"Processed {result.processed} outbox entries, {len(result.failed)} failed, "
@@ -248,3 +264,19 @@ def drain_command(limit: int | None) -> None:
         )
     if result.failed:
         raise SystemExit(1)
+
+
+def _follow(session: Session, interval: float) -> None:
+    """Drain, then wait ``interval`` seconds whenever nothing was placed, until Ctrl-C."""
+    click.echo("Placing new reports as they arrive (Ctrl-C stops).")
+    try:
+        while True:
+            result = drain(session, thresholds(_settings()))
+            for entry_id, error in result.failed:
+                click.echo(f"  entry {entry_id}: {error}", err=True)
+            if result.processed or result.failed:
+                click.echo(f"Placed {result.processed} reports, {len(result.failed)} failed.")
+            if not result.processed:  # nothing new, or only failures: retry after a pause
+                time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")

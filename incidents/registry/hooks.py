@@ -23,23 +23,31 @@ def thresholds(settings: Settings) -> Thresholds:
 def init_dedup(app: Flask) -> None:
     """Drain the outbox after each request that committed outbox entries.
 
-    The worker places the reports once the response has been sent (the WSGI server closes
-    it), so a submission's latency never includes the engine; a few tens of milliseconds
-    later the reports are in their incidents or the triage queue. A failure is logged and
-    its entries stay in the outbox for the next drain (or ``flask dedup drain``).
+    The worker places as many reports as the request filed (the oldest waiting first) once
+    the response has been sent (the WSGI server closes it), so a submission's latency never
+    includes the engine, a few tens of milliseconds later the reports are in their incidents
+    or the triage queue, and each request does its own share of the work. A failure is logged
+    and its entries stay in the outbox for the next drain. With
+    ``INCIDENTS_DEDUP_AFTER_RESPONSE=false`` the web workers leave it all to a separate
+    ``flask dedup drain --follow``.
     """
+
+    def settings() -> Settings:
+        found: Settings = app.config["INCIDENTS_SETTINGS"]
+        return found
 
     def drain_after_response(response: Response) -> Response:
         session = g.get("db_session")
-        if session is not None and session.info.pop(PENDING, False):
-            response.call_on_close(drain_now)
+        written = session.info.pop(PENDING, 0) if session is not None else 0
+        if written and settings().dedup_after_response:
+            response.call_on_close(lambda: drain_now(written))
         return response
 
-    def drain_now() -> None:
+    def drain_now(limit: int) -> None:
         with app.app_context():
             session = services().database.session_factory()
             try:
-                result = drain(session, thresholds(app.config["INCIDENTS_SETTINGS"]))
+                result = drain(session, thresholds(settings()), limit=limit)
                 for entry_id, error in result.failed:
                     app.logger.error("dedup of outbox entry %s failed: %s", entry_id, error)
             except Exception:

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from incidents.db import Base, UTCDateTime, enum_type, utcnow
 
-#: Set in ``Session.info`` once entries written by the session are committed: the request (or
-#: command) that owns the session then drains them.
+#: In ``Session.info``, once entries written by the session are committed: how many, so the
+#: request (or command) that owns the session can drain its share.
 PENDING = "outbox_pending"
 _WRITTEN = "outbox_written"
 
@@ -50,13 +50,14 @@ def add_entries(session: Session, report_ids: list[int], event: OutboxEvent) -> 
         sa.insert(OutboxEntry),
         [{"report_id": r, "event": event, "created_at": now} for r in report_ids],
     )
-    session.info[_WRITTEN] = True
+    session.info[_WRITTEN] = session.info.get(_WRITTEN, 0) + len(report_ids)
 
 
 @sa.event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
-    if session.info.pop(_WRITTEN, False):
-        session.info[PENDING] = True
+    written = session.info.pop(_WRITTEN, 0)
+    if written:
+        session.info[PENDING] = session.info.get(PENDING, 0) + written
 
 
 @sa.event.listens_for(Session, "after_rollback")

@@ -244,6 +244,57 @@ def test_drain_reports_failures(
     assert outbox(db)[0].dedup_error == "RuntimeError: engine exploded"
 
 
+def test_follow_keeps_placing_reports_as_they_arrive_until_interrupted(
+    cli: Any,
+    db: Session,
+    companies: list[Organization],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first = file_as(db, companies[0], SEPSIS_DEPLOYER)
+    waits: list[float] = []
+    arrivals = [SEPSIS_DEVELOPER]
+
+    def sleep(seconds: float) -> None:  # the outbox is empty: the next report arrives meanwhile
+        waits.append(seconds)
+        if not arrivals:
+            raise KeyboardInterrupt
+        file_as(db, companies[1], arrivals.pop())
+
+    monkeypatch.setattr(dedup_cli.time, "sleep", sleep)
+    result = cli("dedup", "drain", "--follow", "--interval", "0.5")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "Placing new reports as they arrive (Ctrl-C stops).",
+        "Placed 1 reports, 0 failed.",
+        "Placed 1 reports, 0 failed.",
+        "Stopped.",
+    ]
+    assert waits == [0.5, 0.5]
+    assert len(registry_helpers.members(db, incident_of(db, first))) == 2
+
+
+def test_follow_reports_failures_and_goes_on(
+    cli: Any,
+    db: Session,
+    companies: list[Organization],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    file_as(db, companies[0], SEPSIS_DEPLOYER)
+
+    def failing(*args: Any) -> Any:
+        raise RuntimeError("engine exploded")
+
+    def interrupt(seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "place_report", failing)
+    monkeypatch.setattr(dedup_cli.time, "sleep", interrupt)
+    result = cli("dedup", "drain", "--follow")
+    assert "Placed 0 reports, 1 failed." in result.stdout
+    assert "RuntimeError: engine exploded" in result.stderr
+    assert result.stdout.endswith("Stopped.\n")
+
+
 # --- the commands that file reports --------------------------------------------------------
 
 

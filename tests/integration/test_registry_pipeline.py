@@ -354,3 +354,24 @@ def test_reports_are_placed_once_the_response_has_been_sent(
     response.close()  # the server closes the response once its body is sent
     db.expire_all()
     assert all(e.dedup_at is not None for e in outbox(db))
+
+
+def test_a_request_places_as_many_reports_as_it_filed_oldest_first(
+    app: Flask, db: Session, make_user: Any, companies: list[Organization]
+) -> None:
+    backlog = [file_as(db, companies[0], SEPSIS_DEPLOYER), file_as(db, companies[1], SEPSIS_FAMILY)]
+    response = _file_through_the_api(app, make_user, SEPSIS_DEVELOPER)
+    assert response.status_code == 201
+    done = [e.report_id for e in outbox(db) if e.dedup_at is not None]
+    assert done == [backlog[0].id]  # its share of the work: one entry, the oldest waiting
+    assert place(db).processed == 2
+
+
+def test_web_workers_can_leave_placing_to_a_separate_drain(
+    app: Flask, db: Session, make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = replace(app.config["INCIDENTS_SETTINGS"], dedup_after_response=False)
+    monkeypatch.setitem(app.config, "INCIDENTS_SETTINGS", settings)
+    assert _file_through_the_api(app, make_user, SEPSIS_DEPLOYER).status_code == 201
+    assert [e.dedup_at for e in outbox(db)] == [None]
+    assert place(db).processed == 1
