@@ -78,7 +78,6 @@ from incidents.security.caller import Caller
 from incidents.security.permissions import OrganizationKind, Role
 
 KEYS = dedup_data.METRICS
-DROPPED = ("name", "version", "developer", "deployer", "occurred_on", "sector", "harm_types")
 DROP_RATE = 0.3
 # The same in every report: required by the taxonomy, not carried by the data format.
 NEUTRAL: dict[str, Any] = {

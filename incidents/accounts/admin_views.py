@@ -8,13 +8,13 @@ from werkzeug.wrappers import Response
 
 from incidents.accounts import services as account_services
 from incidents.accounts.forms import OrganizationForm, UserForm, choice
-from incidents.accounts.member_views import edit_user
+from incidents.accounts.member_views import add_user, edit_user
 from incidents.accounts.models import Organization, User
 from incidents.accounts.services import AccountError
 from incidents.accounts.views import attach_error
-from incidents.extensions import db_session, services
+from incidents.extensions import db_session
 from incidents.security.decorators import current_caller, require
-from incidents.security.permissions import OrganizationKind, Permission, Role
+from incidents.security.permissions import OrganizationKind, Permission
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -91,25 +91,10 @@ def user_list() -> Response | str:
     form = UserForm()
     form.organization.choices = [choice(org.id, org.name) for org in organizations]
     if form.validate_on_submit():
-        session = db_session()
-        organization = session.get(Organization, form.organization.data) or abort(400)
-        try:
-            account_services.create_user(
-                session,
-                current_caller(),
-                services().hasher,
-                email=form.email.data or "",
-                organization=organization,
-                role=Role(form.role.data),
-                password=form.password.data or "",
-                name=form.name.data or "",
-            )
-        except AccountError as error:
-            attach_error(form, error)
-        else:
-            session.commit()
-            flash(f"{form.email.data} can now sign in.", "info")
-            return redirect(url_for("admin.user_list"))
+        organization = db_session().get(Organization, form.organization.data) or abort(400)
+        added = add_user(form, organization, back="admin.user_list")
+        if added is not None:
+            return added
     users = db_session().scalars(sa.select(User).order_by(User.email))
     return render_template("admin/users.html", users=list(users), form=form)
 

@@ -21,7 +21,7 @@ from incidents.accounts.forms import (
     UserForm,
     choice,
 )
-from incidents.accounts.models import ApiToken, User
+from incidents.accounts.models import ApiToken, Organization, User
 from incidents.accounts.services import AccountError
 from incidents.accounts.views import attach_error
 from incidents.extensions import db_session, services
@@ -33,8 +33,7 @@ members = Blueprint("members", __name__, url_prefix="/organization")
 
 
 def _me() -> User:
-    principal = require_user()
-    return principal
+    return require_user()
 
 
 def get_member(user_id: int) -> User:
@@ -67,27 +66,35 @@ def member_list() -> Response | str:
     form.organization.choices = [choice(organization.id, organization.name)]
     form.role.choices = role_choices(ROLES_BY_KIND[organization.kind])
     if form.validate_on_submit():
-        session = db_session()
-        try:
-            account_services.create_user(
-                session,
-                current_caller(),
-                services().hasher,
-                email=form.email.data or "",
-                organization=organization,
-                role=Role(form.role.data),
-                password=form.password.data or "",
-                name=form.name.data or "",
-            )
-        except AccountError as error:
-            attach_error(form, error)
-        else:
-            session.commit()
-            flash(f"{form.email.data} can now sign in.", "info")
-            return redirect(url_for("members.member_list"))
+        added = add_user(form, organization, back="members.member_list")
+        if added is not None:
+            return added
     return render_template(
         "accounts/members.html", organization=organization, members=organization.users, form=form
     )
+
+
+def add_user(form: UserForm, organization: Organization, *, back: str) -> Response | None:
+    """Create the user ``form`` (already validated) describes in ``organization``; on success
+    go ``back``, else None (the form now shows the error)."""
+    session = db_session()
+    try:
+        account_services.create_user(
+            session,
+            current_caller(),
+            services().hasher,
+            email=form.email.data or "",
+            organization=organization,
+            role=Role(form.role.data),
+            password=form.password.data or "",
+            name=form.name.data or "",
+        )
+    except AccountError as error:
+        attach_error(form, error)
+        return None
+    session.commit()
+    flash(f"{form.email.data} can now sign in.", "info")
+    return redirect(url_for(back))
 
 
 @members.route("/members/<int:user_id>", methods=["GET", "POST"])

@@ -63,20 +63,20 @@ class MergedSchema(Schema):
     merged_into = fields.String(required=True)
 
 
-_INCIDENT = {
-    "in": "path",
-    "name": "incident",
-    "required": True,
-    "description": "The incident's reference (INC-YYYY-NNNNN).",
-    "schema": {"type": "string", "pattern": INCIDENT_PATTERN},
-}
-_REPORT = {
-    "in": "path",
-    "name": "reference",
-    "required": True,
-    "description": "The report's reference (RPT-YYYY-NNNNN).",
-    "schema": {"type": "string", "pattern": REPORT_PATTERN},
-}
+def _path_reference(name: str, description: str, pattern: str) -> dict[str, Any]:
+    return {
+        "in": "path",
+        "name": name,
+        "required": True,
+        "description": description,
+        "schema": {"type": "string", "pattern": pattern},
+    }
+
+
+_INCIDENT = _path_reference(
+    "incident", "The incident's reference (INC-YYYY-NNNNN).", INCIDENT_PATTERN
+)
+_REPORT = _path_reference("reference", "The report's reference (RPT-YYYY-NNNNN).", REPORT_PATTERN)
 _NOT_FOUND = {
     "description": "No such incident or report, or one the caller may not see.",
     "content": {"application/json": {"schema": "Error"}},

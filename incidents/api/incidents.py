@@ -11,7 +11,7 @@ like a missing one, and only the reports the caller may read are shown. A merged
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request, url_for
@@ -150,6 +150,12 @@ def _incident_body(session: Session, user: User, incident: Incident) -> dict[str
     view = queries.incident_for(session, user, incident.reference)
     if view is None or view.incident.is_tombstone:
         view = IncidentView(incident, incident.reference, [])
+    return _view_body(session, user, view)
+
+
+def _view_body(session: Session, user: User, view: IncidentView) -> dict[str, Any]:
+    """The body of the incident ``view`` shows (as ``user`` sees it)."""
+    incident = view.incident
     links = {link.report_id: link for link in incident.active_links}
     shown = AnalystIncident(
         incident=incident,
@@ -162,26 +168,26 @@ def _incident_body(session: Session, user: User, incident: Incident) -> dict[str
     return result
 
 
-def _seen_title(session: Session, user: User, incident: Incident) -> str | None:
-    shown = services.follow(incident)
-    reports = queries.visible_reports(session, user, shown)
-    if not reports:
-        return None
-    return shown.title or reports[0].title
+def _titles(session: Session, user: User, incidents: Iterable[Incident]) -> dict[int, str | None]:
+    """Each incident's title (followed past merges) as ``user`` sees it, by id; None when
+    none of its reports is visible to ``user``."""
+    seen = queries.seen_incidents(session, user, incidents)
+    return {key: view.title if view else None for key, view in seen.items()}
 
 
 def _seen(session: Session, user: User, rows: Sequence[DedupCandidate]) -> list[SeenCandidate]:
-    return [SeenCandidate(c, _seen_title(session, user, c.incident)) for c in rows]
+    titles = _titles(session, user, (c.incident for c in rows))
+    return [SeenCandidate(c, titles[c.incident_id]) for c in rows]
 
 
 def _placement_body(session: Session, user: User, report: Report) -> dict[str, Any]:
+    incidents = services.incidents_of(session, report)
+    candidates = queries.candidates_of(session, user, report)
+    titles = _titles(session, user, [*incidents, *(c.incident for c in candidates)])
     placement = Placement(
         report=report,
-        incidents=[
-            SeenIncident(incident, _seen_title(session, user, incident))
-            for incident in services.incidents_of(session, report)
-        ],
-        candidates=_seen(session, user, queries.candidates_of(session, user, report)),
+        incidents=[SeenIncident(incident, titles[incident.id]) for incident in incidents],
+        candidates=[SeenCandidate(c, titles[c.incident_id]) for c in candidates],
     )
     result: dict[str, Any] = PlacementSchema().dump(placement)
     return result
@@ -282,7 +288,7 @@ def show(incident: str) -> Response | dict[str, Any]:
     user = require_user()
     view = _incident(incident, user)
     if not view.incident.is_tombstone:
-        return _incident_body(db_session(), user, view.incident)
+        return _view_body(db_session(), user, view)
     target = services.follow(view.incident).reference
     response = jsonify(
         {"error": f"{view.reference} was merged into {target}.", "merged_into": target}

@@ -37,7 +37,13 @@ from incidents.reports.body import (
 )
 from incidents.reports.content import Problems, ReportContent, ReportInvalid
 from incidents.reports.models import Report, ReportStage, ReportState, Tlp
-from incidents.reports.queries import ReportFilters, organization_reports, report_for
+from incidents.reports.queries import (
+    ReportFilters,
+    draft_id,
+    organization_reports,
+    report_for,
+    report_key,
+)
 from incidents.reports.schemas import (
     AmendmentSchema,
     DeadlineSchema,
@@ -59,24 +65,20 @@ REPORT_KEY_PATTERN = r"^(RPT-[0-9]{4}-[0-9]{5,}|draft-(?P<id>[0-9]{1,10}))$"
 REPORT_KEY = re.compile(REPORT_KEY_PATTERN)
 MAX_ID = 2**31 - 1  # report ids are 32-bit integers
 MAX_PER_PAGE = 100
-# The content checks name distribution fields at the top level; the request nests them.
 
 
 class ApiReceiptSchema(ReceiptSchema):
     """The receipt, with the draft's key (``draft-<id>``) while it has no reference."""
 
     reference = fields.String(allow_none=True)
-    draft_id = fields.Method("_draft_id")
-
-    def _draft_id(self, report: Report) -> str | None:
-        return None if report.reference else f"draft-{report.id}"
+    draft_id = fields.Function(draft_id)
 
 
 class ReportSummarySchema(Schema):
     """One row of the organisation's report list."""
 
     reference = fields.String(allow_none=True)
-    draft_id = fields.Function(lambda report: None if report.reference else f"draft-{report.id}")
+    draft_id = fields.Function(draft_id)
     state = fields.String()
     stage = fields.String()
     tlp = fields.String()
@@ -179,12 +181,8 @@ def _new_report_checker(known: KnownRecipients) -> Checker:
 # --- acting --------------------------------------------------------------------------------
 
 
-def _key(report: Report) -> str:
-    return report.reference or f"draft-{report.id}"
-
-
 def _location(report: Report) -> dict[str, str]:
-    return {"Location": url_for("reports_api.show", reference=_key(report))}
+    return {"Location": url_for("reports_api.show", reference=report_key(report))}
 
 
 def _create(session: Session, new: NewReport) -> Report:

@@ -7,25 +7,18 @@ from typing import Any
 from flask import Blueprint, abort, request
 
 import taxonomy
-from incidents.classification.lookup import UnknownVersion, taxonomy_version
+from incidents.classification.views import requested_taxonomy
 from incidents.security.decorators import public
 from taxonomy.export import json_schema, to_json
 
 taxonomy_api = Blueprint("taxonomy_api", __name__, url_prefix="/api/v1/taxonomy")
 
 
-def _requested() -> taxonomy.Taxonomy:
-    try:
-        return taxonomy_version(request.args.get("version"))
-    except UnknownVersion as error:
-        abort(404, description=str(error))
-
-
 @taxonomy_api.route("")
 @public
 def export_json() -> dict[str, Any]:
     """The whole taxonomy (``?version=``; default the latest) with its version."""
-    return to_json(_requested())
+    return to_json(requested_taxonomy())
 
 
 @taxonomy_api.route("/schema.json")
@@ -35,4 +28,4 @@ def export_schema() -> dict[str, Any]:
     stage = request.args.get("stage", "initial")
     if stage not in taxonomy.STAGES:
         abort(404, description=f"Unknown stage {stage!r}; use one of {', '.join(taxonomy.STAGES)}.")
-    return json_schema(_requested(), stage)
+    return json_schema(requested_taxonomy(), stage)

@@ -11,7 +11,8 @@ from incidents.security.decorators import public
 taxonomy_pages = Blueprint("taxonomy_pages", __name__, url_prefix="/taxonomy")
 
 
-def _requested() -> taxonomy.Taxonomy:
+def requested_taxonomy() -> taxonomy.Taxonomy:
+    """The taxonomy named by ``?version=`` (default the latest); 404 for an unknown one."""
     try:
         return taxonomy_version(request.args.get("version"))
     except UnknownVersion as error:
@@ -21,14 +22,14 @@ def _requested() -> taxonomy.Taxonomy:
 @taxonomy_pages.route("")
 @public
 def index() -> str:
-    current = _requested()
+    current = requested_taxonomy()
     return render_template("taxonomy/index.html", taxonomy=current, versions=taxonomy.versions())
 
 
 @taxonomy_pages.route("/<dimension_id>")
 @public
 def dimension(dimension_id: str) -> str:
-    current = _requested()
+    current = requested_taxonomy()
     if not current.has_dimension(dimension_id):
         abort(404, description=f"Taxonomy {current.version} has no dimension {dimension_id!r}.")
     return render_template(

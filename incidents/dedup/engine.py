@@ -8,6 +8,7 @@ the pair signals, and an incident scores as its best-matching report.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 
 from incidents.dedup import signals as signal_module
 from incidents.dedup.corpus import Corpus
@@ -70,19 +71,25 @@ class Match:
         return None
 
 
-def _probe_keys(store: CandidateStore, fp: Fingerprint) -> tuple[list[Key], list[Key]]:
-    keys = [k for k in fp.probe_keys() if k[0] != SERIES]
-    counts = store.key_counts(keys)
+def _probe_keys(fp: Fingerprint) -> list[Key]:
+    """Return the keys a lookup counts (the series aside); the report's own terms are among them."""
+    return [k for k in fp.probe_keys() if k[0] != SERIES]
+
+
+def candidate_reports(
+    store: CandidateStore, fp: Fingerprint, counts: Mapping[Key, int] | None = None
+) -> list[str]:
+    """Return the ids of stored reports the probes find for ``fp`` (never ``fp`` itself).
+
+    ``counts``: the stored counts of ``fp``'s probe keys, when the caller already read them.
+    """
+    keys = _probe_keys(fp)
+    if counts is None:
+        counts = store.key_counts(keys)
     usable = [k for k in keys if 0 < counts.get(k, 0) <= MAX_POSTING]
     terms = sorted((counts[k], k) for k in usable if k[0] == TERM)
     text = [k for k in usable if k[0] in (URL, LSH)] + [k for _, k in terms[:RARE_TERM_PROBES]]
     structure = [k for k in usable if k[0] in (NAME, MONTH)]
-    return text, structure
-
-
-def candidate_reports(store: CandidateStore, fp: Fingerprint) -> list[str]:
-    """Return the ids of stored reports the probes find for ``fp`` (never ``fp`` itself)."""
-    text, structure = _probe_keys(store, fp)
     found: dict[str, None] = {}
     if text:
         found.update((r, None) for r, _ in store.reports_matching(text, limit=TEXT_CANDIDATES))
@@ -105,22 +112,45 @@ def _series_candidate(store: CandidateStore, fp: Fingerprint) -> Candidate | Non
 
 
 def pair_signals(
-    store: CandidateStore, fp: Fingerprint, report_ids: list[str]
+    store: CandidateStore,
+    fp: Fingerprint,
+    report_ids: list[str],
+    *,
+    probe_counts: Mapping[Key, int] | None = None,
+    stored: int | None = None,
 ) -> dict[str, list[Signal]]:
-    """Return the signals of ``fp`` against each stored report (unknown ids are left out)."""
-    stored = store.features(report_ids)
-    terms = set(fp.features.terms).union(*(f.terms for f in stored.values()))
-    counts = store.key_counts((TERM, t) for t in terms)
+    """Return the signals of ``fp`` against each stored report (unknown ids are left out).
+
+    ``probe_counts`` (the counts of ``fp``'s probe keys, its own terms among them) and
+    ``stored`` (the store's report count) spare reading again what the lookup already read.
+    """
+    features = store.features(report_ids)
+    own = fp.features.terms.keys()
+    terms = set(own).union(*(f.terms for f in features.values()))
+    if probe_counts is None:
+        counts = store.key_counts((TERM, t) for t in terms)
+    else:
+        counts = {k: n for k, n in probe_counts.items() if k[0] == TERM}
+        counts |= store.key_counts((TERM, t) for t in terms - own)
     frequencies = dict.fromkeys(terms, 0) | {k[1]: n for k, n in counts.items()}
-    corpus = Corpus.snapshot(store.report_count(), frequencies)
-    return {r: signal_module.compute(fp.features, f, corpus) for r, f in stored.items()}
+    corpus = Corpus.snapshot(store.report_count() if stored is None else stored, frequencies)
+    return {r: signal_module.compute(fp.features, f, corpus) for r, f in features.items()}
 
 
 def score_candidates(
-    store: CandidateStore, fp: Fingerprint, report_ids: list[str], *, limit: int
+    store: CandidateStore,
+    fp: Fingerprint,
+    report_ids: list[str],
+    *,
+    limit: int,
+    probe_counts: Mapping[Key, int] | None = None,
+    stored: int | None = None,
 ) -> list[Candidate]:
-    """Score stored reports against ``fp`` and return up to ``limit`` incidents, best first."""
-    pairs = pair_signals(store, fp, report_ids)
+    """Score stored reports against ``fp`` and return up to ``limit`` incidents, best first.
+
+    ``probe_counts`` and ``stored``: as for :func:`pair_signals`.
+    """
+    pairs = pair_signals(store, fp, report_ids, probe_counts=probe_counts, stored=stored)
     incidents = store.incident_ids(pairs)
     members: dict[str, list[tuple[float, str]]] = {}
     for report_id, signals in pairs.items():
@@ -145,6 +175,23 @@ def score_candidates(
     return ranked[:limit]
 
 
+def _lookup(
+    store: CandidateStore, fp: Fingerprint, limit: int
+) -> tuple[list[Candidate], int | None]:
+    """Return the candidates for ``fp`` and the store's report count (``None``: a follow-up in
+    its series, found without reading it)."""
+    identity = _series_candidate(store, fp)
+    if identity is not None:
+        return [identity], None
+    counts = store.key_counts(_probe_keys(fp))
+    report_ids = candidate_reports(store, fp, counts)
+    stored = store.report_count()
+    ranked = score_candidates(
+        store, fp, report_ids, limit=limit, probe_counts=counts, stored=stored
+    )
+    return ranked, stored
+
+
 def find_candidates(
     store: CandidateStore, facts: ReportFacts | Fingerprint, *, limit: int = 10
 ) -> list[Candidate]:
@@ -154,10 +201,7 @@ def find_candidates(
     with score 1.0. The store is only read.
     """
     fp = facts if isinstance(facts, Fingerprint) else fingerprint(facts)
-    identity = _series_candidate(store, fp)
-    if identity is not None:
-        return [identity]
-    return score_candidates(store, fp, candidate_reports(store, fp), limit=limit)
+    return _lookup(store, fp, limit)[0]
 
 
 def match_report(
@@ -175,15 +219,15 @@ def match_report(
     :func:`register` once the report's incident is known.
     """
     fp = fingerprint(facts)
-    candidates = find_candidates(store, fp, limit=limit)
+    candidates, stored = _lookup(store, fp, limit)
     top = candidates[0].score if candidates else None
     decision = decide(top, thresholds)
     limits = thresholds or Thresholds()
     if (
         decision is Decision.AUTO_LINK
-        and candidates[0].signals[0].name != "series"
+        and stored is not None  # not a follow-up in its series
         and candidates[0].score < max(limits.auto_link, limits.early_auto_link)
-        and store.report_count() < limits.min_reports
+        and stored < limits.min_reports
     ):
         decision = Decision.REVIEW
     return Match(fp, tuple(candidates), decision)

@@ -167,12 +167,15 @@ class SqlStore:
                 sa.select(_keys.c.kind, _keys.c.key).where(_keys.c.report_id == rid)
             )
         )
-        for kind, value in sorted([REPORT_COUNT_KEY, *keys]):
-            self.session.execute(
-                sa.update(_counts)
-                .where(_counts.c.kind == kind, _counts.c.key == value)
-                .values(count=_counts.c["count"] - 1)
-            )
+        decrement = (
+            sa.update(_counts)
+            .where(_counts.c.kind == sa.bindparam("b_kind"), _counts.c.key == sa.bindparam("b_key"))
+            .values(count=_counts.c["count"] - 1)
+        )
+        self.session.execute(
+            decrement,
+            [{"b_kind": k, "b_key": v} for k, v in sorted([REPORT_COUNT_KEY, *keys])],
+        )
         self.session.execute(sa.delete(_keys).where(_keys.c.report_id == rid))
         self.session.execute(sa.delete(_fingerprints).where(_fingerprints.c.report_id == rid))
         return str(incident)

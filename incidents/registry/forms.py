@@ -50,6 +50,16 @@ def _reason(label: str, *, required: bool, help_text: str = "") -> TextAreaField
     return TextAreaField(label, validators=validators, description=help_text or None)
 
 
+def _incident(label: str, *, missing: str, help_text: str = "") -> StringField:
+    """An "incident" field: a reference, with the page's suggestions as the analyst types."""
+    return StringField(
+        label,
+        validators=[InputRequired(message=missing)],
+        description=_TARGET_HELP + help_text,
+        render_kw=_SUGGESTED,
+    )
+
+
 class _PageForm(FlaskForm):
     class Meta:
         csrf = False  # CSRFProtect checks the page's token on every POST (see module doc)
@@ -68,12 +78,7 @@ class RejectForm(_PageForm):
 
 
 class LinkForm(_PageForm):
-    target = StringField(
-        "Incident",
-        validators=[InputRequired(message="Type the reference of the incident to link to.")],
-        description=_TARGET_HELP,
-        render_kw=_SUGGESTED,
-    )
+    target = _incident("Incident", missing="Type the reference of the incident to link to.")
     reason = _reason("Note (optional)", required=False)
 
 
@@ -82,11 +87,10 @@ class NewIncidentForm(_PageForm):
 
 
 class MergeForm(_PageForm):
-    target = StringField(
+    target = _incident(
         "Merge into incident",
-        validators=[InputRequired(message="Type the reference of the incident to merge into.")],
-        description=_TARGET_HELP + " This incident then redirects there.",
-        render_kw=_SUGGESTED,
+        missing="Type the reference of the incident to merge into.",
+        help_text=" This incident then redirects there.",
     )
     reason = _reason("Reason", required=True)
 

@@ -109,16 +109,18 @@ def incident(incident: str) -> Page:
 
 def _render_incident(view: IncidentView, forms: PageForms) -> Page:
     session, principal = session_and_principal()
-    session.rollback()  # show what is stored, not a change that failed half-way
-    fresh = queries.incident_for(session, principal, view.reference)
-    if fresh is None or fresh.incident.is_tombstone:  # pragma: no cover - changed meanwhile
-        abort(404)
-    view = fresh
+    if request.method == "POST":
+        session.rollback()  # show what is stored, not a change that failed half-way
+        fresh = queries.incident_for(session, principal, view.reference)
+        if fresh is None or fresh.incident.is_tombstone:  # pragma: no cover - changed meanwhile
+            abort(404)
+        view = fresh
     shown = {report.id for report in view.reports}
-    links = [link for link in view.incident.active_links if link.report_id in shown]
+    every_link = queries.links_of(session, view.incident)
+    links = [link for link in every_link if link.is_active and link.report_id in shown]
     history = [
         link
-        for link in view.incident.links
+        for link in every_link
         if not link.is_active and can_read_report(principal, link.report)
     ]
     absorbed = _absorbed(view.incident, links)

@@ -9,6 +9,7 @@ the report its signals were computed against are both readable. Everything hidde
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -63,6 +64,27 @@ def incident_for(
         if not visible_reports(session, principal, incident, removed=True):
             return None
         return IncidentView(incident, incident.reference, [])
+    return _view(incident, reports)
+
+
+def seen_incidents(
+    session: Session, principal: Principal | None, incidents: Iterable[Incident]
+) -> dict[int, IncidentView | None]:
+    """Each of ``incidents``, followed past merges, as ``principal`` sees it (what
+    :func:`incident_for` answers for the incident it leads to), keyed by the id of the incident
+    given; None where it is hidden. One query for them all."""
+    targets = {incident.id: follow(incident) for incident in incidents}
+    if not has_permission(principal, Permission.INCIDENT_READ):
+        return dict.fromkeys(targets)
+    reports = _visible_reports_of(session, principal, [target.id for target in targets.values()])
+    return {key: _view(target, reports[target.id]) for key, target in targets.items()}
+
+
+def _view(incident: Incident, reports: list[Report]) -> IncidentView | None:
+    """``incident`` named by its curated title, else by the first of ``reports``; None
+    without any."""
+    if not reports:
+        return None
     return IncidentView(incident, incident.title or reports[0].title, reports)
 
 
@@ -80,6 +102,28 @@ def visible_reports(
     if not removed:
         query = query.where(IncidentLink.removed_at.is_(None))
     return list(dict.fromkeys(session.scalars(query)))
+
+
+def _visible_reports_of(
+    session: Session, principal: Principal | None, incident_ids: Sequence[int]
+) -> dict[int, list[Report]]:
+    """What :func:`visible_reports` answers for each of ``incident_ids``, in one query."""
+    found: dict[int, list[Report]] = {incident_id: [] for incident_id in incident_ids}
+    if not found:
+        return found
+    query = (
+        sa.select(IncidentLink.incident_id, Report)
+        .join(Report, Report.id == IncidentLink.report_id)
+        .where(
+            IncidentLink.incident_id.in_(list(found)),
+            IncidentLink.removed_at.is_(None),
+            readable_by(principal),
+        )
+        .order_by(IncidentLink.id)
+    )
+    for incident_id, report in session.execute(query):
+        found[incident_id].append(report)
+    return found
 
 
 def visible_incidents(session: Session, principal: Principal | None) -> sa.Select[int]:
@@ -114,7 +158,7 @@ def triage_queue(
     )
     total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
-        query.options(selectinload(DedupCandidate.incident))
+        query.options(selectinload(DedupCandidate.incident), selectinload(DedupCandidate.report))
         .order_by(DedupCandidate.score.desc(), DedupCandidate.severity.desc(), DedupCandidate.id)
         .limit(per_page)
         .offset((page - 1) * per_page)
@@ -138,6 +182,9 @@ def candidates_of(
     if not has_permission(principal, Permission.INCIDENT_READ):
         return []
     query = _visible_candidates(principal).where(DedupCandidate.report_id == report.id)
+    query = query.options(
+        selectinload(DedupCandidate.incident), selectinload(DedupCandidate.evidence_report)
+    )
     return list(session.scalars(query.order_by(DedupCandidate.rank)))
 
 
@@ -177,13 +224,16 @@ def incident_page(
             )
         )
     total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(Incident.id.desc()).limit(per_page).offset((page - 1) * per_page)
+    rows = list(
+        session.scalars(
+            query.order_by(Incident.id.desc()).limit(per_page).offset((page - 1) * per_page)
+        )
     )
+    reports = _visible_reports_of(session, principal, [incident.id for incident in rows])
     views = []
     for incident in rows:
-        reports = visible_reports(session, principal, incident)
-        views.append(IncidentView(incident, incident.title or reports[0].title, reports))
+        shown = reports[incident.id]
+        views.append(IncidentView(incident, incident.title or shown[0].title, shown))
     return views, total
 
 
@@ -212,4 +262,23 @@ def pending_for_incident(
         DedupCandidate.incident_id == incident.id,
         DedupCandidate.decision == CandidateDecision.PENDING,
     )
+    query = query.options(
+        selectinload(DedupCandidate.report), selectinload(DedupCandidate.evidence_report)
+    )
     return list(session.scalars(query.order_by(DedupCandidate.score.desc(), DedupCandidate.id)))
+
+
+def links_of(session: Session, incident: Incident) -> list[IncidentLink]:
+    """Every link of ``incident``, active and removed, oldest first, with their reports and
+    the people who made and removed them (the incident page's reports and history)."""
+    query = (
+        sa.select(IncidentLink)
+        .where(IncidentLink.incident_id == incident.id)
+        .options(
+            selectinload(IncidentLink.report),
+            selectinload(IncidentLink.created_by),
+            selectinload(IncidentLink.removed_by),
+        )
+        .order_by(IncidentLink.id)
+    )
+    return list(session.scalars(query))

@@ -145,10 +145,14 @@ def unlink_report(
     if link is None:
         raise RegistryConflict(f"{report.reference} is not linked to {incident.reference}.")
     _unlink(session, caller, link, _checked_reason(reason, required=True))
-    if not active_links(session, report):
-        open_incident(session, caller, report, origin=LinkOrigin.SPLIT, reason=reason)
+    remaining = active_links(session, report)
+    now_in = (
+        remaining[0].incident
+        if remaining
+        else open_incident(session, caller, report, origin=LinkOrigin.SPLIT, reason=reason)
+    )
     # Left empty, the incident redirects to where its last report now is.
-    _retire_if_empty(session, caller, incident, primary_incident(session, report))
+    _retire_if_empty(session, caller, incident, now_in)
     _sync_fingerprints(session, [report.id])
 
 

@@ -94,12 +94,6 @@ def session_and_principal() -> tuple[Session, User]:
     return db_session(), require_user()
 
 
-def seen(incident: Incident) -> IncidentView | None:
-    """``incident`` (followed past merges) as the caller sees it."""
-    target = services.follow(incident)
-    return queries.incident_for(db_session(), require_user(), target.reference)
-
-
 def form_errors(form: FlaskForm | None) -> list[tuple[str, str, str]]:
     """(field id, label, message) of the posted form's errors, for the error summary."""
     if form is None:
@@ -138,8 +132,9 @@ def queue() -> str:
     session, principal = session_and_principal()
     page = page_number()
     candidates, total = queries.triage_queue(session, principal, page=page, per_page=PER_PAGE)
+    seen = queries.seen_incidents(session, principal, (c.incident for c in candidates))
     rows = [
-        (candidate, seen(candidate.incident), _event_class(candidate.report))
+        (candidate, seen[candidate.incident_id], _event_class(candidate.report))
         for candidate in candidates
     ]
     return render_template(
@@ -298,16 +293,20 @@ def _render_triage(report: Report, forms: PageForms) -> Page:
     session, principal = session_and_principal()
     session.rollback()  # show what is stored, not a decision that failed half-way
     candidates = queries.candidates_of(session, principal, report)
+    now_in = services.incidents_of(session, report)
+    seen = queries.seen_incidents(
+        session, principal, [*(candidate.incident for candidate in candidates), *now_in]
+    )
     rows = [
         CandidateRow(
             candidate,
-            seen(candidate.incident),
+            seen[candidate.incident_id],
             forms.get(f"confirm-{candidate.incident.reference}", ConfirmForm),
             forms.get(f"reject-{candidate.incident.reference}", RejectForm),
         )
         for candidate in candidates
     ]
-    current = [view for each in services.incidents_of(session, report) if (view := seen(each))]
+    current = [view for each in now_in if (view := seen[each.id])]
     _note_reads(report, *(candidate.evidence_report for candidate in candidates))
     page = render_template(
         "registry/triage.html",

@@ -38,10 +38,10 @@ from incidents.security.permissions import Permission, Role
 from incidents.security.policy import has_permission
 
 BATCH_SIZE = 500
-LINE = WHOLE_BODY  # problems of the whole line
-_SCHEMA = NewReportSchema()
+LINE = WHOLE_BODY
 """The error path of a problem with the line as a whole (not JSON, not an object), as the
 API's 422 answers name problems with the whole body."""
+_SCHEMA = NewReportSchema()
 
 
 class ImportRefused(ValueError):

@@ -298,8 +298,11 @@ def _subform_class(dimension: taxonomy.Dimension | taxonomy.SubField) -> type[Fo
     return type(f"{dimension.id.title()}Form", (Form,), attrs)
 
 
+@functools.lru_cache(maxsize=64)
 def _sections(tax: taxonomy.Taxonomy) -> tuple[Section, ...]:
-    """The dimensions grouped by the data file that declares them, in the data's order."""
+    """The dimensions grouped by the data file that declares them, in the data's order.
+
+    Read once per loaded taxonomy (compared by identity): every report page shows them."""
     placed: set[str] = set()
     sections = []
     if tax.source is not None and (tax.source / "taxonomy.toml").exists():

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from incidents.reports.models import (
     Report,
     ReportDeadline,
+    ReportSeries,
     ReportStage,
     ReportState,
     Tlp,
@@ -37,6 +38,16 @@ def report_for(session: Session, principal: Principal | None, key: str) -> Repor
     if report is None or not can_read_report(principal, report):
         return None
     return report
+
+
+def report_key(report: Report) -> str:
+    """The key ``report_for`` finds ``report`` by: its reference, or ``draft-<id>``."""
+    return report.reference or f"draft-{report.id}"
+
+
+def draft_id(report: Report) -> str | None:
+    """A draft's key (``draft-<id>``); None once the report has a reference."""
+    return None if report.reference else report_key(report)
 
 
 def readable_by(
@@ -104,7 +115,12 @@ def organization_reports(
         query = query.where(Report.id.in_(_open_deadline_reports(filters.deadline, now)))
     total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
-        query.options(selectinload(Report.deadlines), selectinload(Report.recipients))
+        query.options(
+            selectinload(Report.deadlines),
+            selectinload(Report.recipients),
+            # The dashboard's deadline badges ask whether a later report supersedes each row.
+            selectinload(Report.series).selectinload(ReportSeries.reports),
+        )
         .order_by(Report.created_at.desc(), Report.id.desc())
         .limit(per_page)
         .offset((page - 1) * per_page)

@@ -14,6 +14,7 @@ from marshmallow import RAISE, Schema, fields, post_load, validate
 
 from incidents.reports.content import ReportContent
 from incidents.reports.models import Report, ReportStage, ReportState, Tlp
+from incidents.reports.queries import draft_id
 
 
 class _Strict(Schema):
@@ -177,7 +178,7 @@ class ReporterReportSchema(Schema):
     """The submitting organisation's view of its own report."""
 
     reference = fields.String(allow_none=True)
-    draft_id = fields.Method("_draft_id")
+    draft_id = fields.Function(draft_id)
     state = fields.Function(lambda report: report.state.value)
     stage = fields.Function(lambda report: report.stage.value)
     series = fields.Method("_series")
@@ -195,9 +196,6 @@ class ReporterReportSchema(Schema):
     content_hash = fields.String(allow_none=True)
     revisions = fields.List(fields.Nested(RevisionSchema))
     deadlines = fields.List(fields.Nested(DeadlineSchema))
-
-    def _draft_id(self, report: Report) -> str | None:
-        return None if report.reference else f"draft-{report.id}"
 
     def _series(self, report: Report) -> list[str]:
         return [other.label for other in report.series.reports]

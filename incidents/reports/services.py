@@ -178,7 +178,7 @@ def _submit(session: Session, caller: Caller, report: Report) -> Report:
         report.reference = next_reference(session, "RPT", report.year_submitted)
     session.flush()
     add_entries(session, [report.id], OutboxEvent.SUBMITTED)
-    _audit_submission(session, caller, report, flush=True)
+    _audit_submission(session, caller, report)
     return report
 
 
@@ -189,14 +189,13 @@ def _mark_submitted(session: Session, caller: Caller, report: Report) -> None:
     report.deadlines = compute_deadlines(report)
 
 
-def _audit_submission(session: Session, caller: Caller, report: Report, *, flush: bool) -> None:
+def _audit_submission(session: Session, caller: Caller, report: Report) -> None:
     record(
         session,
         caller,
         "report.submit",
         subject_type="report",
         subject_ref=report.label,
-        flush=flush,
         stage=report.stage.value,
         tlp=report.tlp.value,
         content_hash=report.content_hash,

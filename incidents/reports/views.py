@@ -35,7 +35,12 @@ from incidents.reports.forms import (
     shown_classification,
 )
 from incidents.reports.models import Report, ReportDeadline, ReportStage, ReportState, Tlp
-from incidents.reports.queries import ReportFilters, organization_reports, report_for
+from incidents.reports.queries import (
+    ReportFilters,
+    organization_reports,
+    report_for,
+    report_key,
+)
 from incidents.reports.services import ReportStateError
 from incidents.security.decorators import current_caller, require
 from incidents.security.permissions import Permission
@@ -64,23 +69,26 @@ def get_own_report(key: str) -> Report:
     return report
 
 
-def _key(report: Report) -> str:
-    return report.reference or f"draft-{report.id}"
-
-
 def _recipient_names() -> list[str]:
     return [institute.name for institute in services.recipient_institutes(db_session())]
 
 
 def _refuse(error: ReportStateError, report: Report) -> Response:
     flash(str(error), "error")
-    return redirect(url_for("reports.show", key=_key(report)))
+    return redirect(url_for("reports.show", key=report_key(report)))
+
+
+def _not_submitted(report: Report) -> Response:
+    return _refuse(ReportStateError(f"{report.label} is {report.state.value}."), report)
 
 
 def next_deadline(report: Report, now: datetime) -> tuple[ReportDeadline | None, str]:
     """The next open deadline with a due time and its state, for the dashboard's badge."""
     found = deadlines.next_deadline(report, now)
     return (found.deadline, found.state) if found else (None, "")
+
+
+reports.add_app_template_global(report_key)
 
 
 @reports.app_template_global()
@@ -136,18 +144,25 @@ def _enum(kind: type[E], value: str | None) -> E | None:
 # --- drafts: write, review, submit ----------------------------------------------------------
 
 
-def _draft_form(report: Report | None, *, prefill: bool) -> ReportFormBase:
-    version = report.taxonomy_version if report else taxonomy.load().version
-    stage = report.stage.value if report else ReportStage.INITIAL.value
-    form_class = report_form_class("draft", version, stage)
-    data = form_data(services.content_of(report)) if report and prefill else None
-    form = form_class(data=data)
+def _report_form(
+    purpose: str, source: Report | None, stage: str, *, prefill: bool
+) -> ReportFormBase:
+    """The report form for ``purpose``, in ``source``'s taxonomy version (default: latest),
+    pre-filled with ``source``'s content when asked."""
+    version = source.taxonomy_version if source else taxonomy.load().version
+    data = form_data(services.content_of(source)) if source and prefill else None
+    form = report_form_class(purpose, version, stage)(data=data)
     form.set_recipients(_recipient_names())
     return form
 
 
+def _draft_form(report: Report | None, *, prefill: bool) -> ReportFormBase:
+    stage = report.stage.value if report else ReportStage.INITIAL.value
+    return _report_form("draft", report, stage, prefill=prefill)
+
+
 def _render_draft(form: ReportFormBase, report: Report | None, unplaced: list[str]) -> str:
-    action = url_for("reports.edit", key=_key(report)) if report else url_for("reports.new")
+    action = url_for("reports.edit", key=report_key(report)) if report else url_for("reports.new")
     return render_template(
         "reports/edit.html", form=form, report=report, action=action, unplaced=unplaced
     )
@@ -178,12 +193,12 @@ def _save(report: Report | None) -> Page:
     session.commit()
     if not form.review.data:
         flash(f"Your draft is saved ({report.label}).", "info")
-        return redirect(url_for("reports.edit", key=_key(report)))
+        return redirect(url_for("reports.edit", key=report_key(report)))
     problems = _completeness(report)
     if problems:
         flash("Your draft is saved. Complete the fields marked below to submit it.", "error")
         return _render_draft(form, report, attach_problems(form, problems))
-    return redirect(url_for("reports.review", key=_key(report)))
+    return redirect(url_for("reports.review", key=report_key(report)))
 
 
 @reports.route("/new", methods=["GET", "POST"])
@@ -199,7 +214,7 @@ def new() -> Page:
 def edit(key: str) -> Page:
     report = get_own_report(key)
     if not report.is_draft:
-        return redirect(url_for("reports.amend", key=_key(report)))
+        return redirect(url_for("reports.amend", key=report_key(report)))
     if request.method == "POST":
         return _save(report)
     return _render_draft(_draft_form(report, prefill=True), report, [])
@@ -210,10 +225,10 @@ def edit(key: str) -> Page:
 def review(key: str) -> Page:
     report = get_own_report(key)
     if not report.is_draft:
-        return redirect(url_for("reports.show", key=_key(report)))
+        return redirect(url_for("reports.show", key=report_key(report)))
     confirm = ConfirmForm()
-    problems = _completeness(report)
-    if not problems and confirm.validate_on_submit():
+    if confirm.validate_on_submit():
+        # ``submit`` checks completeness itself: an incomplete draft raises, unchanged.
         session = db_session()
         try:
             services.submit(session, current_caller(), report)
@@ -221,7 +236,9 @@ def review(key: str) -> Page:
             problems = invalid.problems
         else:
             session.commit()
-            return redirect(url_for("reports.receipt", key=_key(report)))
+            return redirect(url_for("reports.receipt", key=report_key(report)))
+    else:
+        problems = _completeness(report)
     if problems:
         form = _draft_form(report, prefill=True)
         flash("The report is not complete yet. Complete the fields marked below.", "error")
@@ -285,11 +302,8 @@ def show(key: str) -> str:
 def amend(key: str) -> Page:
     report = get_own_report(key)
     if not report.is_submitted:
-        return _refuse(ReportStateError(f"{report.label} is {report.state.value}."), report)
-    form_class = report_form_class("amend", report.taxonomy_version, report.stage.value)
-    prefill = None if request.method == "POST" else form_data(services.content_of(report))
-    form = form_class(data=prefill)
-    form.set_recipients(_recipient_names())
+        return _not_submitted(report)
+    form = _report_form("amend", report, report.stage.value, prefill=request.method != "POST")
     unplaced: list[str] = []
     if form.validate_on_submit():
         session = db_session()
@@ -303,7 +317,7 @@ def amend(key: str) -> Page:
         else:
             session.commit()
             flash(f"{report.label} is amended (revision {len(report.revisions)}).", "info")
-            return redirect(url_for("reports.show", key=_key(report)))
+            return redirect(url_for("reports.show", key=report_key(report)))
     return render_template("reports/amend.html", form=form, report=report, unplaced=unplaced)
 
 
@@ -312,12 +326,9 @@ def amend(key: str) -> Page:
 def follow_up(key: str) -> Page:
     report = get_own_report(key)
     if not report.is_submitted:
-        return _refuse(ReportStateError(f"{report.label} is {report.state.value}."), report)
+        return _not_submitted(report)
     latest = report.series.reports[-1]
-    form_class = report_form_class("follow_up", latest.taxonomy_version, "intermediate")
-    prefill = None if request.method == "POST" else form_data(services.content_of(latest))
-    form = form_class(data=prefill)
-    form.set_recipients(_recipient_names())
+    form = _report_form("follow_up", latest, "intermediate", prefill=request.method != "POST")
     unplaced: list[str] = []
     if form.validate_on_submit():
         session = db_session()
@@ -332,7 +343,7 @@ def follow_up(key: str) -> Page:
             return _refuse(error, report)
         else:
             session.commit()
-            return redirect(url_for("reports.receipt", key=_key(filed)))
+            return redirect(url_for("reports.receipt", key=report_key(filed)))
     return render_template(
         "reports/follow_up.html", form=form, report=report, latest=latest, unplaced=unplaced
     )
@@ -354,7 +365,7 @@ def withdraw(key: str) -> Page:
         else:
             session.commit()
             flash(f"{report.label} is withdrawn. It stays on record with your reason.", "info")
-            return redirect(url_for("reports.show", key=_key(report)))
+            return redirect(url_for("reports.show", key=report_key(report)))
     elif request.method == "GET" and not report.is_submitted:
-        return _refuse(ReportStateError(f"{report.label} is {report.state.value}."), report)
+        return _not_submitted(report)
     return render_template("reports/withdraw.html", form=form, report=report)

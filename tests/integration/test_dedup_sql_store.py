@@ -231,3 +231,16 @@ def test_a_fingerprint_survives_the_round_trip(db: Session) -> None:
     store.add(fp, "inc-9")
     db.expire_all()
     assert SqlStore(db).features([report_id]) == {report_id: fp.features}
+
+
+def test_remove_forgets_a_report_and_its_counts(db: Session) -> None:
+    subject = Subject(SqlStore(db), Reports(db).new_id)
+    r0, r1 = subject.fill("alpha beta", "alpha gamma")
+    store = SqlStore(db)
+    assert store.remove(r0) == "i0"
+    assert store.remove(r0) is None
+    assert store.report_count() == 1
+    counts = store.key_counts([(TERM, "alpha"), (TERM, "beta"), (TERM, "gamma")])
+    assert counts == {(TERM, "alpha"): 1, (TERM, "beta"): 0, (TERM, "gamma"): 1}
+    assert store.reports_matching([(TERM, "alpha"), (TERM, "beta")], limit=5) == [(r1, 1)]
+    assert store.incident_ids([r0, r1]) == {r1: "i1"}

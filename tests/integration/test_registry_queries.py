@@ -19,6 +19,7 @@ from incidents.registry.queries import (
     candidates_of,
     find_incidents,
     incident_for,
+    seen_incidents,
     triage_queue,
 )
 from incidents.reports.models import Report, ReportSeries, ReportStage, ReportState, Tlp
@@ -242,6 +243,33 @@ def test_a_merge_of_a_hidden_incident_into_a_visible_one_stays_hidden(
     view = incident_for(db, analyst, target.reference)
     assert view is not None
     assert view.reports == [shared]
+
+
+def test_seen_incidents_answer_what_incident_for_answers_for_the_incident_they_lead_to(
+    db: Session, companies: list[Organization], analyst: User, elsewhere: Organization
+) -> None:
+    secret = file_as(db, companies[0], red(SEPSIS_DEPLOYER, elsewhere))
+    shared = file_as(db, companies[1], SEPSIS_FALSE_ALARMS)
+    registry_helpers.place(db)
+    hidden, target = incident_of(db, secret), incident_of(db, shared)
+    if hidden == target:  # linked: split the shared one off to get two incidents
+        services.split(db, Caller(None, "cli"), hidden, [shared], reason="test")
+        target = incident_of(db, shared)
+    expected = incident_for(db, analyst, target.reference)
+    assert expected is not None
+
+    seen = seen_incidents(db, analyst, [hidden, target])
+    assert seen[hidden.id] is None
+    assert seen[target.id] == expected
+
+    services.merge(db, Caller(None, "cli"), hidden, target, reason="test")
+    seen = seen_incidents(db, analyst, [hidden, target])
+    assert seen[hidden.id] == seen[target.id]
+    view = seen[target.id]
+    assert view is not None
+    assert (view.incident, view.title, view.reports) == (target, expected.title, [shared])
+    assert seen_incidents(db, secret.author, [target]) == {target.id: None}
+    assert seen_incidents(db, analyst, []) == {}
 
 
 # --- the triage queue ----------------------------------------------------------------------
