@@ -40,7 +40,7 @@ from incidents.registry.views import (
 from incidents.reports.forms import in_words
 from incidents.security.decorators import current_caller, require
 from incidents.security.permissions import Permission
-from incidents.security.policy import can_read_report
+from incidents.security.scope import can_read_report
 
 PER_PAGE = 25
 SEARCH_LIMIT = 10

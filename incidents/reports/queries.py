@@ -17,13 +17,8 @@ from incidents.reports.models import (
     Tlp,
     report_recipients,
 )
-from incidents.security.permissions import Permission
-from incidents.security.policy import (
-    NETWORK_WIDE_TLP,
-    Principal,
-    can_read_report,
-    has_permission,
-)
+from incidents.security.policy import Principal
+from incidents.security.scope import can_read_report, scope_of
 
 
 def report_for(session: Session, principal: Principal | None, key: str) -> Report | None:
@@ -53,27 +48,22 @@ def draft_id(report: Report) -> str | None:
 def readable_by(
     principal: Principal | None, report: type[Report] = Report
 ) -> sa.ColumnElement[bool]:
-    """The SQL twin of ``policy.can_read_report``: which rows of ``report`` (the model or an
+    """The SQL twin of ``scope.can_read_report``: which rows of ``report`` (the model or an
     alias) ``principal`` may read. A test checks both agree on every case."""
-    if principal is None:
-        return sa.false()
-    own = report.organization_id == principal.organization_id
-    if not has_permission(principal, Permission.REPORT_READ_OWN):
-        own = sa.false()
-    if not (
-        has_permission(principal, Permission.REPORT_READ_SHARED) and principal.is_network_member
-    ):
-        return own
-    recipient = sa.exists().where(
-        report_recipients.c.report_id == report.id,
-        report_recipients.c.organization_id == principal.organization_id,
+
+    def addressed_to(institutes: list[int]) -> sa.ColumnElement[bool]:
+        return sa.exists().where(
+            report_recipients.c.report_id == report.id,
+            report_recipients.c.organization_id.in_(institutes),
+        )
+
+    return scope_of(principal).sql(
+        author=report.organization_id,
+        author_prefix="org:",
+        tlp=report.tlp,
+        is_draft=report.state == ReportState.DRAFT,
+        addressed_to=addressed_to,
     )
-    shared = sa.and_(
-        report.organization_id != principal.organization_id,
-        report.state != ReportState.DRAFT,
-        sa.or_(report.tlp.in_([Tlp(t) for t in sorted(NETWORK_WIDE_TLP)]), recipient),
-    )
-    return sa.or_(own, shared)
 
 
 @dataclass(frozen=True)

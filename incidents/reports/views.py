@@ -44,7 +44,8 @@ from incidents.reports.queries import (
 from incidents.reports.services import ReportStateError
 from incidents.security.decorators import current_caller, require
 from incidents.security.permissions import Permission
-from incidents.security.policy import can_file_for, can_read_report, has_permission
+from incidents.security.policy import can_file_for, has_permission
+from incidents.security.scope import can_read_report
 
 reports = Blueprint("reports", __name__, url_prefix="/reports")
 

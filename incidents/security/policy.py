@@ -102,24 +102,6 @@ def can_manage_member(principal: Principal, member: OrganizationMember) -> bool:
     )
 
 
-def can_read_report(principal: Principal | None, report: Shareable) -> bool:
-    """Whether ``principal`` may read ``report`` (callers answer 404 when not).
-
-    The submitting organisation reads its own reports, drafts included. Analysts of network
-    institutes read submitted reports labelled AMBER, GREEN or CLEAR, and RED or AMBER+STRICT
-    ones only when their institute is a named recipient. Admins never read report contents.
-    """
-    if principal is None:
-        return False
-    if principal.organization_id == report.organization_id:
-        return has_permission(principal, Permission.REPORT_READ_OWN)
-    if report.is_draft or not has_permission(principal, Permission.REPORT_READ_SHARED):
-        return False
-    if not principal.is_network_member:
-        return False
-    return report.tlp in NETWORK_WIDE_TLP or principal.organization_id in report.recipient_ids
-
-
 def can_file_for(principal: Principal | None, report: Shareable) -> bool:
     """Whether ``principal`` may edit, submit, amend, follow up or withdraw ``report``."""
     return (

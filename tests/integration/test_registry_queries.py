@@ -26,7 +26,7 @@ from incidents.reports.models import Report, ReportSeries, ReportStage, ReportSt
 from incidents.reports.queries import readable_by
 from incidents.security.caller import Caller
 from incidents.security.permissions import OrganizationKind, Role
-from incidents.security.policy import can_read_report
+from incidents.security.scope import can_read_report
 from tests import factories, registry_helpers
 from tests.registry_data import SEPSIS_DEPLOYER, SEPSIS_DEVELOPER, SEPSIS_FALSE_ALARMS
 from tests.registry_helpers import Sepsis, file_as, file_sepsis, incident_of

@@ -10,11 +10,11 @@ from incidents.security.permissions import OrganizationKind, Permission, Role
 from incidents.security.policy import (
     can_file_for,
     can_manage_member,
-    can_read_report,
     has_permission,
     permissions_of,
     role_fits_organization,
 )
+from incidents.security.scope import can_read_report
 
 
 @dataclass
