@@ -55,6 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dedup_data
 import sqlalchemy as sa
 import synthetic
+from incidents.reports.outbox import OutboxEntry
 from sqlalchemy.orm import Session
 
 import taxonomy
@@ -64,15 +65,14 @@ from incidents.db import utcnow
 from incidents.dedup import Thresholds, evaluation
 from incidents.dedup.fingerprint import fingerprint
 from incidents.dedup.sql_store import SqlStore
-from incidents.registry.facts import facts_of
-from incidents.registry.hooks import thresholds
+from incidents.placement.facts import facts_of
+from incidents.placement.services import ENGINE, drain, thresholds
 from incidents.registry.models import CandidateDecision, DedupCandidate, LinkOrigin
-from incidents.registry.pipeline import ENGINE, drain
-from incidents.registry.services import add_link, open_incident, primary_incident
+from incidents.registry.queries import primary_incident
+from incidents.registry.services import add_link, open_incident
 from incidents.reports.batch import file_reports
 from incidents.reports.content import ReportContent
 from incidents.reports.models import Report
-from incidents.reports.outbox import OutboxEntry
 from incidents.reports.services import file_report
 from incidents.security.caller import Caller
 from incidents.security.permissions import OrganizationKind, Role

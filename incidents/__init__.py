@@ -133,7 +133,8 @@ def _register_blueprints(app: Flask) -> None:
 def _register_hooks(app: Flask, settings: Settings) -> None:
     from flask_login import current_user
 
-    from incidents.registry.hooks import init_dedup
+    from incidents.outbox.hooks import init_outbox
+    from incidents.placement.services import CONSUMER, handler, thresholds
 
     def security_headers(response: Response) -> Response:
         # Static files never carry confidential data; skip loading the user for them.
@@ -145,7 +146,7 @@ def _register_hooks(app: Flask, settings: Settings) -> None:
         )
 
     app.after_request(security_headers)
-    init_dedup(app)
+    init_outbox(app, {CONSUMER: handler(thresholds(settings))})
     app.jinja_env.add_extension("jinja2.ext.do")
 
     @app.context_processor

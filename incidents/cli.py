@@ -10,9 +10,9 @@ from incidents.accounts.cli import org_cli, token_cli, user_cli
 from incidents.accounts.demo import DEMO_PASSWORD, load_demo
 from incidents.classification.cli import taxonomy_cli
 from incidents.extensions import db_session, services
-from incidents.registry.cli import dedup_cli
-from incidents.registry.hooks import thresholds
-from incidents.registry.pipeline import drain
+from incidents.outbox.cli import outbox_cli
+from incidents.placement.cli import dedup_cli
+from incidents.placement.services import drain, thresholds
 from incidents.reports.cli import reports_cli
 from incidents.reports.demo import load_demo_reports
 
@@ -43,6 +43,7 @@ def register_commands(app: Flask) -> None:
         taxonomy_cli,
         reports_cli,
         dedup_cli,
+        outbox_cli,
         demo_command,
     ):
         app.cli.add_command(command)

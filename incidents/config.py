@@ -46,7 +46,8 @@ class Settings:
     dedup_auto_link: float = 0.85
     dedup_review: float = 0.3
     dedup_min_reports: int = 25
-    dedup_after_response: bool = True
+    outbox_after_response: bool = True
+    outbox_drain_seconds: float = 5.0
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -130,10 +131,17 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
         "Dedup score from which a candidate waits in the analysts' triage queue.",
     ),
     (
-        "INCIDENTS_DEDUP_AFTER_RESPONSE",
+        "INCIDENTS_OUTBOX_AFTER_RESPONSE",
         "`true`",
-        "Web workers place what a request filed once its response is sent; `false` leaves it "
-        "to a separate `flask dedup drain --follow`.",
+        "Once a response that committed a change is sent, its web worker does the work that "
+        "follows (placing reports in incidents, …); `false` leaves it to one separate "
+        "`flask outbox work --follow`.",
+    ),
+    (
+        "INCIDENTS_OUTBOX_DRAIN_SECONDS",
+        "`5`",
+        "How long a web worker may spend on that work after one response; what is left "
+        "waits for the next response (or the worker command).",
     ),
     (
         "INCIDENTS_DEDUP_MIN_REPORTS",
@@ -195,7 +203,8 @@ def load_settings(
         auto_migrate=_bool(environ, overrides, "AUTO_MIGRATE", default=is_sqlite(database_url)),
         **_dedup_thresholds(environ, overrides),
         dedup_min_reports=_int(environ, overrides, "DEDUP_MIN_REPORTS", 25, 0),
-        dedup_after_response=_bool(environ, overrides, "DEDUP_AFTER_RESPONSE", default=True),
+        outbox_after_response=_bool(environ, overrides, "OUTBOX_AFTER_RESPONSE", default=True),
+        outbox_drain_seconds=_seconds(environ, overrides, "OUTBOX_DRAIN_SECONDS", default=5.0),
         extra={k: v for k, v in overrides.items() if k.isupper() and not _is_known(k)},
     )
 
@@ -226,6 +235,19 @@ def _int(
         raise ConfigError(f"INCIDENTS_{name} must be a whole number, not {raw!r}") from None
     if value < minimum:
         raise ConfigError(f"INCIDENTS_{name} must be at least {minimum}, not {value}")
+    return value
+
+
+def _seconds(
+    environ: Mapping[str, str], overrides: Mapping[str, object], name: str, *, default: float
+) -> float:
+    raw = _get(environ, overrides, name, str(default))
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"INCIDENTS_{name} must be a number of seconds, not {raw!r}") from None
+    if not 0 < value <= 600:
+        raise ConfigError(f"INCIDENTS_{name} must be above 0 and at most 600, not {raw}")
     return value
 
 

@@ -1,14 +1,33 @@
-"""Errors: JSON ``{"error", "details"}`` on the API, pages everywhere else."""
+"""Errors: JSON ``{"error", "details"}`` on the API, pages everywhere else.
+
+Domain refusals (:mod:`incidents.refusals`) are translated here once for both channels: an
+``Invalid`` answers 422 with its problems by field path, a ``Conflict`` 409, ``NotFound``
+404, ``Forbidden`` 403. Every error first rolls the request's database session back, so the
+error page itself never runs into a failed transaction, and every answer, even a 500, goes
+through the hooks that add the security headers.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, make_response, render_template
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, UnprocessableEntity
+from flask import Flask, g, jsonify, make_response, render_template
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    MethodNotAllowed,
+    UnprocessableEntity,
+)
 from werkzeug.wrappers import Response
 
+from incidents.refusals import Conflict, Invalid, Refused
 from incidents.security.decorators import is_api_request
+
+#: What a lost race answers when the service had no words of its own.
+CHANGED_MEANWHILE = "It changed meanwhile; nothing was saved. Read it again and retry."
+_NAMES = {403: "Forbidden", 404: "Not Found", 409: "Conflict", 422: "Unprocessable Entity"}
 
 
 class ValidationFailed(UnprocessableEntity):
@@ -23,15 +42,41 @@ class ValidationFailed(UnprocessableEntity):
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http_error)
+    app.register_error_handler(Refused, _handle_refusal)
+    app.register_error_handler(StaleDataError, _handle_stale)
+    app.register_error_handler(InternalServerError, _handle_http_error)
+
+
+def rollback() -> None:
+    """Roll the request's session back, if it has one (a failed flush leaves it unusable)."""
+    session: Session | None = g.get("db_session")
+    if session is not None:
+        session.rollback()
+
+
+def _handle_refusal(refusal: Refused) -> Response:
+    """A domain refusal as the API's JSON error or the site's error page."""
+    if isinstance(refusal, Invalid):
+        error: HTTPException = ValidationFailed(refusal.problems)
+    else:
+        error = HTTPException(description=str(refusal))
+        error.code = refusal.status
+    return _handle_http_error(error)
+
+
+def _handle_stale(_error: StaleDataError) -> Response:
+    return _handle_refusal(Conflict(CHANGED_MEANWHILE))
 
 
 def _handle_http_error(error: HTTPException) -> Response:
+    rollback()
     code = error.code or 500
+    name = _NAMES.get(code, error.name) if type(error) is HTTPException else error.name
     if is_api_request():
         details = getattr(error, "details", None)
-        response = jsonify({"error": error.name, "details": details or error.description})
+        response = jsonify({"error": name, "details": details or error.description})
     else:
-        page = render_template("errors/error.html", error=error, code=code)
+        page = render_template("errors/error.html", error=error, name=name, code=code)
         response = make_response(page)
     response.status_code = code
     if code == 401 and is_api_request():

@@ -4,6 +4,7 @@ from incidents.accounts.models import ApiToken, Organization, User
 from incidents.audit.models import AuditEvent
 from incidents.db import Base
 from incidents.dedup.models import DedupFingerprint, DedupKey, DedupKeyCount
+from incidents.outbox.models import OutboxEntry
 from incidents.registry.models import DedupCandidate, Incident, IncidentLink
 from incidents.reports.models import (
     IdempotencyRecord,
@@ -13,7 +14,6 @@ from incidents.reports.models import (
     ReportRevision,
     ReportSeries,
 )
-from incidents.reports.outbox import OutboxEntry
 
 __all__ = [
     "ApiToken",

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from incidents.accounts.models import Organization, User
 from incidents.dedup import Thresholds
+from incidents.placement.services import DrainResult, drain
 from incidents.registry.models import DedupCandidate, Incident, IncidentLink
-from incidents.registry.pipeline import DrainResult, drain
-from incidents.registry.services import primary_incident
+from incidents.registry.queries import primary_incident
 from incidents.reports.content import ReportContent
 from incidents.reports.models import Report
 from incidents.reports.services import file_report

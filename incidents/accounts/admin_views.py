@@ -7,12 +7,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from incidents.accounts import services as account_services
-from incidents.accounts.forms import OrganizationForm, UserForm, choice
+from incidents.accounts.forms import OrganizationForm, UserForm
 from incidents.accounts.member_views import add_user, edit_user
 from incidents.accounts.models import Organization, User
 from incidents.accounts.services import AccountError
 from incidents.accounts.views import attach_error
 from incidents.extensions import db_session
+from incidents.forms import choice
 from incidents.security.decorators import current_caller, require
 from incidents.security.permissions import OrganizationKind, Permission
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -14,7 +12,6 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     EqualTo,
@@ -24,14 +21,9 @@ from wtforms.validators import (
     Optional,
 )
 
+from incidents.forms import choice
 from incidents.security.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from incidents.security.permissions import OrganizationKind, Role
-
-
-def choice(value: str | int, label: str) -> Any:
-    """One option of a SelectField: WTForms 3.3 deprecates plain tuples as choices."""
-    return SelectChoice(value, label)
-
 
 _PASSWORD_LENGTH = Length(
     min=MIN_PASSWORD_LENGTH,

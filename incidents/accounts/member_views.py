@@ -13,18 +13,12 @@ from werkzeug.wrappers import Response
 
 from incidents.accounts import services as account_services
 from incidents.accounts.authentication import require_user
-from incidents.accounts.forms import (
-    ROLE_LABELS,
-    ConfirmForm,
-    TokenForm,
-    UserEditForm,
-    UserForm,
-    choice,
-)
+from incidents.accounts.forms import ROLE_LABELS, TokenForm, UserEditForm, UserForm
 from incidents.accounts.models import ApiToken, Organization, User
 from incidents.accounts.services import AccountError
 from incidents.accounts.views import attach_error
 from incidents.extensions import db_session, services
+from incidents.forms import ConfirmForm, choice
 from incidents.security.decorators import current_caller, require
 from incidents.security.permissions import ROLES_BY_KIND, Permission, Role
 from incidents.security.policy import can_manage_member

@@ -253,3 +253,15 @@ class SqlStore:
             )
             out.update((str(r), str(i)) for r, i in self.session.execute(query))
         return out
+
+    def reassign(self, report_id: str, incident_id: str) -> None:
+        """Record that ``report_id`` now belongs to ``incident_id`` (an analyst moved it); a
+        report without a fingerprint is left alone."""
+        (number,) = _ids([report_id]) or (None,)
+        if number is None:
+            return
+        self.session.execute(
+            sa.update(_fingerprints)
+            .where(_fingerprints.c.report_id == number)
+            .values(incident_ref=incident_id)
+        )

@@ -23,10 +23,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 import taxonomy
-from incidents.accounts.forms import choice
+from incidents.forms import MultiCheckboxField, choice
 from incidents.registry.models import IncidentStatus
 from incidents.registry.services import MAX_REASON, MAX_TITLE
-from incidents.reports.forms import MultiCheckboxField
 
 #: An incident reference as analysts type it (the suggestions add its title after it).
 INCIDENT_REFERENCE = re.compile(r"\bINC-\d{4}-\d{5}\b", re.IGNORECASE)

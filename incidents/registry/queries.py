@@ -22,7 +22,6 @@ from incidents.registry.models import (
     IncidentLink,
     IncidentStatus,
 )
-from incidents.registry.services import follow
 from incidents.reports.models import Report
 from incidents.reports.queries import readable_by
 from incidents.security.permissions import Permission
@@ -282,3 +281,43 @@ def links_of(session: Session, incident: Incident) -> list[IncidentLink]:
         .order_by(IncidentLink.id)
     )
     return list(session.scalars(query))
+
+
+def active_links(session: Session, report: Report) -> list[IncidentLink]:
+    """The report's active links, oldest first."""
+    query = (
+        sa.select(IncidentLink)
+        .where(IncidentLink.report_id == report.id, IncidentLink.removed_at.is_(None))
+        .order_by(IncidentLink.id)
+    )
+    return list(session.scalars(query))
+
+
+def active_link(session: Session, incident: Incident, report: Report) -> IncidentLink | None:
+    return session.scalar(
+        sa.select(IncidentLink).where(
+            IncidentLink.incident_id == incident.id,
+            IncidentLink.report_id == report.id,
+            IncidentLink.removed_at.is_(None),
+        )
+    )
+
+
+def incidents_of(session: Session, report: Report) -> list[Incident]:
+    """The incidents ``report`` is linked to, oldest link first."""
+    return [link.incident for link in active_links(session, report)]
+
+
+def primary_incident(session: Session, report: Report) -> Incident | None:
+    """The incident the report joined first (what the dedup engine groups it under)."""
+    links = active_links(session, report)
+    return links[0].incident if links else None
+
+
+def follow(incident: Incident) -> Incident:
+    """The incident a tombstone redirects to (itself when it is not one)."""
+    seen = {incident.id}
+    while incident.merged_into is not None and incident.merged_into.id not in seen:
+        incident = incident.merged_into
+        seen.add(incident.id)
+    return incident

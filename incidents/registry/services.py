@@ -1,92 +1,38 @@
-"""Changing the registry: incidents, links, merge and split, curation, candidate decisions.
+"""Changing the registry: incidents, the links of reports to them, merge and split.
 
 Every function takes the session and the :class:`~incidents.security.caller.Caller`, flushes
 and records an audit event; the view or command that owns the transaction commits. Nothing is
 deleted, and each change can be undone by another: a removed link keeps its row, a merge leaves
-a tombstone (:func:`unmerge` restores it), a split is undone by merging back, a rejected
-auto-link moves the report back out.
+a tombstone (:func:`unmerge` restores it), a split is undone by merging back.
 
 A submitted report always belongs to at least one incident: operations that would leave it
 in none open a new incident for it. An incident left without reports becomes a tombstone
 pointing at the incident its last report moved to, so its reference keeps working.
 
-Raises :class:`RegistryInvalid` (bad input, with a field → messages map) and
-:class:`RegistryConflict` (the state changed: a stale version, a decided candidate).
+Raises :class:`Invalid` (bad input, with a field → messages map) and
+:class:`Conflict` (the state changed: a stale version, a merged incident).
+Candidate decisions are in :mod:`.triage`, curation in :mod:`.curation`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-import taxonomy
 from incidents.audit.services import record
 from incidents.db import utcnow
-from incidents.dedup.models import DedupFingerprint
-from incidents.registry.models import (
-    CandidateDecision,
-    DedupCandidate,
-    Incident,
-    IncidentLink,
-    IncidentStatus,
-    LinkOrigin,
-)
+from incidents.outbox.services import Event, publish
+from incidents.references import next_reference
+from incidents.refusals import Conflict, Invalid
+from incidents.registry.candidates import resolve_candidates, retarget_candidates
+from incidents.registry.models import Incident, IncidentLink, IncidentStatus, LinkOrigin
+from incidents.registry.queries import active_link, active_links
 from incidents.reports.models import Report
-from incidents.reports.references import next_reference
 from incidents.security.caller import Caller
 
 MAX_TITLE = 300
 MAX_REASON = 2_000
-
-Problems = dict[str, list[str]]
-
-
-class RegistryInvalid(ValueError):
-    """The change cannot be made as asked; ``problems`` maps field names to messages."""
-
-    def __init__(self, problems: Problems) -> None:
-        super().__init__("; ".join(f"{path}: {' '.join(m)}" for path, m in problems.items()))
-        self.problems = problems
-
-
-class RegistryConflict(RuntimeError):
-    """The incident or candidate changed since the caller read it; nothing was saved."""
-
-
-# --- reading helpers -----------------------------------------------------------------------
-
-
-def active_links(session: Session, report: Report) -> list[IncidentLink]:
-    """The report's active links, oldest first."""
-    query = (
-        sa.select(IncidentLink)
-        .where(IncidentLink.report_id == report.id, IncidentLink.removed_at.is_(None))
-        .order_by(IncidentLink.id)
-    )
-    return list(session.scalars(query))
-
-
-def incidents_of(session: Session, report: Report) -> list[Incident]:
-    """The incidents ``report`` is linked to, oldest link first."""
-    return [link.incident for link in active_links(session, report)]
-
-
-def primary_incident(session: Session, report: Report) -> Incident | None:
-    """The incident the report joined first (what the dedup engine groups it under)."""
-    links = active_links(session, report)
-    return links[0].incident if links else None
-
-
-def follow(incident: Incident) -> Incident:
-    """The incident a tombstone redirects to (itself when it is not one)."""
-    seen = {incident.id}
-    while incident.merged_into is not None and incident.merged_into.id not in seen:
-        incident = incident.merged_into
-        seen.add(incident.id)
-    return incident
 
 
 # --- incidents and links -------------------------------------------------------------------
@@ -104,10 +50,10 @@ def open_incident(
     """Open a new incident with ``report`` as its first report."""
     incident = Incident(
         reference=next_reference(session, "INC", utcnow().year),
-        title=_checked_title(title) if title else None,
+        title=checked_title(title) if title else None,
         status=IncidentStatus.OPEN,
         classification={},
-        created_by_id=_actor_id(caller),
+        created_by_id=actor_id(caller),
         links=[],
     )
     session.add(incident)
@@ -129,11 +75,11 @@ def link_report(
     session: Session, caller: Caller, incident: Incident, report: Report, *, reason: str
 ) -> IncidentLink:
     """Link ``report`` to ``incident`` as well (a report may describe several incidents)."""
-    _check_open(incident)
-    if _active_link(session, incident, report) is not None:
-        raise RegistryConflict(f"{report.reference} is already linked to {incident.reference}.")
+    check_open(incident)
+    if active_link(session, incident, report) is not None:
+        raise Conflict(f"{report.reference} is already linked to {incident.reference}.")
     link = add_link(session, caller, incident, report, origin=LinkOrigin.ANALYST, reason=reason)
-    _resolve_candidates(session, caller, report)
+    resolve_candidates(session, caller, report)
     return link
 
 
@@ -141,10 +87,10 @@ def unlink_report(
     session: Session, caller: Caller, incident: Incident, report: Report, *, reason: str
 ) -> None:
     """Remove ``report`` from ``incident``; a report left in no incident gets a new one."""
-    link = _active_link(session, incident, report)
+    link = active_link(session, incident, report)
     if link is None:
-        raise RegistryConflict(f"{report.reference} is not linked to {incident.reference}.")
-    _unlink(session, caller, link, _checked_reason(reason, required=True))
+        raise Conflict(f"{report.reference} is not linked to {incident.reference}.")
+    remove_link(session, caller, link, checked_reason(reason, required=True))
     remaining = active_links(session, report)
     now_in = (
         remaining[0].incident
@@ -153,7 +99,7 @@ def unlink_report(
     )
     # Left empty, the incident redirects to where its last report now is.
     _retire_if_empty(session, caller, incident, now_in)
-    _sync_fingerprints(session, [report.id])
+    publish(session, Event.REPORT_MOVED, "report", [report.id])
 
 
 def move_report(
@@ -167,32 +113,32 @@ def move_report(
     origin: LinkOrigin = LinkOrigin.ANALYST,
 ) -> None:
     """Move ``report`` from ``source`` to ``target``. A source left empty redirects to target."""
-    _check_open(target)
-    link = _active_link(session, source, report)
+    check_open(target)
+    link = active_link(session, source, report)
     if link is None:
-        raise RegistryConflict(f"{report.reference} is not linked to {source.reference}.")
+        raise Conflict(f"{report.reference} is not linked to {source.reference}.")
     if source.id == target.id:
         return
-    _unlink(session, caller, link, reason or f"moved to {target.reference}")
-    if _active_link(session, target, report) is None:
+    remove_link(session, caller, link, reason or f"moved to {target.reference}")
+    if active_link(session, target, report) is None:
         add_link(session, caller, target, report, origin=origin, reason=reason)
     _retire_if_empty(session, caller, source, target)
-    _sync_fingerprints(session, [report.id])
+    publish(session, Event.REPORT_MOVED, "report", [report.id])
 
 
 def merge(
     session: Session, caller: Caller, absorbed: Incident, target: Incident, *, reason: str
 ) -> Incident:
     """Merge ``absorbed`` into ``target``: its reports move, it stays as a tombstone."""
-    _check_open(absorbed)
-    _check_open(target)
+    check_open(absorbed)
+    check_open(target)
     if absorbed.id == target.id:
-        raise RegistryInvalid({"target": ["An incident cannot be merged into itself."]})
-    reason = _checked_reason(reason, required=True)
+        raise Invalid({"into": ["An incident cannot be merged into itself."]})
+    reason = checked_reason(reason, required=True)
     moved = []
     for link in list(absorbed.active_links):
-        _unlink(session, caller, link, f"merged into {target.reference}: {reason}")
-        if _active_link(session, target, link.report) is None:
+        remove_link(session, caller, link, f"merged into {target.reference}: {reason}")
+        if active_link(session, target, link.report) is None:
             add_link(
                 session,
                 caller,
@@ -205,9 +151,10 @@ def merge(
         moved.append(link.report_id)
     absorbed.status = IncidentStatus.MERGED
     absorbed.merged_into = target
-    _retarget_candidates(session, caller, absorbed, target)
+    retarget_candidates(session, caller, absorbed, target)
     session.flush()
-    _sync_fingerprints(session, moved)
+    publish(session, Event.INCIDENT_CHANGED, "incident", [absorbed.id, target.id])
+    publish(session, Event.REPORT_MOVED, "report", moved)
     record(
         session,
         caller,
@@ -225,16 +172,17 @@ def unmerge(session: Session, caller: Caller, absorbed: Incident, *, reason: str
     """Undo the merge of ``absorbed``: the reports it brought move back, it is open again."""
     target = absorbed.merged_into
     if not absorbed.is_tombstone or target is None:
-        raise RegistryConflict(f"{absorbed.reference} is not merged into another incident.")
-    reason = _checked_reason(reason, required=True)
+        raise Conflict(f"{absorbed.reference} is not merged into another incident.")
+    reason = checked_reason(reason, required=True)
     brought = [link for link in target.active_links if link.merged_from_id == absorbed.id]
     for link in brought:
-        _unlink(session, caller, link, f"merge of {absorbed.reference} undone: {reason}")
+        remove_link(session, caller, link, f"merge of {absorbed.reference} undone: {reason}")
         add_link(session, caller, absorbed, link.report, origin=LinkOrigin.ANALYST, reason=reason)
     absorbed.status = IncidentStatus.OPEN
     absorbed.merged_into = None
     session.flush()
-    _sync_fingerprints(session, [link.report_id for link in brought])
+    publish(session, Event.INCIDENT_CHANGED, "incident", [absorbed.id, target.id])
+    publish(session, Event.REPORT_MOVED, "report", [link.report_id for link in brought])
     record(
         session,
         caller,
@@ -258,24 +206,22 @@ def split(
     title: str | None = None,
 ) -> Incident:
     """Move ``reports`` out of ``incident`` into a new incident, and return it."""
-    _check_open(incident)
-    reason = _checked_reason(reason, required=True)
+    check_open(incident)
+    reason = checked_reason(reason, required=True)
     members = {link.report_id for link in incident.active_links}
     if not reports:
-        raise RegistryInvalid({"reports": ["Choose at least one report to split off."]})
+        raise Invalid({"reports": ["Choose at least one report to split off."]})
     strangers = [r.reference or str(r.id) for r in reports if r.id not in members]
     if strangers:
-        raise RegistryInvalid(
-            {"reports": [f"Not linked to {incident.reference}: {', '.join(strangers)}."]}
-        )
+        raise Invalid({"reports": [f"Not linked to {incident.reference}: {', '.join(strangers)}."]})
     if len({r.id for r in reports}) == len(members):
-        raise RegistryInvalid({"reports": ["Leave at least one report in the incident."]})
+        raise Invalid({"reports": ["Leave at least one report in the incident."]})
     first, *rest = reports
-    _unlink(session, caller, _required_link(session, incident, first), f"split off: {reason}")
+    remove_link(session, caller, required_link(session, incident, first), f"split off: {reason}")
     new = open_incident(session, caller, first, origin=LinkOrigin.SPLIT, reason=reason, title=title)
     for report in rest:
         move_report(session, caller, report, incident, new, reason=reason, origin=LinkOrigin.SPLIT)
-    _sync_fingerprints(session, [r.id for r in reports])
+    publish(session, Event.REPORT_MOVED, "report", [r.id for r in reports])
     record(
         session,
         caller,
@@ -287,147 +233,6 @@ def split(
         reason=reason,
     )
     return new
-
-
-def curate(
-    session: Session,
-    caller: Caller,
-    incident: Incident,
-    *,
-    version: int,
-    title: str | None,
-    status: str,
-    classification: Mapping[str, Any],
-) -> Incident:
-    """Set the curated title, status and classification, if nobody changed it since ``version``.
-
-    Raises RegistryConflict on a stale ``version`` and RegistryInvalid on bad values.
-    """
-    if version != incident.lock_version:
-        raise RegistryConflict(
-            f"{incident.reference} was changed by someone else since you opened it; "
-            "your changes were not saved. Reload it and apply them again."
-        )
-    _check_open(incident)
-    problems: Problems = {}
-    if title is not None and len(title) > MAX_TITLE:
-        problems["title"] = [f"Keep the title under {MAX_TITLE} characters."]
-    allowed = [s.value for s in IncidentStatus.curated()]
-    if status not in allowed:
-        problems["status"] = [f"{status!r} is not a status; choose one of {', '.join(allowed)}."]
-    for problem in taxonomy.load().validate(classification, "final"):
-        if problem.code != "required":
-            path = f"classification.{problem.path}" if problem.path else "classification"
-            problems.setdefault(path, []).append(problem.message)
-    if problems:
-        raise RegistryInvalid(problems)
-    before = {"title": incident.title, "status": incident.status.value}
-    incident.title = (title or "").strip() or None
-    incident.status = IncidentStatus(status)
-    incident.classification = dict(classification)
-    session.flush()
-    record(
-        session,
-        caller,
-        "incident.curate",
-        subject_type="incident",
-        subject_ref=incident.reference,
-        before=before,
-        after={"title": incident.title, "status": incident.status.value},
-    )
-    return incident
-
-
-# --- candidate decisions -------------------------------------------------------------------
-
-
-def confirm(
-    session: Session, caller: Caller, candidate: DedupCandidate, *, reason: str = ""
-) -> Incident:
-    """Confirm that the candidate's report describes its incident, and link it there.
-
-    The report leaves the incident the engine opened for it when it is alone there.
-    """
-    _check_pending(candidate)
-    target = follow(candidate.incident)
-    _place(session, caller, candidate.report, target, reason=_checked_reason(reason))
-    _decide(session, caller, candidate, CandidateDecision.CONFIRMED, reason)
-    _resolve_candidates(session, caller, candidate.report)
-    return target
-
-
-def reject(
-    session: Session, caller: Caller, candidate: DedupCandidate, *, reason: str = ""
-) -> None:
-    """Reject a candidate; rejecting an automatic link moves the report back out."""
-    if candidate.decision is CandidateDecision.AUTO_LINKED:
-        reason = _checked_reason(reason, required=True)
-        incident = follow(candidate.incident)
-        if _active_link(session, incident, candidate.report) is not None:
-            unlink_report(session, caller, incident, candidate.report, reason=reason)
-    else:
-        _check_pending(candidate)
-    _decide(session, caller, candidate, CandidateDecision.REJECTED, _checked_reason(reason))
-
-
-def link_elsewhere(
-    session: Session, caller: Caller, report: Report, target: Incident, *, reason: str = ""
-) -> Incident:
-    """Link ``report`` to ``target`` (chosen by the analyst) and settle its pending candidates."""
-    target = follow(target)
-    _place(session, caller, report, target, reason=_checked_reason(reason))
-    for candidate in pending_candidates(session, report):
-        decision = (
-            CandidateDecision.CONFIRMED
-            if follow(candidate.incident).id == target.id
-            else CandidateDecision.REJECTED
-        )
-        _decide(session, caller, candidate, decision, reason or f"linked to {target.reference}")
-    return target
-
-
-def keep_separate(
-    session: Session, caller: Caller, report: Report, *, reason: str = ""
-) -> Incident:
-    """Reject the report's pending candidates; it stays in (or gets) an incident of its own."""
-    for candidate in pending_candidates(session, report):
-        _decide(session, caller, candidate, CandidateDecision.REJECTED, reason or "a new incident")
-    incident = primary_incident(session, report)
-    if incident is not None and len(incident.active_links) == 1:
-        return incident
-    if incident is None:
-        return open_incident(session, caller, report, origin=LinkOrigin.ANALYST, reason=reason)
-    return split(session, caller, incident, [report], reason=reason or "a separate event")
-
-
-def pending_candidates(session: Session, report: Report) -> list[DedupCandidate]:
-    """The report's candidates still waiting for an analyst, best first."""
-    query = (
-        sa.select(DedupCandidate)
-        .where(
-            DedupCandidate.report_id == report.id,
-            DedupCandidate.decision == CandidateDecision.PENDING,
-        )
-        .order_by(DedupCandidate.rank)
-    )
-    return list(session.scalars(query))
-
-
-# --- internals -----------------------------------------------------------------------------
-
-
-def _place(
-    session: Session, caller: Caller, report: Report, target: Incident, *, reason: str
-) -> None:
-    """Put ``report`` in ``target``: moved out of an incident it is alone in, else added."""
-    _check_open(target)
-    if _active_link(session, target, report) is not None:
-        return
-    for link in active_links(session, report):
-        if len(link.incident.active_links) == 1:
-            move_report(session, caller, report, link.incident, target, reason=reason)
-            return
-    link_report(session, caller, target, report, reason=reason)
 
 
 def add_link(
@@ -449,10 +254,11 @@ def add_link(
         reason=reason,
         score=score,
         merged_from_id=merged_from.id if merged_from else None,
-        created_by_id=_actor_id(caller),
+        created_by_id=actor_id(caller),
     )
     session.add(link)
     session.flush()
+    publish(session, Event.INCIDENT_CHANGED, "incident", [incident.id])
     record(
         session,
         caller,
@@ -467,11 +273,12 @@ def add_link(
     return link
 
 
-def _unlink(session: Session, caller: Caller, link: IncidentLink, reason: str) -> None:
+def remove_link(session: Session, caller: Caller, link: IncidentLink, reason: str) -> None:
     link.removed_at = utcnow()
-    link.removed_by_id = _actor_id(caller)
+    link.removed_by_id = actor_id(caller)
     link.removed_reason = reason
     session.flush()
+    publish(session, Event.INCIDENT_CHANGED, "incident", [link.incident_id])
     record(
         session,
         caller,
@@ -484,20 +291,10 @@ def _unlink(session: Session, caller: Caller, link: IncidentLink, reason: str) -
     )
 
 
-def _active_link(session: Session, incident: Incident, report: Report) -> IncidentLink | None:
-    return session.scalar(
-        sa.select(IncidentLink).where(
-            IncidentLink.incident_id == incident.id,
-            IncidentLink.report_id == report.id,
-            IncidentLink.removed_at.is_(None),
-        )
-    )
-
-
-def _required_link(session: Session, incident: Incident, report: Report) -> IncidentLink:
-    link = _active_link(session, incident, report)
+def required_link(session: Session, incident: Incident, report: Report) -> IncidentLink:
+    link = active_link(session, incident, report)
     if link is None:
-        raise RegistryConflict(f"{report.reference} is not linked to {incident.reference}.")
+        raise Conflict(f"{report.reference} is not linked to {incident.reference}.")
     return link
 
 
@@ -511,6 +308,7 @@ def _retire_if_empty(
     incident.status = IncidentStatus.MERGED
     incident.merged_into = successor
     session.flush()
+    publish(session, Event.INCIDENT_CHANGED, "incident", [incident.id])
     record(
         session,
         caller,
@@ -522,114 +320,30 @@ def _retire_if_empty(
     )
 
 
-def _retarget_candidates(
-    session: Session, caller: Caller, absorbed: Incident, target: Incident
-) -> None:
-    """Pending candidates of a merged incident now point at the incident that absorbed it."""
-    query = sa.select(DedupCandidate).where(
-        DedupCandidate.incident_id == absorbed.id,
-        DedupCandidate.decision == CandidateDecision.PENDING,
-    )
-    for candidate in list(session.scalars(query)):
-        duplicate = session.scalar(
-            sa.select(DedupCandidate).where(
-                DedupCandidate.report_id == candidate.report_id,
-                DedupCandidate.incident_id == target.id,
-            )
-        )
-        if duplicate is None:
-            candidate.incident = target
-        else:
-            _decide(
-                session,
-                caller,
-                candidate,
-                CandidateDecision.REJECTED,
-                f"{absorbed.reference} was merged into {target.reference}",
-            )
-    session.flush()
+# --- checks shared by the registry's services -----------------------------------------------
 
 
-def _resolve_candidates(session: Session, caller: Caller, report: Report) -> None:
-    """Pending candidates of ``report`` whose incident now holds it are confirmed."""
-    linked = {link.incident_id for link in active_links(session, report)}
-    for candidate in pending_candidates(session, report):
-        if follow(candidate.incident).id in linked:
-            _decide(session, caller, candidate, CandidateDecision.CONFIRMED, "linked")
-
-
-def _decide(
-    session: Session,
-    caller: Caller,
-    candidate: DedupCandidate,
-    decision: CandidateDecision,
-    reason: str,
-) -> None:
-    before = candidate.decision
-    candidate.decision = decision
-    candidate.reason = reason
-    candidate.decided_by_id = _actor_id(caller)
-    candidate.decided_at = utcnow()
-    session.flush()
-    record(
-        session,
-        caller,
-        f"candidate.{decision.value}",
-        subject_type="report",
-        subject_ref=candidate.report.reference or str(candidate.report_id),
-        incident=candidate.incident.reference,
-        before=before.value,
-        score=round(candidate.score, 4),
-        reason=reason,
-    )
-
-
-def _sync_fingerprints(session: Session, report_ids: Sequence[int]) -> None:
-    """Keep the engine's incident of each report equal to its primary incident."""
-    for report_id in set(report_ids):
-        first = session.scalar(
-            sa.select(Incident.reference)
-            .join(IncidentLink, IncidentLink.incident_id == Incident.id)
-            .where(IncidentLink.report_id == report_id, IncidentLink.removed_at.is_(None))
-            .order_by(IncidentLink.id)
-            .limit(1)
-        )
-        if first is not None:
-            session.execute(
-                sa.update(DedupFingerprint)
-                .where(DedupFingerprint.report_id == report_id)
-                .values(incident_ref=first)
-            )
-
-
-def _check_open(incident: Incident) -> None:
+def check_open(incident: Incident) -> None:
     if incident.is_tombstone:
         into = incident.merged_into.reference if incident.merged_into else "another incident"
-        raise RegistryConflict(f"{incident.reference} was merged into {into}; use that one.")
+        raise Conflict(f"{incident.reference} was merged into {into}; use that one.")
 
 
-def _check_pending(candidate: DedupCandidate) -> None:
-    if not candidate.is_pending:
-        raise RegistryConflict(
-            f"This candidate was already decided ({candidate.decision.value}); reload the queue."
-        )
-
-
-def _checked_title(title: str) -> str:
+def checked_title(title: str) -> str:
     title = title.strip()
     if len(title) > MAX_TITLE:
-        raise RegistryInvalid({"title": [f"Keep the title under {MAX_TITLE} characters."]})
+        raise Invalid({"title": [f"Keep the title under {MAX_TITLE} characters."]})
     return title
 
 
-def _checked_reason(reason: str, *, required: bool = False) -> str:
+def checked_reason(reason: str, *, required: bool = False) -> str:
     reason = (reason or "").strip()
     if required and not reason:
-        raise RegistryInvalid({"reason": ["Say why, for the audit log and the other analysts."]})
+        raise Invalid({"reason": ["Say why, for the audit log and the other analysts."]})
     if len(reason) > MAX_REASON:
-        raise RegistryInvalid({"reason": [f"Keep the reason under {MAX_REASON:,} characters."]})
+        raise Invalid({"reason": [f"Keep the reason under {MAX_REASON:,} characters."]})
     return reason
 
 
-def _actor_id(caller: Caller) -> int | None:
+def actor_id(caller: Caller) -> int | None:
     return caller.principal.id if caller.principal else None

@@ -17,6 +17,8 @@ from incidents.accounts.models import Organization
 from incidents.audit.models import AuditEvent
 from incidents.audit.services import event_row
 from incidents.db import utcnow
+from incidents.outbox.services import Event, publish
+from incidents.references import next_references
 from incidents.reports.content import ReportContent, ReportInvalid, content_hash
 from incidents.reports.deadlines import deadline_rows, parse_day, parse_moment
 from incidents.reports.models import (
@@ -28,8 +30,6 @@ from incidents.reports.models import (
     ReportState,
     report_recipients,
 )
-from incidents.reports.outbox import OutboxEvent, add_entries
-from incidents.reports.references import next_references
 from incidents.reports.services import checked_content, filer_ids, recipient_institutes
 from incidents.security.caller import Caller
 
@@ -85,7 +85,7 @@ def _write(session: Session, caller: Caller, accepted: list[Checked]) -> list[Re
     snapshots = [row.pop("snapshot") for row in rows]
     report_ids = _insert(session, Report, rows)
     _insert_children(session, caller, accepted, rows, snapshots, report_ids, now)
-    add_entries(session, report_ids, OutboxEvent.SUBMITTED)
+    publish(session, Event.REPORT_SUBMITTED, "report", report_ids)
     loaded = session.scalars(
         sa.select(Report)
         .where(Report.id.in_(report_ids))

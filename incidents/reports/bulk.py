@@ -17,14 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from incidents.accounts.models import Organization, User
-from incidents.reports.body import (
-    WHOLE_BODY,
-    body_paths,
-    load_body,
-    new_report_checker,
-    reject_constant,
-)
-from incidents.reports.content import Problems, ReportInvalid
+from incidents.refusals import Invalid, Problems
+from incidents.reports.body import new_report_checker, reject_constant
+from incidents.reports.content import ReportInvalid
 from incidents.reports.models import ReportState
 from incidents.reports.schemas import NewReport, NewReportSchema
 from incidents.reports.services import (
@@ -33,6 +28,7 @@ from incidents.reports.services import (
     recipient_institutes,
     save_draft,
 )
+from incidents.schemas import WHOLE_BODY, load
 from incidents.security.caller import Caller
 from incidents.security.permissions import Permission, Role
 from incidents.security.policy import has_permission
@@ -124,7 +120,7 @@ def parse_line(text: str | bytes, known_recipients: Sequence[str]) -> NewReport:
     if not isinstance(data, dict):
         raise ReportInvalid({LINE: ["Each line must be one JSON object (a report)."]})
     check = new_report_checker(lambda: list(known_recipients))
-    loaded: NewReport = load_body(_SCHEMA, data, check)
+    loaded: NewReport = load(_SCHEMA, data, check)
     return loaded
 
 
@@ -180,8 +176,8 @@ def _import_line(
                 save_draft(session, caller, new.content)
             else:
                 file_report(session, caller, new.content)
-    except ReportInvalid as error:
-        return body_paths(error.problems)
+    except Invalid as error:
+        return error.problems
     except ReportStateError as error:
         return {LINE: [str(error)]}
     return None

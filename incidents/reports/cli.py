@@ -11,8 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from incidents.extensions import db_session
-from incidents.registry.hooks import thresholds
-from incidents.registry.pipeline import drain
+from incidents.placement.services import drain, thresholds
 from incidents.reports import bulk
 from incidents.security.caller import Caller
 

@@ -2,7 +2,8 @@
 
 ``ReportContent`` is the input of every filing service (web form, API, bulk import), so all
 three apply exactly the same rules. ``check_content`` returns every problem at once, keyed
-by field path, in words a reporter understands.
+by field path (the path of the field in the JSON body, e.g. ``distribution.tlp``), in words
+a reporter understands.
 """
 
 from __future__ import annotations
@@ -15,22 +16,20 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import taxonomy
+from incidents.refusals import Invalid, Problems
 from incidents.reports.models import Tlp
 
 MAX_TITLE = 300
 MAX_DESCRIPTION = 50_000
 MAX_REFERENCES = 50
 MAX_URL = 2_000
+#: Where the distribution's fields are, in problems as in the JSON body.
+TLP = "distribution.tlp"
+RECIPIENTS = "distribution.recipients"
 
-Problems = dict[str, list[str]]
 
-
-class ReportInvalid(ValueError):
+class ReportInvalid(Invalid):
     """The report cannot be stored as given; ``problems`` maps field paths to messages."""
-
-    def __init__(self, problems: Problems) -> None:
-        super().__init__("; ".join(f"{path}: {' '.join(m)}" for path, m in problems.items()))
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -111,17 +110,19 @@ def _check_distribution(
         tlp = Tlp(content.tlp)
     except ValueError:
         labels = ", ".join(label.value for label in Tlp)
-        _add(problems, "tlp", f"{content.tlp!r} is not a TLP label; choose one of {labels}.")
+        _add(problems, TLP, f"{content.tlp!r} is not a TLP label; choose one of {labels}.")
         return
     if complete and tlp.needs_recipients and not content.recipients:
-        _add(problems, "recipients", "Name at least one recipient institute for this TLP label.")
+        _add(problems, RECIPIENTS, "Name at least one recipient institute for this TLP label.")
     if content.recipients and not tlp.needs_recipients:
-        _add(problems, "recipients", "Recipients are named only for RED and AMBER+STRICT.")
+        _add(problems, RECIPIENTS, "Recipients are named only for RED and AMBER+STRICT.")
     for index, name in enumerate(content.recipients):
         if name not in known_recipients:
-            _add(problems, f"recipients[{index}]", f"{name!r} is not an institute of the network.")
+            _add(
+                problems, f"{RECIPIENTS}[{index}]", f"{name!r} is not an institute of the network."
+            )
     if len(set(content.recipients)) != len(content.recipients):
-        _add(problems, "recipients", "Each institute may be named once.")
+        _add(problems, RECIPIENTS, "Each institute may be named once.")
 
 
 def _check_references(problems: Problems, references: Sequence[str]) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -35,56 +34,18 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 import taxonomy
-from incidents.accounts.forms import choice
+from incidents.classification import display
+from incidents.classification.display import STAGE_LABELS, TLP_LABELS, Section
+from incidents.forms import MultiCheckboxField, choice
 from incidents.reports.content import MAX_TITLE, ReportContent
 from incidents.reports.models import ReportStage, Tlp
 from taxonomy.describe import describe
 
-TLP_LABELS = {
-    Tlp.RED: "TLP:RED — the named recipient institutes only, no further sharing",
-    Tlp.AMBER_STRICT: "TLP:AMBER+STRICT — the named recipient institutes only",
-    Tlp.AMBER: "TLP:AMBER — analysts of every institute in the network",
-    Tlp.GREEN: "TLP:GREEN — every institute in the network",
-    Tlp.CLEAR: "TLP:CLEAR — the network, and it may feed a public summary",
-}
-STAGE_LABELS = {
-    ReportStage.INITIAL: "Initial report",
-    ReportStage.INTERMEDIATE: "Intermediate report",
-    ReportStage.FINAL: "Final report",
-}
-# Headings of the taxonomy's dimension files, in the order the data lists them.
-SECTION_HEADINGS = {
-    "event": "The event",
-    "harm": "Harm",
-    "severity": "Severity",
-    "risk": "Risk",
-    "occurrence": "When it happened",
-    "countries": "Where it happened",
-    "context": "Context of deployment",
-    "system": "The AI system",
-    "security": "Security",
-    "response": "Response and analysis",
-    "regulatory": "Regulatory reporting",
-}
 YES, NO = "yes", "no"
 _UNGIVEN = choice("", "— not given —")
 _INDEX = re.compile(r"\[\d+\]")
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A group of checkboxes (the template renders each option with its own label)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-@dataclass(frozen=True)
-class Section:
-    heading: str
-    fields: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -216,7 +177,7 @@ def report_form_class(purpose: str, version: str, stage: str) -> type[ReportForm
             dimension.required_at(stage) and dimension.required_when is None,
             dimension.kind,
         )
-    attrs["sections"] = _sections(tax)
+    attrs["sections"] = display.sections(tax)
     attrs["info"] = info
     name = f"{FORM_BASES[purpose].__name__}_{version.replace('.', '_')}_{stage}"
     return type(name, (FORM_BASES[purpose],), attrs)
@@ -296,29 +257,6 @@ def _subform_class(dimension: taxonomy.Dimension | taxonomy.SubField) -> type[Fo
     attrs: dict[str, Any] = {field.id: _field_for(field) for field in dimension.fields}
     attrs["required_ids"] = frozenset(field.id for field in dimension.fields if field.required)
     return type(f"{dimension.id.title()}Form", (Form,), attrs)
-
-
-@functools.lru_cache(maxsize=64)
-def _sections(tax: taxonomy.Taxonomy) -> tuple[Section, ...]:
-    """The dimensions grouped by the data file that declares them, in the data's order.
-
-    Read once per loaded taxonomy (compared by identity): every report page shows them."""
-    placed: set[str] = set()
-    sections = []
-    if tax.source is not None and (tax.source / "taxonomy.toml").exists():
-        with (tax.source / "taxonomy.toml").open("rb") as file:
-            files = tomllib.load(file).get("files", [])
-        for name in files:
-            with (tax.source / name).open("rb") as file:
-                ids = [d["id"] for d in tomllib.load(file).get("dimension", [])]
-            ids = [each for each in ids if tax.has_dimension(each)]
-            stem = name.removesuffix(".toml")
-            sections.append(Section(SECTION_HEADINGS.get(stem, stem.title()), tuple(ids)))
-            placed.update(ids)
-    rest = tuple(d.id for d in tax.dimensions if d.id not in placed)
-    if rest:
-        sections.append(Section("Further details", rest))
-    return tuple(sections)
 
 
 # --- form -> content ---------------------------------------------------------------------
@@ -427,8 +365,10 @@ def _form_value(field: taxonomy.Dimension | taxonomy.SubField, value: Any) -> An
 
 def field_for_path(form: ReportFormBase, path: str) -> Field | None:
     """The field a problem path (``title``, ``classification.ai_system.name``,
-    ``recipients[0]``) concerns, or None when no field shows it."""
+    ``distribution.recipients[0]``) concerns, or None when no field shows it."""
     head, _, rest = _INDEX.sub("", path).partition(".")
+    if head == "distribution":  # the form shows the distribution's fields at its top level
+        head, _, rest = rest.partition(".")
     if head == "classification":
         dimension, _, sub = rest.partition(".")
         found: Field | None = form._fields.get(dimension)
@@ -497,49 +437,3 @@ class FilterForm(FlaskForm):
 class ReasonForm(FlaskForm):
     reason = TextAreaField("Reason", description="Required. It is kept with the report.")
     submit = SubmitField("Withdraw report")
-
-
-# --- content -> what a reader sees -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ShownSection:
-    heading: str
-    facts: tuple[tuple[str, str], ...]  # (label, value in words)
-
-
-def shown_classification(version: str, classification: Mapping[str, Any]) -> list[ShownSection]:
-    """The answered dimensions of ``classification`` in words, by section."""
-    tax = taxonomy.load(version)
-    sections = []
-    for section in _sections(tax):
-        facts = tuple(
-            (tax.dimension(each).label, in_words(tax.dimension(each), classification[each]))
-            for each in section.fields
-            if classification.get(each) is not None
-        )
-        if facts:
-            sections.append(ShownSection(section.heading, facts))
-    return sections
-
-
-def in_words(field: taxonomy.Dimension | taxonomy.SubField, value: Any) -> str:
-    """One classification value as a reader should see it (labels, not ids)."""
-    if field.kind == "structured" and isinstance(value, Mapping):
-        return "; ".join(
-            f"{each.label}: {in_words(each, value[each.id])}"
-            for each in field.fields
-            if value.get(each.id) is not None
-        )
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if field.kind in ("single", "multi"):
-        ids = value if isinstance(value, list) else [value]
-        return ", ".join(
-            found.label if (found := field.value(str(each))) else str(each) for each in ids
-        )
-    if field.is_timestamp and isinstance(value, str):
-        return value.replace("T", " ").replace("Z", " UTC")
-    if isinstance(value, list):
-        return ", ".join(str(each) for each in value)
-    return str(value)

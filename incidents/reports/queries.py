@@ -18,31 +18,7 @@ from incidents.reports.models import (
     report_recipients,
 )
 from incidents.security.policy import Principal
-from incidents.security.scope import can_read_report, scope_of
-
-
-def report_for(session: Session, principal: Principal | None, key: str) -> Report | None:
-    """The report ``key`` (a reference, or ``draft-<id>`` for a draft) if ``principal`` may
-    read it; None otherwise, exactly as if it did not exist."""
-    if key.startswith("draft-") and key[6:].isdigit():
-        report = session.get(Report, int(key[6:]))
-        if report is not None and report.reference is not None:
-            report = None
-    else:
-        report = session.scalar(sa.select(Report).where(Report.reference == key))
-    if report is None or not can_read_report(principal, report):
-        return None
-    return report
-
-
-def report_key(report: Report) -> str:
-    """The key ``report_for`` finds ``report`` by: its reference, or ``draft-<id>``."""
-    return report.reference or f"draft-{report.id}"
-
-
-def draft_id(report: Report) -> str | None:
-    """A draft's key (``draft-<id>``); None once the report has a reference."""
-    return None if report.reference else report_key(report)
+from incidents.security.scope import scope_of
 
 
 def readable_by(

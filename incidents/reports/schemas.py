@@ -10,19 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import RAISE, Schema, fields, post_load, validate
+from marshmallow import Schema, fields, post_load, validate
 
+from incidents.reports.access import draft_id
 from incidents.reports.content import ReportContent
 from incidents.reports.models import Report, ReportStage, ReportState, Tlp
-from incidents.reports.queries import draft_id
+from incidents.schemas import MAX_PER_PAGE, PageSchema, Strict
+
+#: Reports filed by one batch request at the most.
+MAX_BATCH = 500
 
 
-class _Strict(Schema):
-    class Meta:
-        unknown = RAISE
-
-
-class DistributionSchema(_Strict):
+class DistributionSchema(Strict):
     tlp = fields.String(
         required=True,
         validate=validate.OneOf([tlp.value for tlp in Tlp]),
@@ -36,7 +35,7 @@ class DistributionSchema(_Strict):
     )
 
 
-class ReportInputSchema(_Strict):
+class ReportInputSchema(Strict):
     """A report as filed through the API or bulk import."""
 
     title = fields.String(load_default="", validate=validate.Length(max=300))
@@ -135,7 +134,7 @@ class FollowUpSchema(ReportInputSchema):
         return FollowUp(content_from(data), ReportStage(data["stage"]))
 
 
-class WithdrawalSchema(_Strict):
+class WithdrawalSchema(Strict):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 
@@ -202,3 +201,76 @@ class ReporterReportSchema(Schema):
 
     def _distribution(self, report: Report) -> dict[str, Any]:
         return {"tlp": report.tlp.value, "recipients": [o.name for o in report.recipients]}
+
+
+# --- the reports API's own shapes ------------------------------------------------------------
+
+
+class ApiReceiptSchema(ReceiptSchema):
+    """The receipt, with the draft's key (``draft-<id>``) while it has no reference."""
+
+    reference = fields.String(allow_none=True)
+    draft_id = fields.Function(draft_id)
+
+
+class ReportSummarySchema(Schema):
+    """One row of the organisation's report list."""
+
+    reference = fields.String(allow_none=True)
+    draft_id = fields.Function(draft_id)
+    state = fields.String()
+    stage = fields.String()
+    tlp = fields.String()
+    title = fields.String()
+    created_at = fields.DateTime()
+    submitted_at = fields.DateTime(allow_none=True)
+    withdrawn_at = fields.DateTime(allow_none=True)
+    content_hash = fields.String(allow_none=True)
+    deadlines = fields.List(fields.Nested(DeadlineSchema))
+
+
+class ReportPageSchema(PageSchema):
+    reports = fields.List(fields.Nested(ReportSummarySchema), required=True)
+
+
+class ReportListQuerySchema(Strict):
+    """The query parameters of ``GET /api/v1/reports``."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+    state = fields.String(validate=validate.OneOf([state.value for state in ReportState]))
+    stage = fields.String(validate=validate.OneOf([stage.value for stage in ReportStage]))
+    tlp = fields.String(validate=validate.OneOf([tlp.value for tlp in Tlp]))
+    deadline = fields.String(
+        validate=validate.OneOf(["overdue", "due_soon"]),
+        metadata={"description": "Binding deadlines already passed, or due within 3 days."},
+    )
+    q = fields.String(
+        validate=validate.Length(max=200),
+        metadata={"description": "Words in the title, or part of the reference."},
+    )
+
+
+class BatchSchema(Strict):
+    """``POST /api/v1/reports/batch``: not refused as a whole for a bad item; each item is
+    checked as a NewReport on its own."""
+
+    reports = fields.List(
+        fields.Raw(metadata={"description": "A NewReport body (see POST /api/v1/reports)."}),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_BATCH),
+    )
+
+
+class BatchResultSchema(Schema):
+    """One item's outcome: 201 with its receipt, or 422 with its problems."""
+
+    index = fields.Integer(required=True)
+    status = fields.Integer(required=True, validate=validate.OneOf([201, 422]))
+    reference = fields.String(allow_none=True)
+    receipt = fields.Nested(ApiReceiptSchema)
+    details = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class BatchResponseSchema(Schema):
+    results = fields.List(fields.Nested(BatchResultSchema), required=True)

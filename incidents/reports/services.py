@@ -17,6 +17,9 @@ import taxonomy
 from incidents.accounts.models import Organization
 from incidents.audit.services import record
 from incidents.db import utcnow
+from incidents.outbox.services import Event, publish
+from incidents.references import next_reference
+from incidents.refusals import Conflict
 from incidents.reports.content import (
     ReportContent,
     ReportInvalid,
@@ -32,8 +35,6 @@ from incidents.reports.models import (
     ReportState,
     Tlp,
 )
-from incidents.reports.outbox import OutboxEvent, add_entries
-from incidents.reports.references import next_reference
 from incidents.security.caller import Caller
 from incidents.security.permissions import OrganizationKind
 
@@ -44,7 +45,7 @@ NEXT_STAGES = {
 }
 
 
-class ReportStateError(ValueError):
+class ReportStateError(Conflict):
     """The action does not fit the report's state (e.g. amending a draft)."""
 
 
@@ -177,7 +178,7 @@ def _submit(session: Session, caller: Caller, report: Report) -> Report:
     with session.no_autoflush:  # the counter first, then every row in one flush
         report.reference = next_reference(session, "RPT", report.year_submitted)
     session.flush()
-    add_entries(session, [report.id], OutboxEvent.SUBMITTED)
+    publish(session, Event.REPORT_SUBMITTED, "report", [report.id])
     _audit_submission(session, caller, report)
     return report
 
@@ -237,7 +238,7 @@ def amend(
     revision = _add_revision(session, caller, report, kind="amendment", reason=reason.strip())
     report.deadlines = compute_deadlines(report)
     session.flush()
-    add_entries(session, [report.id], OutboxEvent.AMENDED)
+    publish(session, Event.REPORT_AMENDED, "report", [report.id])
     record(
         session,
         caller,
@@ -296,6 +297,7 @@ def withdraw(session: Session, caller: Caller, report: Report, *, reason: str) -
     report.withdrawn_at = utcnow()
     report.withdrawal_reason = reason.strip()
     session.flush()
+    publish(session, Event.REPORT_WITHDRAWN, "report", [report.id])
     record(
         session,
         caller,

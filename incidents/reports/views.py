@@ -16,15 +16,15 @@ from werkzeug.wrappers import Response
 
 import taxonomy
 from incidents.accounts.authentication import require_user
-from incidents.accounts.forms import ConfirmForm
+from incidents.classification.display import STAGE_LABELS, TLP_LABELS, shown_classification
 from incidents.db import utcnow
 from incidents.extensions import db_session
+from incidents.forms import ConfirmForm
 from incidents.reports import deadlines, services
+from incidents.reports.access import own_report, readable_report, report_key
 from incidents.reports.content import ReportInvalid, check_content
 from incidents.reports.deadlines import status_of
 from incidents.reports.forms import (
-    STAGE_LABELS,
-    TLP_LABELS,
     FilterForm,
     ReasonForm,
     ReportFormBase,
@@ -32,15 +32,9 @@ from incidents.reports.forms import (
     content_from,
     form_data,
     report_form_class,
-    shown_classification,
 )
 from incidents.reports.models import Report, ReportDeadline, ReportStage, ReportState, Tlp
-from incidents.reports.queries import (
-    ReportFilters,
-    organization_reports,
-    report_for,
-    report_key,
-)
+from incidents.reports.queries import ReportFilters, organization_reports
 from incidents.reports.services import ReportStateError
 from incidents.security.decorators import current_caller, require
 from incidents.security.permissions import Permission
@@ -56,18 +50,12 @@ Page = Response | str | tuple[str, int]
 
 def get_report(key: str) -> Report:
     """The report ``key`` (reference or ``draft-<id>``) if the caller may read it; else 404."""
-    report = report_for(db_session(), require_user(), key)
-    if report is None:
-        abort(404)
-    return report
+    return readable_report(db_session(), require_user(), key)
 
 
 def get_own_report(key: str) -> Report:
     """The report ``key`` if the caller may file for it (its own organisation's); else 404."""
-    report = get_report(key)
-    if not can_file_for(require_user(), report):
-        abort(404)
-    return report
+    return own_report(db_session(), require_user(), key, to_file=True)
 
 
 def _recipient_names() -> list[str]:
@@ -258,8 +246,8 @@ def review(key: str) -> Page:
 @reports.route("/<key>/receipt")
 @require(Permission.REPORT_READ_OWN)
 def receipt(key: str) -> str:
-    report = get_report(key)
-    if report.organization_id != require_user().organization_id or report.reference is None:
+    report = own_report(db_session(), require_user(), key, to_file=False)
+    if report.reference is None:
         abort(404)
     following, _state = next_deadline(report, utcnow())
     return render_template("reports/receipt.html", report=report, following=following)

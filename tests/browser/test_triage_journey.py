@@ -21,8 +21,9 @@ from incidents.accounts.demo import DEMO_PASSWORD, load_demo
 from incidents.accounts.models import User
 from incidents.dedup import Thresholds
 from incidents.extensions import db_session, services
-from incidents.registry.pipeline import drain
-from incidents.registry.services import pending_candidates, primary_incident
+from incidents.placement.services import drain
+from incidents.registry.candidates import pending_candidates
+from incidents.registry.queries import primary_incident
 from incidents.reports.content import ReportContent
 from incidents.reports.services import file_report
 from incidents.security.caller import Caller

@@ -14,11 +14,15 @@ from sqlalchemy.orm import Session
 
 from incidents.accounts.models import Organization
 from incidents.dedup.models import DedupFingerprint, DedupKey, DedupKeyCount
-from incidents.registry import cli as dedup_cli
-from incidents.registry import pipeline, services
+from incidents.outbox import cli as outbox_cli
+from incidents.outbox.models import OutboxEntry
+from incidents.outbox.services import MAX_ATTEMPTS
+from incidents.placement import cli as dedup_cli
+from incidents.placement import services as pipeline
+from incidents.registry import queries, services, triage
+from incidents.registry.candidates import pending_candidates
 from incidents.registry.models import Incident, IncidentLink
 from incidents.reports.models import Report
-from incidents.reports.outbox import OutboxEntry
 from incidents.security.caller import Caller
 from incidents.security.permissions import Role
 from tests import registry_helpers
@@ -74,7 +78,8 @@ def snapshot(db: Session) -> dict[str, Any]:
 
 def outbox(db: Session) -> list[OutboxEntry]:
     db.expire_all()
-    return list(db.scalars(sa.select(OutboxEntry).order_by(OutboxEntry.id)))
+    query = sa.select(OutboxEntry).where(OutboxEntry.consumer == "dedup")
+    return list(db.scalars(query.order_by(OutboxEntry.id)))
 
 
 # --- rebuild -------------------------------------------------------------------------------
@@ -93,6 +98,7 @@ def test_rebuild_recomputes_the_same_store(
         reason="test",
     )
     db.commit()
+    registry_helpers.place(db)  # the engine learns where the merge moved the reports
     waiting = file_as(db, companies[4], SEPSIS_DEPLOYER)  # filed, not drained
     before = snapshot(db)
     assert len(before["fingerprints"]) == 4
@@ -115,7 +121,7 @@ def test_rebuild_recomputes_the_same_store(
     assert lines[1] == "1 submitted reports are not placed yet: run `flask dedup drain`."
     assert "Fingerprinting" in result.stderr
     assert db.get(DedupFingerprint, waiting.id) is None
-    assert outbox(db)[-1].dedup_at is None
+    assert outbox(db)[-1].done_at is None
 
 
 def test_a_failed_rebuild_leaves_the_old_store(
@@ -172,7 +178,7 @@ def test_explain_shows_candidates_signals_incidents_and_the_live_ranking(
 def test_explain_a_queued_report_and_an_analysts_decision(
     cli: Any, db: Session, sepsis: Sepsis, make_user: Any
 ) -> None:
-    candidate = services.pending_candidates(db, sepsis.false_alarms)[0]
+    candidate = pending_candidates(db, sepsis.false_alarms)[0]
     out = cli("dedup", "explain", sepsis.false_alarms.reference).stdout
     assert "pending  waiting for an analyst" in out
     # Filed last, it ranks today exactly as it did when it was placed (not against itself).
@@ -181,7 +187,7 @@ def test_explain_a_queued_report_and_an_analysts_decision(
     assert "the engine would decide: review" in out
 
     analyst = make_user(Role.ANALYST, email="ana@institute.example")
-    services.reject(db, Caller(analyst, "web"), candidate, reason="another hospital")
+    triage.reject(db, Caller(analyst, "web"), candidate, reason="another hospital")
     db.commit()
     out = cli("dedup", "explain", sepsis.false_alarms.reference).stdout
     assert "rejected  by ana@institute.example" in out
@@ -215,12 +221,13 @@ def test_drain_places_waiting_reports(cli: Any, db: Session, companies: list[Org
 
     result = cli("dedup", "drain", "--limit", "1")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "Processed 1 outbox entries, 0 failed, 1 waiting.\n"
+    assert result.stdout == "dedup: processed 1 outbox entries, 0 failed, 1 waiting.\n"
 
     result = cli("dedup", "drain")
-    assert result.stdout == "Processed 1 outbox entries, 0 failed, 0 waiting.\n"
+    assert result.stdout == "dedup: processed 1 outbox entries, 0 failed, 0 waiting.\n"
     assert incident_of(db, second) == incident_of(db, first)
-    assert cli("dedup", "drain").stdout == "Processed 0 outbox entries, 0 failed, 0 waiting.\n"
+    empty = "dedup: processed 0 outbox entries, 0 failed, 0 waiting.\n"
+    assert cli("dedup", "drain").stdout == empty
 
 
 def test_drain_reports_failures(
@@ -235,13 +242,25 @@ def test_drain_reports_failures(
     entry = outbox(db)[0]
     result = cli("dedup", "drain")
     assert result.exit_code == 1
-    assert result.stdout == "Processed 0 outbox entries, 1 failed, 1 waiting.\n"
-    assert f"entry {entry.id}: RuntimeError: engine exploded" in result.stderr
-    for _ in range(pipeline.MAX_ATTEMPTS - 1):
+    assert result.stdout == "dedup: processed 0 outbox entries, 1 failed, 1 waiting.\n"
+    assert f"dedup entry {entry.id}: RuntimeError: engine exploded" in result.stderr
+    for _ in range(MAX_ATTEMPTS - 1):
+        db.refresh(entry)
+        entry.retry_at = None  # its delay has passed
+        db.commit()
         result = cli("dedup", "drain")
-    assert result.stdout == "Processed 0 outbox entries, 1 failed, 0 waiting.\n"
-    assert f"1 entries failed {pipeline.MAX_ATTEMPTS} times" in result.stderr
-    assert outbox(db)[0].dedup_error == "RuntimeError: engine exploded"
+    assert result.stdout == "dedup: processed 0 outbox entries, 1 failed, 0 waiting.\n"
+    status = cli("dedup", "status")
+    assert status.exit_code == 1
+    assert status.stdout == "dedup: 0 waiting; 1 parked\n"
+    assert f"parked entry {entry.id} (dedup, report.submitted" in status.stderr
+    assert outbox(db)[0].error == "RuntimeError: engine exploded"
+    assert cli("outbox", "retry", "--consumer", "dedup").stdout == (
+        "1 parked entries will be tried again.\n"
+    )
+    monkeypatch.undo()
+    assert cli("dedup", "drain").exit_code == 0
+    assert cli("dedup", "status").stdout == "dedup: 0 waiting; 0 parked\n"
 
 
 def test_follow_keeps_placing_reports_as_they_arrive_until_interrupted(
@@ -260,13 +279,13 @@ def test_follow_keeps_placing_reports_as_they_arrive_until_interrupted(
             raise KeyboardInterrupt
         file_as(db, companies[1], arrivals.pop())
 
-    monkeypatch.setattr(dedup_cli.time, "sleep", sleep)
+    monkeypatch.setattr(outbox_cli.time, "sleep", sleep)
     result = cli("dedup", "drain", "--follow", "--interval", "0.5")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        "Placing new reports as they arrive (Ctrl-C stops).",
-        "Placed 1 reports, 0 failed.",
-        "Placed 1 reports, 0 failed.",
+        "Working for dedup as changes arrive (Ctrl-C stops).",
+        "dedup: processed 1 outbox entries, 0 failed, 0 waiting.",
+        "dedup: processed 1 outbox entries, 0 failed, 0 waiting.",
         "Stopped.",
     ]
     assert waits == [0.5, 0.5]
@@ -288,9 +307,9 @@ def test_follow_reports_failures_and_goes_on(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(pipeline, "place_report", failing)
-    monkeypatch.setattr(dedup_cli.time, "sleep", interrupt)
+    monkeypatch.setattr(outbox_cli.time, "sleep", interrupt)
     result = cli("dedup", "drain", "--follow")
-    assert "Placed 0 reports, 1 failed." in result.stdout
+    assert "dedup: processed 0 outbox entries, 1 failed, 1 waiting." in result.stdout
     assert "RuntimeError: engine exploded" in result.stderr
     assert result.stdout.endswith("Stopped.\n")
 
@@ -302,10 +321,10 @@ def test_demo_places_its_reports_in_incidents(cli: Any, db: Session) -> None:
     result = cli("demo")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    assert all(entry.dedup_at is not None for entry in outbox(db))
+    assert all(entry.done_at is not None for entry in outbox(db))
     submitted = db.scalars(sa.select(Report).where(Report.reference.is_not(None))).all()
     assert submitted
-    assert all(services.primary_incident(db, report) for report in submitted)
+    assert all(queries.primary_incident(db, report) for report in submitted)
 
 
 def _import_file(tmp_path: Path) -> Path:
@@ -332,7 +351,7 @@ def test_import_places_the_imported_reports(
     assert result.stdout == "Imported 2 reports, 0 failed.\n"
     assert "Placed 2 reports in incidents, 0 failed." in result.stderr
     imported = db.scalars(sa.select(Report).where(Report.organization_id == company.id)).all()
-    assert all(services.primary_incident(db, report) for report in imported)
+    assert all(queries.primary_incident(db, report) for report in imported)
 
 
 def test_import_can_leave_the_reports_to_the_drain(
@@ -343,4 +362,4 @@ def test_import_can_leave_the_reports_to_the_drain(
     result = cli("reports", "import", source, "--org", company.name, "--no-dedup")
     assert result.exit_code == 0, result.output
     assert "Placed" not in result.stderr
-    assert [entry.dedup_at for entry in outbox(db)] == [None, None]
+    assert [entry.done_at for entry in outbox(db)] == [None, None]

@@ -14,8 +14,8 @@ from werkzeug.test import TestResponse
 from incidents import create_app
 from incidents.accounts.models import Organization, User
 from incidents.dedup import Thresholds
-from incidents.registry.pipeline import drain
-from incidents.registry.services import primary_incident
+from incidents.placement.services import drain
+from incidents.registry.queries import primary_incident
 from incidents.reports.content import ReportContent
 from incidents.reports.services import file_report, save_draft
 from incidents.security.caller import Caller

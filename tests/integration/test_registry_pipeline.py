@@ -14,14 +14,16 @@ from sqlalchemy.orm import Session
 from incidents.accounts.models import Organization
 from incidents.dedup import Thresholds
 from incidents.dedup.models import DedupFingerprint, DedupKey
-from incidents.registry import hooks, pipeline
+from incidents.outbox import hooks
+from incidents.outbox.models import OutboxEntry
+from incidents.outbox.services import MAX_ATTEMPTS
+from incidents.placement import services as pipeline
+from incidents.placement.services import drain
 from incidents.registry.models import CandidateDecision, IncidentLink, IncidentStatus, LinkOrigin
-from incidents.registry.pipeline import drain
 from incidents.reports import services as reports
 from incidents.reports.batch import file_reports
 from incidents.reports.content import ReportContent
 from incidents.reports.models import Report, ReportStage
-from incidents.reports.outbox import OutboxEntry, OutboxEvent
 from incidents.security.caller import Caller
 from incidents.security.permissions import Role
 from tests import factories, registry_helpers
@@ -55,7 +57,9 @@ def sepsis(db: Session, companies: list[Organization]) -> Sepsis:
 
 
 def outbox(db: Session) -> list[OutboxEntry]:
-    return list(db.scalars(sa.select(OutboxEntry).order_by(OutboxEntry.id)))
+    """The dedup engine's outbox entries, oldest first."""
+    query = sa.select(OutboxEntry).where(OutboxEntry.consumer == "dedup")
+    return list(db.scalars(query.order_by(OutboxEntry.id)))
 
 
 def stored_keys(db: Session, report: Report) -> set[tuple[str, str]]:
@@ -97,7 +101,7 @@ def test_three_voices_share_one_incident_and_the_false_alarms_wait_for_review(
     assert [c.incident for c in pending] == [incident]
     assert Thresholds().review <= pending[0].score < Thresholds().auto_link
     assert pending[0].evidence_report in (sepsis.deployer, sepsis.developer, sepsis.family)
-    assert all(entry.dedup_at is not None for entry in outbox(db))
+    assert all(entry.done_at is not None for entry in outbox(db))
 
 
 def test_the_store_groups_each_report_under_its_incident(db: Session, sepsis: Sepsis) -> None:
@@ -151,7 +155,7 @@ def test_an_amendment_refreshes_the_fingerprint_but_not_the_incident(
     )
     reports.amend(db, caller, sepsis.family, amended, reason="Added the inquest")
     db.commit()
-    assert outbox(db)[-1].event is OutboxEvent.AMENDED
+    assert outbox(db)[-1].event == "report.amended"
     assert place(db).processed == 1
     after = stored_keys(db, sepsis.family)
     assert after != before
@@ -172,8 +176,8 @@ def test_batch_filing_writes_outbox_entries_that_a_drain_places(
     placed = [r for r in filed if isinstance(r, Report)]
     assert len(placed) == 2
     entries = outbox(db)
-    assert [(e.report_id, e.event, e.dedup_at) for e in entries] == [
-        (r.id, OutboxEvent.SUBMITTED, None) for r in placed
+    assert [(e.subject_id, e.event, e.done_at) for e in entries] == [
+        (r.id, "report.submitted", None) for r in placed
     ]
     assert place(db).processed == 2
     assert all(incident_of(db, r) for r in placed)
@@ -197,21 +201,27 @@ def test_a_failing_entry_is_recorded_and_the_others_are_still_placed(
     assert result.failed == [(outbox(db)[0].id, "RuntimeError: engine exploded")]
     assert result.remaining == 1
     failed, done = outbox(db)
-    assert (failed.dedup_attempts, failed.dedup_error, failed.dedup_at) == (
+    assert (failed.attempts, failed.error, failed.done_at) == (
         1,
         "RuntimeError: engine exploded",
         None,
     )
-    assert done.dedup_at is not None
+    assert done.done_at is not None
     assert incident_of(db, second)
     assert db.scalars(sa.select(IncidentLink).where(IncidentLink.report_id == first.id)).all() == []
 
-    for attempt in range(2, pipeline.MAX_ATTEMPTS + 1):  # once a drain, until given up
+    assert drain(db, Thresholds()).failed == []  # not retried before its delay has passed
+    for attempt in range(2, MAX_ATTEMPTS + 1):  # once a drain, until given up
+        db.refresh(failed)
+        assert failed.retry_at is not None
+        failed.retry_at = None  # the delay has passed
+        db.commit()
         again = drain(db, Thresholds())
         assert (again.processed, len(again.failed)) == (0, 1)
         db.refresh(failed)
-        assert failed.dedup_attempts == attempt
+        assert failed.attempts == attempt
     assert again.remaining == 0
+    assert failed.parked_at is not None
 
     monkeypatch.setattr(pipeline, "place_report", real)
     assert drain(db, Thresholds()).processed == 0  # given up: an operator must look at it
@@ -225,8 +235,12 @@ def test_an_entry_replayed_twice_places_its_report_once(
     incident = incident_of(db, report)
     # A crash after the work but before the entry was marked: the entry comes back.
     entry = outbox(db)[0]
-    entry.dedup_at = None
-    db.add(OutboxEntry(report_id=report.id, event=OutboxEvent.SUBMITTED))
+    entry.done_at = None
+    db.add(
+        OutboxEntry(
+            consumer="dedup", event="report.submitted", subject_type="report", subject_id=report.id
+        )
+    )
     db.commit()
     assert place(db).processed == 2
     assert members(db, incident) == [report.reference]
@@ -239,7 +253,7 @@ def test_entries_written_but_not_drained_are_placed_by_the_next_drain(
     # The process died after the submission committed: nothing drained the outbox.
     deployer = file_as(db, companies[0], SEPSIS_DEPLOYER)
     developer = file_as(db, companies[1], SEPSIS_DEVELOPER)
-    assert [e.dedup_at for e in outbox(db)] == [None, None]
+    assert [e.done_at for e in outbox(db)] == [None, None]
     assert db.scalar(sa.select(sa.func.count()).select_from(IncidentLink)) == 0
     assert place(db).processed == 2
     assert incident_of(db, developer) == incident_of(db, deployer)
@@ -250,7 +264,11 @@ def test_an_entry_of_a_vanished_or_unsubmitted_report_is_skipped(
 ) -> None:
     caller = Caller(reporter_of(companies[0]), "web")
     draft = reports.save_draft(db, caller, SEPSIS_DEPLOYER)
-    db.add(OutboxEntry(report_id=draft.id, event=OutboxEvent.SUBMITTED))
+    db.add(
+        OutboxEntry(
+            consumer="dedup", event="report.submitted", subject_type="report", subject_id=draft.id
+        )
+    )
     db.commit()
     assert place(db).processed == 1
     assert db.scalar(sa.select(sa.func.count()).select_from(IncidentLink)) == 0
@@ -279,7 +297,7 @@ def test_a_submission_through_the_api_is_placed_once_it_is_answered(
     report = db.scalar(sa.select(Report).where(Report.reference == reference))
     assert report is not None
     assert members(db, incident_of(db, report)) == [reference]
-    assert all(e.dedup_at is not None for e in outbox(db))
+    assert all(e.done_at is not None for e in outbox(db))
 
     second = client.post("/api/v1/reports", json=api_body(SEPSIS_DEVELOPER), headers=headers)
     assert second.status_code == 201
@@ -291,7 +309,7 @@ def test_a_request_that_files_nothing_does_not_drain(
 ) -> None:
     file_as(db, companies[0], SEPSIS_DEPLOYER)  # committed outside any request
     assert app.test_client().get("/").status_code in (200, 302)
-    assert outbox(db)[0].dedup_at is None
+    assert outbox(db)[0].done_at is None
 
 
 def _file_through_the_api(app: Flask, make_user: Any, content: ReportContent) -> Any:
@@ -315,7 +333,7 @@ def test_a_failing_engine_never_fails_the_submission(
     response = _file_through_the_api(app, make_user, SEPSIS_DEPLOYER)
     assert response.status_code == 201
     (entry,) = outbox(db)
-    assert (entry.dedup_at, entry.dedup_error) == (None, "RuntimeError: engine exploded")
+    assert (entry.done_at, entry.error) == (None, "RuntimeError: engine exploded")
     assert "engine exploded" in caplog.text
 
 
@@ -332,8 +350,8 @@ def test_a_broken_drain_is_logged_and_the_entries_wait(
     monkeypatch.setattr(hooks, "drain", broken)
     response = _file_through_the_api(app, make_user, SEPSIS_DEPLOYER)
     assert response.status_code == 201
-    assert [e.dedup_at for e in outbox(db)] == [None]
-    assert "dedup drain failed" in caplog.text
+    assert [e.done_at for e in outbox(db)] == [None]
+    assert "the outbox drain failed" in caplog.text
     monkeypatch.undo()
     assert place(db).processed == 1
 
@@ -350,28 +368,30 @@ def test_reports_are_placed_once_the_response_has_been_sent(
         buffered=False,  # the response is not closed yet: the server is still sending it
     )
     assert response.status_code == 200, response.get_json()
-    assert [e.dedup_at for e in outbox(db)] == [None] * 12  # the answer never waits for it
+    assert [e.done_at for e in outbox(db)] == [None] * 12  # the answer never waits for it
     response.close()  # the server closes the response once its body is sent
     db.expire_all()
-    assert all(e.dedup_at is not None for e in outbox(db))
+    assert all(e.done_at is not None for e in outbox(db))
 
 
-def test_a_request_places_as_many_reports_as_it_filed_oldest_first(
+def test_a_request_places_the_whole_backlog_oldest_first(
     app: Flask, db: Session, make_user: Any, companies: list[Organization]
 ) -> None:
     backlog = [file_as(db, companies[0], SEPSIS_DEPLOYER), file_as(db, companies[1], SEPSIS_FAMILY)]
     response = _file_through_the_api(app, make_user, SEPSIS_DEVELOPER)
     assert response.status_code == 201
-    done = [e.report_id for e in outbox(db) if e.dedup_at is not None]
-    assert done == [backlog[0].id]  # its share of the work: one entry, the oldest waiting
-    assert place(db).processed == 2
+    done = [e.subject_id for e in outbox(db) if e.done_at is not None]
+    # No report waits for somebody else's filing: the backlog goes first, then its own.
+    assert done[:2] == [backlog[0].id, backlog[1].id]
+    assert len(done) == 3
+    assert place(db).processed == 0
 
 
 def test_web_workers_can_leave_placing_to_a_separate_drain(
     app: Flask, db: Session, make_user: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = replace(app.config["INCIDENTS_SETTINGS"], dedup_after_response=False)
+    settings = replace(app.config["INCIDENTS_SETTINGS"], outbox_after_response=False)
     monkeypatch.setitem(app.config, "INCIDENTS_SETTINGS", settings)
     assert _file_through_the_api(app, make_user, SEPSIS_DEPLOYER).status_code == 201
-    assert [e.dedup_at for e in outbox(db)] == [None]
+    assert [e.done_at for e in outbox(db)] == [None]
     assert place(db).processed == 1

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from incidents.accounts.models import Organization, User
-from incidents.registry import services
+from incidents.registry import curation, queries, services, triage
 from incidents.registry.models import CandidateDecision, DedupCandidate
 from incidents.registry.queries import (
     candidate_for,
@@ -173,7 +173,7 @@ def test_an_incident_shows_only_the_reports_its_reader_may_read(
     assert insider is not None
     assert (insider.title, insider.reports) == (hidden.title, [hidden, shown])
 
-    services.curate(
+    curation.curate(
         db,
         Caller(analyst, "web"),
         incident,
@@ -211,7 +211,7 @@ def test_a_tombstone_comes_back_as_itself_when_its_target_is_visible(
     assert view.incident.is_tombstone
     assert view.incident.merged_into == main
     assert view.reports == []
-    assert services.follow(view.incident) == main
+    assert queries.follow(view.incident) == main
 
 
 def test_a_tombstone_of_a_hidden_incident_is_hidden(
@@ -334,7 +334,7 @@ def test_the_queue_lists_candidates_whose_both_reports_are_readable(
 
 def test_decided_candidates_leave_the_queue(db: Session, sepsis: Sepsis, analyst: User) -> None:
     (candidate,), _ = triage_queue(db, analyst)
-    services.reject(db, Caller(analyst, "web"), candidate, reason="different event")
+    triage.reject(db, Caller(analyst, "web"), candidate, reason="different event")
     assert triage_queue(db, analyst) == ([], 0)
 
 
@@ -363,7 +363,7 @@ def test_find_incidents_by_reference_title_and_readable_report_titles(
     assert find_incidents(db, secret.author, "sepsis") == []
 
     caller = Caller(analyst, "web")
-    services.curate(
+    curation.curate(
         db,
         caller,
         main,

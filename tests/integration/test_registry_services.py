@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 from incidents.accounts.models import Organization, User
 from incidents.audit.models import AuditEvent
 from incidents.dedup.models import DedupFingerprint
-from incidents.registry import services
+from incidents.refusals import Conflict, Invalid
+from incidents.registry import curation, queries, services, triage
+from incidents.registry.candidates import pending_candidates
 from incidents.registry.models import (
     CandidateDecision,
     DedupCandidate,
@@ -20,13 +22,20 @@ from incidents.registry.models import (
     IncidentStatus,
     LinkOrigin,
 )
-from incidents.registry.services import RegistryConflict, RegistryInvalid
 from incidents.reports.content import ReportContent
 from incidents.reports.models import Report
 from incidents.security.caller import Caller
 from incidents.security.permissions import Role
 from tests import registry_helpers
-from tests.registry_helpers import Sepsis, candidates, file_as, file_sepsis, incident_of, members
+from tests.registry_helpers import (
+    Sepsis,
+    candidates,
+    file_as,
+    file_sepsis,
+    incident_of,
+    members,
+    place,
+)
 from tests.reports_data import MINIMAL_INITIAL
 
 # A different event altogether: it opens an incident of its own.
@@ -80,6 +89,9 @@ def last_event(db: Session) -> int:
 
 
 def engine_incident(db: Session, report: Report) -> str:
+    """The incident the dedup engine groups ``report`` under, once the outbox is drained."""
+    db.commit()
+    place(db)
     stored = db.get(DedupFingerprint, report.id)
     assert stored is not None
     db.refresh(stored)
@@ -115,7 +127,7 @@ def test_merge_moves_the_links_leaves_a_tombstone_and_retargets_pending_candidat
     assert all(link.merged_from_id == main.id for link in chat.active_links[1:])
     assert (main.status, main.merged_into, main.active_links) == (IncidentStatus.MERGED, chat, [])
     assert main.is_tombstone
-    assert services.follow(main) == chat
+    assert queries.follow(main) == chat
     assert {engine_incident(db, r) for r in (sepsis.deployer, sepsis.family)} == {chat.reference}
     assert pending(db, sepsis.false_alarms).incident == chat  # was waiting on the absorbed one
     assert actions(db, since) == ["incident.unlink", "incident.link"] * 3 + ["incident.merge"]
@@ -158,7 +170,7 @@ def test_unmerge_restores_the_absorbed_incident(
     assert members(db, chat) == [chatbot.reference]
     assert engine_incident(db, sepsis.family) == main.reference
     assert actions(db, since)[-1] == "incident.unmerge"
-    with pytest.raises(RegistryConflict, match="is not merged"):
+    with pytest.raises(Conflict, match="is not merged"):
         services.unmerge(db, caller, main, reason="again")
 
 
@@ -167,7 +179,7 @@ def test_merge_and_unmerge_need_a_reason(
     db: Session, sepsis: Sepsis, chatbot: Report, caller: Caller, reason: str
 ) -> None:
     main, chat = incident_of(db, sepsis.deployer), incident_of(db, chatbot)
-    with pytest.raises(RegistryInvalid) as refused:
+    with pytest.raises(Invalid) as refused:
         services.merge(db, caller, main, chat, reason=reason)
     assert list(refused.value.problems) == ["reason"]
     assert not main.is_tombstone
@@ -177,9 +189,9 @@ def test_an_incident_cannot_be_merged_into_itself(
     db: Session, sepsis: Sepsis, caller: Caller
 ) -> None:
     main = incident_of(db, sepsis.deployer)
-    with pytest.raises(RegistryInvalid) as refused:
+    with pytest.raises(Invalid) as refused:
         services.merge(db, caller, main, main, reason="why not")
-    assert list(refused.value.problems) == ["target"]
+    assert list(refused.value.problems) == ["into"]
 
 
 # --- split, move, unlink -------------------------------------------------------------------
@@ -221,7 +233,7 @@ def test_split_refuses_what_cannot_be_split(
 ) -> None:
     main = incident_of(db, sepsis.deployer)
     before = members(db, main)
-    with pytest.raises(RegistryInvalid, match=message) as refused:
+    with pytest.raises(Invalid, match=message) as refused:
         services.split(db, caller, main, chosen(sepsis), reason="because")
     assert list(refused.value.problems) == ["reports"]
     assert members(db, main) == before
@@ -238,7 +250,7 @@ def test_moving_the_last_report_out_leaves_a_tombstone_pointing_at_the_target(
     assert (alone.status, alone.merged_into) == (IncidentStatus.MERGED, main)
     assert engine_incident(db, sepsis.false_alarms) == main.reference
     assert actions(db, since) == ["incident.unlink", "incident.link", "incident.retire"]
-    with pytest.raises(RegistryConflict, match="is not linked"):
+    with pytest.raises(Conflict, match="is not linked"):
         services.move_report(db, caller, sepsis.false_alarms, alone, main, reason="again")
 
 
@@ -272,15 +284,15 @@ def test_a_report_may_be_linked_to_a_second_incident_and_unlinked_again(
 ) -> None:
     main, alone = incident_of(db, sepsis.deployer), incident_of(db, sepsis.false_alarms)
     services.link_report(db, caller, alone, sepsis.deployer, reason="also relevant")
-    assert services.incidents_of(db, sepsis.deployer) == [main, alone]
-    with pytest.raises(RegistryConflict, match="already linked"):
+    assert queries.incidents_of(db, sepsis.deployer) == [main, alone]
+    with pytest.raises(Conflict, match="already linked"):
         services.link_report(db, caller, alone, sepsis.deployer, reason="twice")
     services.unlink_report(db, caller, alone, sepsis.deployer, reason="not after all")
-    assert services.incidents_of(db, sepsis.deployer) == [main]
+    assert queries.incidents_of(db, sepsis.deployer) == [main]
     assert not alone.is_tombstone
-    with pytest.raises(RegistryConflict, match="is not linked"):
+    with pytest.raises(Conflict, match="is not linked"):
         services.unlink_report(db, caller, alone, sepsis.deployer, reason="again")
-    with pytest.raises(RegistryInvalid):
+    with pytest.raises(Invalid):
         services.unlink_report(db, caller, main, sepsis.deployer, reason=" ")
 
 
@@ -294,7 +306,7 @@ def test_confirm_moves_the_report_out_of_its_provisional_incident(
     candidate = pending(db, sepsis.false_alarms)
     since = last_event(db)
 
-    assert services.confirm(db, caller, candidate, reason="same weekend") == main
+    assert triage.confirm(db, caller, candidate, reason="same weekend") == main
 
     assert (candidate.decision, candidate.decided_by, candidate.reason) == (
         CandidateDecision.CONFIRMED,
@@ -302,7 +314,7 @@ def test_confirm_moves_the_report_out_of_its_provisional_incident(
         "same weekend",
     )
     assert candidate.decided_at is not None
-    assert services.incidents_of(db, sepsis.false_alarms) == [main]
+    assert queries.incidents_of(db, sepsis.false_alarms) == [main]
     assert (provisional.status, provisional.merged_into) == (IncidentStatus.MERGED, main)
     assert engine_incident(db, sepsis.false_alarms) == main.reference
     assert actions(db, since) == [
@@ -311,8 +323,8 @@ def test_confirm_moves_the_report_out_of_its_provisional_incident(
         "incident.retire",
         "candidate.confirmed",
     ]
-    with pytest.raises(RegistryConflict, match="already decided"):
-        services.confirm(db, caller, candidate)
+    with pytest.raises(Conflict, match="already decided"):
+        triage.confirm(db, caller, candidate)
 
 
 def test_reject_a_pending_candidate_keeps_the_report_where_it_is(
@@ -320,15 +332,15 @@ def test_reject_a_pending_candidate_keeps_the_report_where_it_is(
 ) -> None:
     provisional = incident_of(db, sepsis.false_alarms)
     candidate = pending(db, sepsis.false_alarms)
-    services.reject(db, caller, candidate, reason="different hospital")
+    triage.reject(db, caller, candidate, reason="different hospital")
     assert (candidate.decision, candidate.reason) == (
         CandidateDecision.REJECTED,
         "different hospital",
     )
-    assert services.incidents_of(db, sepsis.false_alarms) == [provisional]
+    assert queries.incidents_of(db, sepsis.false_alarms) == [provisional]
     assert actions(db)[-1] == "candidate.rejected"
-    with pytest.raises(RegistryConflict):
-        services.reject(db, caller, candidate, reason="twice")
+    with pytest.raises(Conflict):
+        triage.reject(db, caller, candidate, reason="twice")
 
 
 def test_rejecting_an_auto_link_moves_the_report_out_and_needs_a_reason(
@@ -336,12 +348,12 @@ def test_rejecting_an_auto_link_moves_the_report_out_and_needs_a_reason(
 ) -> None:
     main = incident_of(db, sepsis.deployer)
     candidate = auto_linked(db, sepsis.family)
-    with pytest.raises(RegistryInvalid) as refused:
-        services.reject(db, caller, candidate, reason="")
+    with pytest.raises(Invalid) as refused:
+        triage.reject(db, caller, candidate, reason="")
     assert list(refused.value.problems) == ["reason"]
     assert candidate.decision is CandidateDecision.AUTO_LINKED
 
-    services.reject(db, caller, candidate, reason="another patient")
+    triage.reject(db, caller, candidate, reason="another patient")
 
     assert candidate.decision is CandidateDecision.REJECTED
     new = incident_of(db, sepsis.family)
@@ -357,8 +369,8 @@ def test_link_elsewhere_settles_every_pending_candidate(
 ) -> None:
     provisional, chat = incident_of(db, sepsis.false_alarms), incident_of(db, chatbot)
     candidate = pending(db, sepsis.false_alarms)
-    assert services.link_elsewhere(db, caller, sepsis.false_alarms, chat, reason="") == chat
-    assert services.incidents_of(db, sepsis.false_alarms) == [chat]
+    assert triage.link_elsewhere(db, caller, sepsis.false_alarms, chat, reason="") == chat
+    assert queries.incidents_of(db, sepsis.false_alarms) == [chat]
     assert (provisional.status, provisional.merged_into) == (IncidentStatus.MERGED, chat)
     assert (candidate.decision, candidate.reason) == (
         CandidateDecision.REJECTED,
@@ -371,9 +383,9 @@ def test_link_elsewhere_to_the_candidates_incident_confirms_it(
 ) -> None:
     main = incident_of(db, sepsis.deployer)
     candidate = pending(db, sepsis.false_alarms)
-    services.link_elsewhere(db, caller, sepsis.false_alarms, main, reason="same event")
+    triage.link_elsewhere(db, caller, sepsis.false_alarms, main, reason="same event")
     assert candidate.decision is CandidateDecision.CONFIRMED
-    assert services.incidents_of(db, sepsis.false_alarms) == [main]
+    assert queries.incidents_of(db, sepsis.false_alarms) == [main]
 
 
 def test_keep_separate_rejects_the_candidates_of_a_report_alone_in_its_incident(
@@ -381,16 +393,16 @@ def test_keep_separate_rejects_the_candidates_of_a_report_alone_in_its_incident(
 ) -> None:
     provisional = incident_of(db, sepsis.false_alarms)
     candidate = pending(db, sepsis.false_alarms)
-    assert services.keep_separate(db, caller, sepsis.false_alarms) == provisional
+    assert triage.keep_separate(db, caller, sepsis.false_alarms) == provisional
     assert (candidate.decision, candidate.reason) == (CandidateDecision.REJECTED, "a new incident")
-    assert services.pending_candidates(db, sepsis.false_alarms) == []
+    assert pending_candidates(db, sepsis.false_alarms) == []
 
 
 def test_keep_separate_splits_a_report_that_shares_its_incident(
     db: Session, sepsis: Sepsis, caller: Caller
 ) -> None:
     main = incident_of(db, sepsis.deployer)
-    new = services.keep_separate(db, caller, sepsis.family, reason="a different patient")
+    new = triage.keep_separate(db, caller, sepsis.family, reason="a different patient")
     assert new != main
     assert members(db, new) == [sepsis.family.reference]
     assert sepsis.family.reference not in members(db, main)
@@ -406,7 +418,7 @@ def test_curate_sets_the_fields_and_bumps_the_version(
     main = incident_of(db, sepsis.deployer)
     version = main.lock_version
     classification = {"event_class": "serious_ai_incident", "countries": ["GB"]}
-    services.curate(
+    curation.curate(
         db,
         caller,
         main,
@@ -426,8 +438,8 @@ def test_curate_sets_the_fields_and_bumps_the_version(
     assert event.action == "incident.curate"
     assert event.details["before"] == {"title": None, "status": "open"}
 
-    with pytest.raises(RegistryConflict, match="changed by someone else"):
-        services.curate(
+    with pytest.raises(Conflict, match="changed by someone else"):
+        curation.curate(
             db, caller, main, version=version, title="Stale", status="closed", classification={}
         )
     assert (main.title, main.status) == (
@@ -440,10 +452,10 @@ def test_curate_with_an_empty_title_goes_back_to_the_reports_title(
     db: Session, sepsis: Sepsis, caller: Caller
 ) -> None:
     main = incident_of(db, sepsis.deployer)
-    services.curate(
+    curation.curate(
         db, caller, main, version=main.lock_version, title="T", status="open", classification={}
     )
-    services.curate(
+    curation.curate(
         db, caller, main, version=main.lock_version, title="  ", status="open", classification={}
     )
     assert main.title is None
@@ -468,8 +480,8 @@ def test_curate_refuses_bad_values_with_their_paths(
 ) -> None:
     main = incident_of(db, sepsis.deployer)
     values: dict[str, Any] = {"title": "Fine", "status": "open", "classification": {}, **changes}
-    with pytest.raises(RegistryInvalid) as refused:
-        services.curate(db, caller, main, version=main.lock_version, **values)
+    with pytest.raises(Invalid) as refused:
+        curation.curate(db, caller, main, version=main.lock_version, **values)
     assert sorted(refused.value.problems) == sorted(paths)
     assert (main.title, main.status, main.classification) == (None, IncidentStatus.OPEN, {})
 
@@ -489,7 +501,7 @@ def test_a_tombstone_refuses_changes(
         lambda: services.link_report(db, caller, alone, sepsis.deployer, reason="x"),
         lambda: services.split(db, caller, alone, [sepsis.false_alarms], reason="x"),
         lambda: services.move_report(db, caller, sepsis.family, main, alone, reason="x"),
-        lambda: services.curate(
+        lambda: curation.curate(
             db,
             caller,
             alone,
@@ -500,7 +512,7 @@ def test_a_tombstone_refuses_changes(
         ),
     ]
     for attempt in refused:
-        with pytest.raises(RegistryConflict, match=f"merged into {chat.reference}"):
+        with pytest.raises(Conflict, match=f"merged into {chat.reference}"):
             attempt()
     assert alone.status is IncidentStatus.MERGED
 
@@ -513,5 +525,5 @@ def test_decisions_on_a_candidate_of_a_tombstone_follow_the_redirect(
     candidate_incident: Incident = candidate.incident
     assert candidate_incident == main
     services.merge(db, caller, main, chat, reason="test")
-    assert services.confirm(db, caller, candidate) == chat
+    assert triage.confirm(db, caller, candidate) == chat
     assert sepsis.false_alarms.reference in members(db, chat)

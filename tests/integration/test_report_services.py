@@ -11,13 +11,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from incidents.audit.models import AuditEvent
+from incidents.references import next_reference
 from incidents.reports import services
+from incidents.reports.access import report_for
 from incidents.reports.batch import file_reports
 from incidents.reports.content import ReportContent, ReportInvalid
 from incidents.reports.deadlines import next_deadline, open_deadlines, status_of
 from incidents.reports.models import Report, ReportStage, ReportState
-from incidents.reports.queries import ReportFilters, organization_reports, report_for
-from incidents.reports.references import next_reference
+from incidents.reports.queries import ReportFilters, organization_reports
 from incidents.security.caller import Caller
 from incidents.security.permissions import Role
 from tests import factories
@@ -83,7 +84,12 @@ def test_every_problem_is_reported_at_once_and_nothing_is_stored(
     with pytest.raises(ReportInvalid) as raised:
         services.file_report(db, caller, bad)
     problems = raised.value.problems
-    assert {"title", "recipients", "references[0]", "classification.harm_type[0]"} <= set(problems)
+    assert {
+        "title",
+        "distribution.recipients",
+        "references[0]",
+        "classification.harm_type[0]",
+    } <= set(problems)
     assert db.scalar(sa.select(sa.func.count()).select_from(Report)) == 0
 
 
@@ -94,10 +100,10 @@ def test_recipients_must_be_network_institutes(db: Session, caller: Caller) -> N
     assert report.recipient_ids == {institute.id}
     with pytest.raises(ReportInvalid) as raised:
         services.file_report(db, caller, content(tlp="red", recipients=(outsider.name,)))
-    assert "recipients[0]" in raised.value.problems
+    assert "distribution.recipients[0]" in raised.value.problems
     with pytest.raises(ReportInvalid) as raised:
         services.file_report(db, caller, content(tlp="green", recipients=(institute.name,)))
-    assert "recipients" in raised.value.problems
+    assert "distribution.recipients" in raised.value.problems
 
 
 def test_a_draft_needs_nothing_yet_but_must_be_well_formed(db: Session, caller: Caller) -> None:

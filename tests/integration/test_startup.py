@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from incidents import create_app
 from incidents.config import ConfigError
 from incidents.dedup import Thresholds
-from incidents.registry.hooks import thresholds
+from incidents.placement.services import thresholds
 
 CHEAP_HASHING = {"PASSWORD_TIME_COST": "1", "PASSWORD_MEMORY_KIB": "64"}
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from incidents.accounts.models import User
-from incidents.api.openapi import EXAMPLE_REPORT
+from incidents.reports.examples import EXAMPLE_REPORT
 from incidents.security.permissions import Role
 from tests import factories
 

@@ -24,9 +24,10 @@ from incidents.accounts.models import Organization, User
 from incidents.api.openapi import openapi_document
 from incidents.audit.models import AuditEvent
 from incidents.dedup import Thresholds
-from incidents.registry import queries, services
+from incidents.placement.services import drain
+from incidents.registry import curation, queries
+from incidents.registry.candidates import pending_candidates
 from incidents.registry.models import DedupCandidate, Incident
-from incidents.registry.pipeline import drain
 from incidents.reports.content import ReportContent
 from incidents.reports.models import Report
 from incidents.reports.services import file_report
@@ -67,7 +68,7 @@ def _file(db: Session, user: User, content: ReportContent) -> Report:
 def _placed(db: Session, report: Report) -> Incident:
     db.commit()
     drain(db, Thresholds())
-    incident = services.primary_incident(db, report)
+    incident = queries.primary_incident(db, report)
     assert incident is not None
     return incident
 
@@ -81,9 +82,9 @@ def registry(db: Session, make_user, company: Organization) -> Registry:  # type
     developer = _file(db, clarion, SEPSIS_DEVELOPER)
     false_alarms = _file(db, clarion, SEPSIS_FALSE_ALARMS)
     event = _placed(db, deployer)
-    other = services.primary_incident(db, false_alarms)
+    other = queries.primary_incident(db, false_alarms)
     assert other is not None
-    assert services.primary_incident(db, developer) is event
+    assert queries.primary_incident(db, developer) is event
     assert other is not event
     return Registry(deployer, developer, false_alarms, event, other, trust, clarion)
 
@@ -298,7 +299,7 @@ def test_candidates_and_incidents_built_from_a_hidden_report_stay_hidden(
     # An AMBER report of another event, compared with the RED ones: a pending candidate.
     amber = _file(db, clarion, SEPSIS_FALSE_ALARMS)
     _placed(db, amber)
-    [pending] = services.pending_candidates(db, amber)
+    [pending] = pending_candidates(db, amber)
     assert (pending.incident, pending.evidence_report) == (hidden, red)
 
     assert an.get(f"{V1}/incidents/{hidden.reference}").status_code == 404
@@ -957,7 +958,7 @@ def test_a_change_that_loses_a_race_answers_409_and_saves_nothing(
     def lost(*_: Any, **__: Any) -> None:
         raise StaleDataError("UPDATE statement on table 'incidents' expected to update 1 row")
 
-    monkeypatch.setattr(services, "curate", lost)
+    monkeypatch.setattr(curation, "curate", lost)
     response = _curate(an, registry.event, version=registry.event.lock_version, title="x")
 
     assert response.status_code == 409

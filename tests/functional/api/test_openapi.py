@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
 import taxonomy
-from incidents.api.openapi import EXAMPLE_REPORT
+from incidents.reports.examples import EXAMPLE_REPORT
 from tests.functional.api.conftest import ApiClient
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -16,9 +16,10 @@ from werkzeug.test import TestResponse
 
 from incidents.accounts.models import Organization, User
 from incidents.dedup import Thresholds
+from incidents.placement.services import drain
+from incidents.registry.candidates import pending_candidates
 from incidents.registry.models import DedupCandidate, Incident
-from incidents.registry.pipeline import drain
-from incidents.registry.services import pending_candidates, primary_incident
+from incidents.registry.queries import primary_incident
 from incidents.reports.content import ReportContent
 from incidents.reports.models import Report
 from incidents.reports.services import file_report

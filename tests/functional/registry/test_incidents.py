@@ -7,9 +7,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from incidents.registry import incident_views
 from incidents.registry.models import IncidentStatus, LinkOrigin
-from incidents.registry.services import incidents_of, primary_incident
+from incidents.registry.queries import incidents_of, primary_incident
+from incidents.registry.views import incidents as incident_views
 from incidents.security.permissions import Role
 from tests import registry_data as data
 from tests.conftest import login

@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from incidents.registry.models import CandidateDecision, IncidentStatus
-from incidents.registry.services import incidents_of, primary_incident
+from incidents.registry.queries import incidents_of, primary_incident
 from tests import registry_data as data
 from tests.functional.registry.conftest import NEONATAL_ALARMS, Sepsis, post, text
 

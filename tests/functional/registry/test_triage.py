@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from incidents.audit.models import AuditEvent
 from incidents.db import utcnow
-from incidents.registry import views
 from incidents.registry.models import CandidateDecision, IncidentStatus
-from incidents.registry.services import incidents_of, primary_incident
+from incidents.registry.queries import incidents_of, primary_incident
+from incidents.registry.views import common as views
+from incidents.registry.views import triage as triage_views
 from incidents.security.permissions import Role
 from tests import registry_data as data
 from tests.conftest import login
@@ -38,7 +39,7 @@ def test_the_queue_is_ordered_by_score_and_paginated(
     analyst_client: FlaskClient, sepsis: Sepsis, place, reporters, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     neonatal = place(NEONATAL_ALARMS, reporters["developer"])
-    monkeypatch.setattr(views, "PER_PAGE", 1)
+    monkeypatch.setattr(triage_views, "PER_PAGE", 1)
     first_page = text(analyst_client.get("/triage"))
     assert "2 candidates waiting" in first_page
     assert "Page 1 of 2" in first_page

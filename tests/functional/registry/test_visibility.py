@@ -7,7 +7,8 @@ from dataclasses import replace
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from incidents.registry.services import pending_candidates, primary_incident
+from incidents.registry.candidates import pending_candidates
+from incidents.registry.queries import primary_incident
 from incidents.security.permissions import Role
 from tests import factories
 from tests import registry_data as data

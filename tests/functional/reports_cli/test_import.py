@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from incidents.accounts.models import Organization, User
 from incidents.audit.models import AuditEvent
 from incidents.reports import bulk
-from incidents.reports.body import flatten
 from incidents.reports.models import Report, ReportState
+from incidents.schemas import flatten
 from incidents.security.permissions import Role
 from tests import factories
 from tests.reports_data import MINIMAL_INITIAL

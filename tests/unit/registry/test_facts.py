@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from incidents.dedup import AISystem
-from incidents.registry.facts import facts_of
+from incidents.placement.facts import facts_of
 from incidents.reports.models import Report
 from tests.reports_data import INITIAL
 

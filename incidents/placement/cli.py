@@ -1,4 +1,5 @@
-"""``flask dedup …``: rebuild the engine's store, explain a report's candidates, drain."""
+"""``flask dedup …``: rebuild the engine's store, explain a report's candidates, drain the
+reports waiting to be placed, and their status."""
 
 from __future__ import annotations
 
@@ -20,13 +21,12 @@ from incidents.dedup.fingerprint import fingerprint
 from incidents.dedup.models import DedupFingerprint, DedupKey, DedupKeyCount
 from incidents.dedup.sql_store import SqlStore
 from incidents.extensions import db_session
-from incidents.registry.facts import facts_of
-from incidents.registry.hooks import thresholds
+from incidents.outbox.cli import echo_status, work
+from incidents.placement.facts import facts_of
+from incidents.placement.services import CONSUMER, thresholds
 from incidents.registry.models import DedupCandidate, Incident, IncidentLink
-from incidents.registry.pipeline import MAX_ATTEMPTS, drain
-from incidents.registry.services import active_links
+from incidents.registry.queries import active_links
 from incidents.reports.models import Report, ReportState
-from incidents.reports.outbox import OutboxEntry
 
 dedup_cli = AppGroup("dedup", help="Deduplication of reports into incidents.")
 
@@ -220,7 +220,7 @@ def _references(session: Session, candidates: Sequence[Candidate]) -> dict[str, 
     return {str(report_id): str(ref) for report_id, ref in rows}
 
 
-# --- drain ---------------------------------------------------------------------------------
+# --- drain and status ----------------------------------------------------------------------
 
 
 @dedup_cli.command("drain")
@@ -229,7 +229,7 @@ def _references(session: Session, candidates: Sequence[Candidate]) -> dict[str, 
     "--follow",
     is_flag=True,
     help="Keep placing new reports as they arrive, until interrupted (the single writer to run "
-    "beside web workers started with INCIDENTS_DEDUP_AFTER_RESPONSE=false).",
+    "beside web workers started with INCIDENTS_OUTBOX_AFTER_RESPONSE=false).",
 )
 @click.option(
     "--interval",
@@ -240,43 +240,12 @@ def _references(session: Session, candidates: Sequence[Candidate]) -> dict[str, 
 )
 def drain_command(limit: int | None, follow: bool, interval: float) -> None:
     """Place the reports waiting in the outbox now; exit status 1 if any entry failed."""
-    session = db_session()
-    if follow:
-        _follow(session, interval)
-        return
-    result = drain(session, thresholds(_settings()), limit=limit)
-    click.echo(
-        f"Processed {result.processed} outbox entries, {len(result.failed)} failed, "
-        f"{result.remaining} waiting."
-    )
-    for entry_id, error in result.failed:
-        click.echo(f"  entry {entry_id}: {error}", err=True)
-    given_up = session.scalar(
-        sa.select(sa.func.count())
-        .select_from(OutboxEntry)
-        .where(OutboxEntry.dedup_at.is_(None), OutboxEntry.dedup_attempts >= MAX_ATTEMPTS)
-    )
-    session.rollback()
-    if given_up:
-        click.echo(
-            f"{given_up} entries failed {MAX_ATTEMPTS} times and are no longer retried.",
-            err=True,
-        )
-    if result.failed:
+    work(CONSUMER, limit, follow, interval)
+
+
+@dedup_cli.command("status")
+def status_command() -> None:
+    """How many reports wait to be placed, the oldest one's age, and what is parked with its
+    error (exit status 1 if any)."""
+    if echo_status(db_session(), CONSUMER):
         raise SystemExit(1)
-
-
-def _follow(session: Session, interval: float) -> None:
-    """Drain, then wait ``interval`` seconds whenever nothing was placed, until Ctrl-C."""
-    click.echo("Placing new reports as they arrive (Ctrl-C stops).")
-    try:
-        while True:
-            result = drain(session, thresholds(_settings()))
-            for entry_id, error in result.failed:
-                click.echo(f"  entry {entry_id}: {error}", err=True)
-            if result.processed or result.failed:
-                click.echo(f"Placed {result.processed} reports, {len(result.failed)} failed.")
-            if not result.processed:  # nothing new, or only failures: retry after a pause
-                time.sleep(interval)
-    except KeyboardInterrupt:
-        click.echo("Stopped.")

@@ -1,10 +1,9 @@
 """After a submission commits: the dedup engine decides each new report's incident.
 
-:func:`drain` takes unprocessed outbox entries (:mod:`incidents.reports.outbox`) one by one,
-each in its own transaction, so a failure costs one entry a retry and a crash loses nothing.
-Entries are processed by one writer at a time (SQLite's write lock; a transaction-scoped
-advisory lock on PostgreSQL), so two reports of one event arriving together never both open
-an incident.
+The outbox's ``dedup`` consumer (:func:`handler`) takes each entry in its own transaction, so
+a failure costs one entry a retry and a crash loses nothing. Entries are processed by one
+writer at a time (SQLite's write lock; an advisory lock on PostgreSQL), so two reports of
+one event arriving together never both open an incident.
 
 For a new report (:func:`place_report`): the engine's candidates are stored as
 :class:`~incidents.registry.models.DedupCandidate` rows; above the auto-link threshold the
@@ -15,30 +14,31 @@ in the review band, its candidates wait in the analysts' triage queue.
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from incidents.config import Settings
 from incidents.db import utcnow
 from incidents.dedup import Candidate, Decision, Match, Thresholds, match_report, register
 from incidents.dedup.fingerprint import fingerprint
 from incidents.dedup.sql_store import SqlStore
-from incidents.registry.facts import facts_of
+from incidents.outbox import services as outbox
+from incidents.outbox.models import OutboxEntry
+from incidents.outbox.services import DrainResult, Event, Handler
+from incidents.placement.facts import facts_of
 from incidents.registry.models import CandidateDecision, DedupCandidate, Incident, LinkOrigin
-from incidents.registry.services import add_link, follow, open_incident
+from incidents.registry.queries import follow, primary_incident
+from incidents.registry.services import add_link, open_incident
 from incidents.reports.models import Report
-from incidents.reports.outbox import OutboxEntry, OutboxEvent
 from incidents.security.caller import Caller
 
 #: Candidates kept per report (the API and the triage page show them).
 MAX_CANDIDATES = 5
-#: An entry that failed this often is left for an operator (``flask dedup drain`` shows it).
-MAX_ATTEMPTS = 5
-#: Any constant: the PostgreSQL advisory lock that makes the dedup writer single.
-ADVISORY_LOCK = 0x41495844  # "AIXD"
+#: The outbox consumer that places reports.
+CONSUMER = "dedup"
 #: Queue order: the report's event class, most severe first.
 SEVERITY = {
     "ai_disaster": 5,
@@ -49,15 +49,6 @@ SEVERITY = {
 }
 
 ENGINE = Caller.system()
-
-
-@dataclasses.dataclass(frozen=True)
-class DrainResult:
-    """What one drain did: entries processed, entries that failed, entries still waiting."""
-
-    processed: int
-    failed: list[tuple[int, str]]
-    remaining: int
 
 
 def severity(report: Report) -> int:
@@ -103,80 +94,58 @@ def refresh_fingerprint(session: Session, report: Report) -> None:
         register(store, fingerprint(facts_of(report)), incident)
 
 
+def thresholds(settings: Settings) -> Thresholds:
+    """The dedup thresholds configured for this app."""
+    return Thresholds(
+        auto_link=settings.dedup_auto_link,
+        review=settings.dedup_review,
+        min_reports=settings.dedup_min_reports,
+    )
+
+
+def handler(configured: Thresholds) -> Handler:
+    """The dedup consumer of the outbox: places new reports, refreshes amended ones, and
+    keeps the engine's incident of a moved report equal to its first incident."""
+
+    def handle(session: Session, entry: OutboxEntry) -> None:
+        report = session.get(Report, entry.subject_id)
+        if report is None or report.reference is None:
+            return
+        if entry.event == Event.REPORT_AMENDED:
+            refresh_fingerprint(session, report)
+        elif entry.event == Event.REPORT_MOVED:
+            first = primary_incident(session, report)
+            if first is not None:
+                SqlStore(session).reassign(str(report.id), first.reference)
+        elif not _placed(session, report):
+            place_report(session, report, configured)
+
+    return handle
+
+
 def drain(
     session: Session,
-    thresholds: Thresholds,
+    configured: Thresholds,
     *,
     limit: int | None = None,
+    seconds: float | None = None,
     on_entry: Callable[[float], Any] | None = None,
 ) -> DrainResult:
-    """Process up to ``limit`` waiting outbox entries, oldest first, committing each.
-
-    ``on_entry`` is called with each entry's processing time in milliseconds (benchmarks).
-    """
-    processed, failed = 0, list[tuple[int, str]]()
-    while limit is None or processed + len(failed) < limit:
-        _lock_writer(session)
-        waiting = _waiting()
-        if failed:  # a failed entry waits for the next drain instead of blocking this one
-            waiting = waiting.where(OutboxEntry.id.not_in([entry_id for entry_id, _ in failed]))
-        entry = session.scalar(waiting.order_by(OutboxEntry.id).limit(1))
-        if entry is None:
-            session.rollback()
-            break
-        entry_id, started = entry.id, time.perf_counter()
-        try:
-            _process(session, entry, thresholds)
-            entry.dedup_at = utcnow()
-            session.commit()
-        except Exception as error:
-            session.rollback()
-            failed.append((entry_id, f"{type(error).__name__}: {error}"))
-            _record_failure(session, entry_id, failed[-1][1])
-            continue
-        processed += 1
-        if on_entry is not None:
-            on_entry((time.perf_counter() - started) * 1000)
-    remaining = session.scalar(sa.select(sa.func.count()).select_from(_waiting().subquery()))
-    session.rollback()
-    return DrainResult(processed, failed, int(remaining or 0))
+    """Place what waits in the outbox for the dedup engine (see ``outbox.services.drain``)."""
+    return outbox.drain(
+        session, CONSUMER, handler(configured), limit=limit, seconds=seconds, on_entry=on_entry
+    )
 
 
-def _process(session: Session, entry: OutboxEntry, thresholds: Thresholds) -> None:
-    report = session.get(Report, entry.report_id)
-    if report is None or report.reference is None:
-        return
-    if entry.event is OutboxEvent.AMENDED:
-        refresh_fingerprint(session, report)
-        return
-    placed = session.scalar(
+def _placed(session: Session, report: Report) -> bool:
+    """Whether ``report`` was placed already (an entry replayed after a crash between work
+    and mark)."""
+    candidates = session.scalar(
         sa.select(sa.func.count()).select_from(
             sa.select(DedupCandidate.id).where(DedupCandidate.report_id == report.id).subquery()
         )
     )
-    if placed or SqlStore(session).incident_ids([str(report.id)]):
-        return  # already placed (an entry replayed after a crash between work and mark)
-    place_report(session, report, thresholds)
-
-
-def _waiting() -> sa.Select[OutboxEntry]:
-    return sa.select(OutboxEntry).where(
-        OutboxEntry.dedup_at.is_(None), OutboxEntry.dedup_attempts < MAX_ATTEMPTS
-    )
-
-
-def _lock_writer(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.select(sa.func.pg_advisory_xact_lock(ADVISORY_LOCK)))
-
-
-def _record_failure(session: Session, entry_id: int, message: str) -> None:
-    session.execute(
-        sa.update(OutboxEntry)
-        .where(OutboxEntry.id == entry_id)
-        .values(dedup_attempts=OutboxEntry.dedup_attempts + 1, dedup_error=message[:2000])
-    )
-    session.commit()
+    return bool(candidates) or bool(SqlStore(session).incident_ids([str(report.id)]))
 
 
 def _incidents(session: Session, candidates: tuple[Candidate, ...]) -> dict[str, Incident]:

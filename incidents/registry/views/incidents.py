@@ -1,5 +1,5 @@
 """The analysts' incident pages: the list, one incident, merge and its undoing, split, unlink
-and curation with optimistic locking (routes of the ``registry`` blueprint, see ``views``)."""
+and curation with optimistic locking."""
 
 from __future__ import annotations
 
@@ -10,8 +10,11 @@ from werkzeug.wrappers import Response
 
 import taxonomy
 from incidents.accounts.authentication import require_user
+from incidents.classification.display import in_words
 from incidents.extensions import db_session
-from incidents.registry import queries, services
+from incidents.pages import attach, form_errors, page_number, redirect_on_conflict
+from incidents.refusals import Conflict, Invalid
+from incidents.registry import access, curation, queries, services
 from incidents.registry.forms import (
     CurationForm,
     IncidentFilterForm,
@@ -24,23 +27,25 @@ from incidents.registry.forms import (
 )
 from incidents.registry.models import Incident, IncidentLink
 from incidents.registry.queries import IncidentView
-from incidents.registry.services import RegistryConflict, RegistryInvalid
-from incidents.registry.views import (
-    Page,
+from incidents.registry.views.common import (
     PageForms,
-    attach,
-    conflict_flashed,
-    form_errors,
-    page_number,
     registry,
     session_and_principal,
     shows_identity,
     target_incident,
 )
-from incidents.reports.forms import in_words
 from incidents.security.decorators import current_caller, require
 from incidents.security.permissions import Permission
 from incidents.security.scope import can_read_report
+
+Page = Response | str | tuple[str, int]
+#: Merge aliases: the service calls the incident a merge absorbs into "into", the form "target".
+MERGE_FIELDS = {"into": "target"}
+
+
+def _incident_page(incident: str) -> str:
+    return url_for("registry.incident", incident=incident)
+
 
 PER_PAGE = 25
 SEARCH_LIMIT = 10
@@ -48,15 +53,12 @@ SEARCH_LIMIT = 10
 
 def get_incident(reference: str) -> IncidentView:
     """The incident ``reference`` as the caller sees it (a tombstone as itself); else 404."""
-    view = queries.incident_for(db_session(), require_user(), reference)
-    if view is None:
-        abort(404)
-    return view
+    return access.visible_incident(db_session(), require_user(), reference.upper())
 
 
 def _to_target(view: IncidentView) -> Response:
     """Send a reader of a tombstone on to the incident it was merged into."""
-    target = services.follow(view.incident)
+    target = queries.follow(view.incident)
     flash(f"{view.reference} was merged into {target.reference}.", "info")
     return redirect(url_for("registry.incident", incident=target.reference))
 
@@ -179,6 +181,7 @@ def _changed(message: str, reference: str) -> Response:
 
 @registry.route("/incidents/<incident>/merge", methods=["POST"])
 @require(Permission.INCIDENT_CURATE)
+@redirect_on_conflict(_incident_page)
 def merge(incident: str) -> Page:
     view = get_incident(incident)
     if view.incident.is_tombstone:
@@ -191,11 +194,9 @@ def merge(incident: str) -> Page:
         services.merge(
             db_session(), current_caller(), view.incident, target, reason=form.reason.data or ""
         )
-    except RegistryInvalid as invalid:
-        forms.unplaced = attach(form, invalid.problems)
+    except Invalid as invalid:
+        forms.unplaced = attach(form, invalid.problems, MERGE_FIELDS)
         return _render_incident(view, forms)
-    except RegistryConflict as error:
-        return conflict_flashed(error, url_for("registry.incident", incident=view.reference))
     return _changed(f"{view.reference} was merged into {target.reference}.", target.reference)
 
 
@@ -207,7 +208,7 @@ def unmerge(incident: str) -> Page:
     if not absorbed.is_tombstone or absorbed.merged_into is None:
         flash(f"{absorbed.reference} is not merged into another incident.", "error")
         return redirect(url_for("registry.incident", incident=absorbed.reference))
-    target = services.follow(absorbed)
+    target = queries.follow(absorbed)
     key = f"unmerge-{absorbed.reference}"
     form = UnmergeForm(prefix=key)
     forms = PageForms(posted=form, posted_key=key, unplaced=[])
@@ -216,7 +217,7 @@ def unmerge(incident: str) -> Page:
         return _render_incident(target_view, forms)
     try:
         services.unmerge(db_session(), current_caller(), absorbed, reason=form.reason.data or "")
-    except RegistryInvalid as invalid:  # pragma: no cover - the form checks the reason first
+    except Invalid as invalid:  # pragma: no cover - the form checks the reason first
         forms.unplaced = attach(form, invalid.problems)
         return _render_incident(target_view, forms)
     into = absorbed.merged_into.reference if absorbed.merged_into else target.reference
@@ -229,6 +230,7 @@ def unmerge(incident: str) -> Page:
 
 @registry.route("/incidents/<incident>/split", methods=["POST"])
 @require(Permission.INCIDENT_CURATE)
+@redirect_on_conflict(_incident_page)
 def split(incident: str) -> Page:
     view = get_incident(incident)
     if view.incident.is_tombstone:
@@ -252,17 +254,16 @@ def split(incident: str) -> Page:
             reason=form.reason.data or "",
             title=form.title.data or None,
         )
-    except RegistryInvalid as invalid:
+    except Invalid as invalid:
         forms.unplaced = attach(form, invalid.problems)
         return _render_incident(view, forms)
-    except RegistryConflict as error:  # pragma: no cover - a tombstone was redirected above
-        return conflict_flashed(error, url_for("registry.incident", incident=view.reference))
     moved = ", ".join(report.reference or "" for report in chosen)
     return _changed(f"{moved} split off into a new incident, {new.reference}.", view.reference)
 
 
 @registry.route("/incidents/<incident>/unlink", methods=["POST"])
 @require(Permission.INCIDENT_CURATE)
+@redirect_on_conflict(_incident_page)
 def unlink(incident: str) -> Page:
     view = get_incident(incident)
     if view.incident.is_tombstone:
@@ -278,13 +279,10 @@ def unlink(incident: str) -> Page:
     if not form.validate():
         return _render_incident(view, forms)
     session = db_session()
-    try:
-        services.unlink_report(
-            session, current_caller(), view.incident, report, reason=form.reason.data or ""
-        )
-    except RegistryConflict as error:  # pragma: no cover - the report was linked a moment ago
-        return conflict_flashed(error, url_for("registry.incident", incident=view.reference))
-    now_in = [each.reference for each in services.incidents_of(session, report)]
+    services.unlink_report(
+        session, current_caller(), view.incident, report, reason=form.reason.data or ""
+    )
+    now_in = [each.reference for each in queries.incidents_of(session, report)]
     message = f"{reference} was removed from {view.reference}; it is now in {', '.join(now_in)}."
     # The incident's last report leaves it a tombstone: show the report's incident instead.
     return _changed(message, now_in[0] if view.incident.is_tombstone else view.reference)
@@ -313,7 +311,7 @@ def edit(incident: str) -> Page:
         return _render_edit(view, form)
     session = db_session()
     try:
-        services.curate(
+        curation.curate(
             session,
             current_caller(),
             stored,
@@ -322,10 +320,10 @@ def edit(incident: str) -> Page:
             status=form.status.data or "",
             classification=curated_classification(form, stored.classification or {}),
         )
-    except RegistryInvalid as invalid:
+    except Invalid as invalid:
         session.rollback()
         return _render_edit(view, form, unplaced=attach(form, invalid.problems))
-    except RegistryConflict as error:
+    except Conflict as error:
         session.rollback()
         return _render_edit(view, form, conflict=str(error))
     session.commit()

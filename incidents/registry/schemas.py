@@ -11,17 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from incidents.registry.access import INCIDENT_PATTERN
 from incidents.registry.models import DedupCandidate, Incident, IncidentLink, IncidentStatus
 from incidents.registry.services import MAX_REASON, MAX_TITLE
+from incidents.registry.triage import TriageDecision
+from incidents.reports.access import REFERENCE_PATTERN as REPORT_PATTERN
 from incidents.reports.models import Report
-
-INCIDENT_PATTERN = r"^INC-[0-9]{4}-[0-9]{5,}$"
-REPORT_PATTERN = r"^RPT-[0-9]{4}-[0-9]{5,}$"
-DECISIONS = ("confirm", "reject", "link", "new_incident")
-MAX_PER_PAGE = 100
-
+from incidents.schemas import PageQuerySchema, PageSchema, Strict
 
 # --- what the API builds from what the caller may see --------------------------------------
 
@@ -190,11 +188,6 @@ class PlacementSchema(Schema):
 # --- requests ------------------------------------------------------------------------------
 
 
-class _Strict(Schema):
-    class Meta:
-        unknown = RAISE
-
-
 def _incident_reference(**kwargs: Any) -> fields.String:
     return fields.String(
         validate=validate.Regexp(INCIDENT_PATTERN, error="Give an incident reference (INC-…)."),
@@ -209,13 +202,6 @@ def _reason(*, required: bool) -> fields.String:
     return fields.String(load_default="", validate=length)
 
 
-class PageQuerySchema(_Strict):
-    """``page`` and ``per_page``."""
-
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
-    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=MAX_PER_PAGE))
-
-
 class IncidentListQuerySchema(PageQuerySchema):
     q = fields.String(
         validate=validate.Length(max=200),
@@ -223,12 +209,12 @@ class IncidentListQuerySchema(PageQuerySchema):
     )
 
 
-class TriageDecisionSchema(_Strict):
+class TriageDecisionSchema(Strict):
     """One decision on a report's candidates."""
 
     decision = fields.String(
         required=True,
-        validate=validate.OneOf(DECISIONS),
+        validate=validate.OneOf([decision.value for decision in TriageDecision]),
         metadata={
             "description": "confirm or reject the candidate for `incident`; link the report "
             "to `incident` (any you may see); or new_incident: reject every pending "
@@ -252,7 +238,7 @@ class TriageDecisionSchema(_Strict):
             raise ValidationError("Leave the incident out to open a new incident.", "incident")
 
 
-class CurationSchema(_Strict):
+class CurationSchema(Strict):
     """The curated state of an incident; an omitted field keeps its value."""
 
     version = fields.Integer(
@@ -273,18 +259,18 @@ class CurationSchema(_Strict):
     )
 
 
-class MergeSchema(_Strict):
+class MergeSchema(Strict):
     into = _incident_reference(
         required=True, metadata={"description": "The incident that absorbs this one."}
     )
     reason = _reason(required=True)
 
 
-class UnmergeSchema(_Strict):
+class UnmergeSchema(Strict):
     reason = _reason(required=True)
 
 
-class SplitSchema(_Strict):
+class SplitSchema(Strict):
     reports = fields.List(
         fields.String(validate=validate.Regexp(REPORT_PATTERN, error="Give a report reference.")),
         required=True,
@@ -295,9 +281,24 @@ class SplitSchema(_Strict):
     title = fields.String(allow_none=True, validate=validate.Length(max=MAX_TITLE))
 
 
-class UnlinkSchema(_Strict):
+class UnlinkSchema(Strict):
     report = fields.String(
         required=True,
         validate=validate.Regexp(REPORT_PATTERN, error="Give a report reference (RPT-…)."),
     )
     reason = _reason(required=True)
+
+
+class IncidentPageSchema(PageSchema):
+    incidents = fields.List(fields.Nested(IncidentSummarySchema), required=True)
+
+
+class TriagePageSchema(PageSchema):
+    candidates = fields.List(fields.Nested(TriageItemSchema), required=True)
+
+
+class MergedSchema(Schema):
+    """301: the incident was merged; ``Location`` is the incident that absorbed it."""
+
+    error = fields.String(required=True)
+    merged_into = fields.String(required=True)

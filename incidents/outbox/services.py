@@ -1,0 +1,237 @@
+"""Writing events into the outbox, and draining them for one consumer (no Flask).
+
+:func:`publish` is called by services inside the transaction of their change; :func:`drain`
+after the commit, by whoever owns the work (the web worker after its response, a command).
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from incidents.db import utcnow
+from incidents.outbox.models import OutboxEntry
+
+
+class Event(enum.StrEnum):
+    """What happened to a subject."""
+
+    REPORT_SUBMITTED = "report.submitted"  # a new report (an initial one or a follow-up)
+    REPORT_AMENDED = "report.amended"  # its content changed
+    REPORT_WITHDRAWN = "report.withdrawn"
+    REPORT_MOVED = "report.moved"  # the incidents it belongs to changed
+    INCIDENT_CHANGED = "incident.changed"  # curated, merged, split, or its reports changed
+
+
+#: Which consumer follows which events. Every event a consumer follows gets a row of its own.
+SUBSCRIPTIONS: dict[str, frozenset[Event]] = {
+    "dedup": frozenset({Event.REPORT_SUBMITTED, Event.REPORT_AMENDED, Event.REPORT_MOVED}),
+}
+#: In ``Session.info`` once entries written by the session are committed: the request (or
+#: command) that owns the session drains the outbox.
+PENDING = "outbox_pending"
+_WRITTEN = "outbox_written"
+#: A failing entry is tried this often before it is parked for an operator.
+MAX_ATTEMPTS = 5
+#: The delay before the second attempt; it doubles with each further one.
+FIRST_RETRY = timedelta(seconds=30)
+
+#: What a consumer does with one entry, inside the drain's transaction (which commits it).
+Handler = Callable[[Session, OutboxEntry], None]
+
+
+def publish(session: Session, event: Event, subject_type: str, subject_ids: Iterable[int]) -> None:
+    """Write ``event`` for each of ``subject_ids`` into the session's transaction, once per
+    consumer that follows it (flushed with it)."""
+    consumers = [name for name, events in SUBSCRIPTIONS.items() if event in events]
+    subjects = list(dict.fromkeys(subject_ids))
+    if not consumers or not subjects:
+        return
+    now = utcnow()
+    rows = [
+        {
+            "consumer": consumer,
+            "event": event.value,
+            "subject_type": subject_type,
+            "subject_id": subject,
+            "created_at": now,
+        }
+        for subject in subjects
+        for consumer in consumers
+    ]
+    session.execute(sa.insert(OutboxEntry), rows)
+    session.info[_WRITTEN] = True
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    if session.info.pop(_WRITTEN, False):
+        session.info[PENDING] = True
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _rolled_back(session: Session) -> None:
+    session.info.pop(_WRITTEN, None)
+
+
+@dataclass(frozen=True)
+class DrainResult:
+    """What one drain did: entries processed, entries that failed, entries still waiting."""
+
+    processed: int
+    failed: list[tuple[int, str]]
+    remaining: int
+
+
+def drain(
+    session: Session,
+    consumer: str,
+    handle: Handler,
+    *,
+    limit: int | None = None,
+    seconds: float | None = None,
+    on_entry: Callable[[float], object] | None = None,
+) -> DrainResult:
+    """Process ``consumer``'s waiting entries oldest first, each in its own transaction,
+    until none is due, ``limit`` were taken or ``seconds`` have passed.
+
+    One writer per consumer at a time (SQLite's write lock; an advisory lock on PostgreSQL).
+    A failure rolls that entry back, records its error and schedules a retry (or parks it
+    after :data:`MAX_ATTEMPTS`), and the drain goes on with the next entry. ``on_entry`` is
+    told each processed entry's time in milliseconds.
+    """
+    deadline = None if seconds is None else time.monotonic() + seconds
+    processed, failed = 0, list[tuple[int, str]]()
+    while limit is None or processed + len(failed) < limit:
+        if deadline is not None and time.monotonic() >= deadline:
+            break
+        _lock(session, consumer)
+        entry = session.scalar(_due(consumer, utcnow()).order_by(OutboxEntry.id).limit(1))
+        if entry is None:
+            session.rollback()
+            break
+        entry_id, started = entry.id, time.perf_counter()
+        try:
+            handle(session, entry)
+            entry.done_at = utcnow()
+            session.commit()
+        except Exception as error:
+            session.rollback()
+            failed.append((entry_id, f"{type(error).__name__}: {error}"))
+            _record_failure(session, entry_id, failed[-1][1])
+            continue
+        processed += 1
+        if on_entry is not None:
+            on_entry((time.perf_counter() - started) * 1000)
+    remaining = session.scalar(
+        sa.select(sa.func.count()).select_from(_waiting(consumer).subquery())
+    )
+    session.rollback()
+    return DrainResult(processed, failed, int(remaining or 0))
+
+
+def _waiting(consumer: str) -> sa.Select[OutboxEntry]:
+    return sa.select(OutboxEntry).where(
+        OutboxEntry.consumer == consumer,
+        OutboxEntry.done_at.is_(None),
+        OutboxEntry.parked_at.is_(None),
+    )
+
+
+def _due(consumer: str, now: datetime) -> sa.Select[OutboxEntry]:
+    return _waiting(consumer).where(
+        sa.or_(OutboxEntry.retry_at.is_(None), OutboxEntry.retry_at <= now)
+    )
+
+
+def _lock(session: Session, consumer: str) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        key = zlib.crc32(f"outbox:{consumer}".encode())
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+
+
+def _record_failure(session: Session, entry_id: int, message: str) -> None:
+    entry = session.get(OutboxEntry, entry_id)
+    if entry is None:  # pragma: no cover - entries are never deleted
+        return
+    now = utcnow()
+    entry.attempts += 1
+    entry.error = message[:2000]
+    if entry.attempts >= MAX_ATTEMPTS:
+        entry.parked_at = now
+    else:
+        entry.retry_at = now + FIRST_RETRY * 2 ** (entry.attempts - 1)
+    session.commit()
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """One consumer's state: entries waiting, the oldest one's time, and entries parked."""
+
+    consumer: str
+    waiting: int
+    oldest_at: datetime | None
+    retrying: int
+    parked: int
+
+
+def backlog(session: Session) -> list[Backlog]:
+    """Every consumer's backlog (consumers with no entries at all included)."""
+    waiting_rows = session.execute(
+        sa.select(
+            OutboxEntry.consumer,
+            sa.func.count(),
+            sa.func.min(OutboxEntry.created_at),
+            sa.func.count(OutboxEntry.retry_at),
+        )
+        .where(OutboxEntry.done_at.is_(None), OutboxEntry.parked_at.is_(None))
+        .group_by(OutboxEntry.consumer)
+    )
+    waiting = {row[0]: (row[1], row[2], row[3]) for row in waiting_rows}
+    parked_rows = session.execute(
+        sa.select(OutboxEntry.consumer, sa.func.count())
+        .where(OutboxEntry.parked_at.is_not(None), OutboxEntry.done_at.is_(None))
+        .group_by(OutboxEntry.consumer)
+    )
+    parked = {row[0]: row[1] for row in parked_rows}
+    names = sorted({*SUBSCRIPTIONS, *waiting, *parked})
+    return [
+        Backlog(
+            name,
+            waiting.get(name, (0, None, 0))[0],
+            waiting.get(name, (0, None, 0))[1],
+            waiting.get(name, (0, None, 0))[2],
+            parked.get(name, 0),
+        )
+        for name in names
+    ]
+
+
+def parked_entries(session: Session, consumer: str | None = None) -> list[OutboxEntry]:
+    """The parked entries (of one consumer), oldest first, with their errors."""
+    query = sa.select(OutboxEntry).where(
+        OutboxEntry.parked_at.is_not(None), OutboxEntry.done_at.is_(None)
+    )
+    if consumer is not None:
+        query = query.where(OutboxEntry.consumer == consumer)
+    return list(session.scalars(query.order_by(OutboxEntry.id)))
+
+
+def retry_parked(session: Session, consumer: str | None = None) -> int:
+    """Put parked entries (of one consumer) back in line; returns how many. Flushes."""
+    query = (
+        sa.update(OutboxEntry)
+        .where(OutboxEntry.parked_at.is_not(None), OutboxEntry.done_at.is_(None))
+        .values(parked_at=None, retry_at=None, attempts=0)
+    )
+    if consumer is not None:
+        query = query.where(OutboxEntry.consumer == consumer)
+    result = session.execute(query)
+    return int(getattr(result, "rowcount", 0) or 0)
