@@ -22,7 +22,7 @@ from werkzeug.exceptions import (
 )
 from werkzeug.wrappers import Response
 
-from incidents.refusals import Conflict, Invalid, Refused
+from incidents.refusals import Conflict, Invalid, NotFound, Refused
 from incidents.security.decorators import is_api_request
 
 #: What a lost race answers when the service had no words of its own.
@@ -58,6 +58,9 @@ def _handle_refusal(refusal: Refused) -> Response:
     """A domain refusal as the API's JSON error or the site's error page."""
     if isinstance(refusal, Invalid):
         error: HTTPException = ValidationFailed(refusal.problems)
+    elif isinstance(refusal, NotFound) and refusal.problems:
+        error = ValidationFailed(refusal.problems, str(refusal))
+        error.code = NotFound.status
     else:
         error = HTTPException(description=str(refusal))
         error.code = refusal.status

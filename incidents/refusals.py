@@ -35,9 +35,14 @@ class Conflict(Refused):
 
 
 class NotFound(Refused):
-    """Missing, or hidden from the caller (the two are never told apart)."""
+    """Missing, or hidden from the caller (the two are never told apart). When the request
+    named it in a field, ``problems`` says which (field path → messages)."""
 
     status = 404
+
+    def __init__(self, message: str, problems: Problems | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or {}
 
 
 class Forbidden(Refused):

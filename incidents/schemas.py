@@ -50,6 +50,18 @@ class PageSchema(Schema):
     links = fields.Nested(PageLinksSchema, required=True)
 
 
+class WholeNumber(fields.Integer):
+    """An integer as JSON Schema counts them: ``3`` and ``3.0`` alike, never ``"3"`` or
+    ``true``."""
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.make_error("invalid", input=value)
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid", input=value)
+        return super()._validated(int(value))
+
+
 class Strict(Schema):
     """A request shape: unknown fields are refused, not ignored."""
 

@@ -4,7 +4,9 @@ from our own origin (CSP ``script-src 'self'``)."""
 
 from __future__ import annotations
 
+import copy
 import functools
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +16,16 @@ from flask import Blueprint, Response, abort, render_template, send_from_directo
 from marshmallow import Schema
 
 # The modules that declare operations: imported so the document knows them all.
-from incidents.api import incidents, reports, views  # noqa: F401
+import taxonomy
+from incidents.api import contract, incidents, reports, views  # noqa: F401
 from incidents.api.idempotency import KEY_HEADER, KEY_PATTERN
 from incidents.api.routing import OPERATIONS, Operation
 from incidents.classification import api  # noqa: F401
+from incidents.extensions import db_session
+from incidents.registry.schemas import contract_rules as registry_rules
 from incidents.reports.schemas import ApiReceiptSchema, NewReportSchema, ReporterReportSchema
+from incidents.reports.schemas import contract_rules as report_rules
+from incidents.reports.services import recipient_institutes
 from incidents.schemas import ErrorSchema, ValidationErrorSchema
 from incidents.security.decorators import public
 
@@ -109,14 +116,19 @@ def _path_parameters(operation: Operation) -> list[dict[str, Any]]:
     ]
 
 
+def openapi_document(recipients: Sequence[str] = ()) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of the API, generated from the declared operations, as
+    tight as the server: what it calls valid is accepted. ``recipients`` are the names of
+    the institutes a report may name today (the document is built once per list)."""
+    return copy.deepcopy(_document(tuple(recipients)))
+
+
 @functools.cache
-def openapi_document() -> dict[str, Any]:
-    """The OpenAPI 3.0 document of the API, generated from the declared operations (built
-    once, after every blueprint has registered its routes)."""
+def _document(recipients: tuple[str, ...]) -> dict[str, Any]:
     spec = APISpec(
         title="AI Incident Exchange API",
         version="1",
-        openapi_version="3.0.3",
+        openapi_version="3.1.0",
         plugins=[MarshmallowPlugin()],
         info={
             "description": "File confidential, structured AI incident reports; read, triage "
@@ -148,6 +160,8 @@ def openapi_document() -> dict[str, Any]:
             "schema": {"type": "string", "pattern": KEY_PATTERN, "maxLength": 255},
         },
     )
+    for name, described in contract.classification_components().items():
+        components.schema(name, described)
     for name, (_, description, schema_name) in _ERRORS.items():
         components.response(name, {"description": description, **_json(schema_name)})
     by_path: dict[str, list[Operation]] = {}
@@ -159,14 +173,21 @@ def openapi_document() -> dict[str, Any]:
             parameters=_path_parameters(operations[0]),
             operations={each.method: _operation(each) for each in operations},
         )
-    return spec.to_dict()
+    document = spec.to_dict()
+    stages = contract.CLASSIFICATION
+    contract.apply_rules(document, report_rules(recipients, taxonomy.load().version, stages))
+    contract.apply_rules(document, registry_rules(stages))
+    contract.storable_text(document)
+    return document
 
 
 @api_docs.get("/api/v1/openapi.json")
 @public
 def openapi_json() -> dict[str, Any]:
-    """The OpenAPI document (public: it describes the API, not its data)."""
-    return openapi_document()
+    """The OpenAPI document (public: it describes the API, not its data; the institutes a
+    report may be addressed to are the network's members, named on the report form too)."""
+    names = [institute.name for institute in recipient_institutes(db_session())]
+    return openapi_document(names)
 
 
 @api_docs.get("/api/docs")

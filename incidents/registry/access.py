@@ -1,8 +1,8 @@
 """Loading incidents and candidates for a caller, for pages and API alike.
 
 Each loader finds what the caller may see or refuses: an incident or report it may not see
-is NotFound like a missing one; an incident or report named in a request body that it may
-not see is Invalid on that field; acting on a merged incident is a Conflict.
+is NotFound like a missing one (when a request named it in a field, the refusal says which);
+acting on a merged incident is a Conflict.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from incidents.refusals import Conflict, Invalid, NotFound
+from incidents.refusals import Conflict, NotFound
 from incidents.registry import queries
 from incidents.registry.models import DedupCandidate, Incident
 from incidents.registry.queries import IncidentView, follow
@@ -47,21 +47,22 @@ def open_incident(session: Session, principal: Principal, reference: str) -> Inc
 
 
 def named_incident(session: Session, principal: Principal, reference: str, field: str) -> Incident:
-    """The incident a request names in ``field``; raises Invalid on that field when the
-    caller may not see it."""
+    """The incident a request names in ``field``; raises NotFound, naming that field, when
+    the caller may not see it."""
     view = (
         queries.incident_for(session, principal, reference)
         if _INCIDENT.fullmatch(reference.upper())
         else None
     )
     if view is None:
-        raise Invalid({field: [f"There is no incident {reference} that you may see."]})
+        message = f"There is no incident {reference} that you may see."
+        raise NotFound(message, {field: [message]})
     return view.incident
 
 
 def members(view: IncidentView, references: Sequence[str], field: str) -> list[Report]:
     """The reports ``references`` among the incident's visible reports, each once; raises
-    Invalid for any other (``field[i]`` for a list field, else ``field``)."""
+    NotFound for any other, naming ``field[i]`` for a list field, else ``field``."""
     visible = {report.reference: report for report in view.reports}
     problems = {
         f"{field}[{index}]" if field == "reports" else field: [
@@ -71,7 +72,7 @@ def members(view: IncidentView, references: Sequence[str], field: str) -> list[R
         if reference not in visible
     }
     if problems:
-        raise Invalid(problems)
+        raise NotFound(next(iter(problems.values()))[0], problems)
     return [visible[reference] for reference in dict.fromkeys(references)]
 
 
@@ -79,7 +80,7 @@ def candidate_of(
     session: Session, principal: Principal, report: Report, reference: str
 ) -> DedupCandidate:
     """The report's candidate for incident ``reference`` (or for the incident it was merged
-    into) among those ``principal`` may see; raises Invalid on ``incident`` when none."""
+    into) among those ``principal`` may see; raises NotFound, naming ``incident``, when none."""
     candidates = queries.candidates_of(session, principal, report)
     reference = reference.upper()
     for matches in (
@@ -89,6 +90,5 @@ def candidate_of(
         for candidate in candidates:
             if matches(candidate):
                 return candidate
-    raise Invalid(
-        {"incident": [f"{reference} is not a candidate for {report.reference} that you may see."]}
-    )
+    message = f"{reference} is not a candidate for {report.reference} that you may see."
+    raise NotFound(message, {"incident": [message]})

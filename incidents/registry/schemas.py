@@ -8,6 +8,7 @@ model. Request bodies refuse unknown fields.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,7 @@ from incidents.registry.services import MAX_REASON, MAX_TITLE
 from incidents.registry.triage import TriageDecision
 from incidents.reports.access import REFERENCE_PATTERN as REPORT_PATTERN
 from incidents.reports.models import Report
-from incidents.schemas import PageQuerySchema, PageSchema, Strict
+from incidents.schemas import PageQuerySchema, PageSchema, Strict, WholeNumber
 
 # --- what the API builds from what the caller may see --------------------------------------
 
@@ -241,9 +242,8 @@ class TriageDecisionSchema(Strict):
 class CurationSchema(Strict):
     """The curated state of an incident; an omitted field keeps its value."""
 
-    version = fields.Integer(
+    version = WholeNumber(
         required=True,
-        strict=True,
         validate=validate.Range(min=1, max=2**31 - 1),
         metadata={"description": "The incident's version when you read it."},
     )
@@ -302,3 +302,20 @@ class MergedSchema(Schema):
 
     error = fields.String(required=True)
     merged_into = fields.String(required=True)
+
+
+def contract_rules(classification: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """JSON Schema rules of the registry's bodies, by component name: a curated
+    classification is one the taxonomy accepts, with nothing required (``classification``
+    names the component of a classification by stage, and ``draft``); a decision names an
+    incident exactly when it is about one."""
+    draft = {"$ref": f"#/components/schemas/{classification['draft']}"}
+    named = [decision.value for decision in TriageDecision if decision.names_incident]
+    return {
+        "Curation": {"properties": {"classification": draft}},
+        "TriageDecision": {
+            "if": {"properties": {"decision": {"enum": named}}},
+            "then": {"required": ["incident"]},
+            "else": {"not": {"required": ["incident"]}},
+        },
+    }

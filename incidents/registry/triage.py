@@ -40,6 +40,11 @@ class TriageDecision(enum.StrEnum):
     LINK = "link"  # it describes another incident, chosen by the analyst
     NEW_INCIDENT = "new_incident"  # it describes an event of its own
 
+    @property
+    def names_incident(self) -> bool:
+        """Whether the decision is about an incident the analyst names."""
+        return self is not TriageDecision.NEW_INCIDENT
+
 
 @dataclass(frozen=True)
 class Decided:

@@ -7,6 +7,7 @@ view of its own report; ``ReceiptSchema`` the proof of filing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from incidents.reports.access import draft_id
 from incidents.reports.content import ReportContent
 from incidents.reports.models import Report, ReportStage, ReportState, Tlp
 from incidents.schemas import MAX_PER_PAGE, PageSchema, Strict
+from taxonomy.patterns import NOT_BLANK_PATTERN as NOT_BLANK
 
 #: Reports filed by one batch request at the most.
 MAX_BATCH = 500
@@ -274,3 +276,72 @@ class BatchResultSchema(Schema):
 
 class BatchResponseSchema(Schema):
     results = fields.List(fields.Nested(BatchResultSchema), required=True)
+
+
+# --- what the API document promises beyond the field lists -----------------------------------
+
+#: A web address the content checks accept: http(s), a host, then anything.
+REFERENCE_URL = r"^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\[\]\s]+(?:[/?#]\S*)?$"
+_NEEDS_RECIPIENTS = sorted(tlp.value for tlp in Tlp if tlp.needs_recipients)
+
+
+def contract_rules(
+    recipients: Sequence[str], version: str, classification: Mapping[str, str]
+) -> dict[str, dict[str, Any]]:
+    """JSON Schema rules of the report bodies, by component name: the content checks
+    (``content.check_content``) as the document states them. ``recipients`` are the names of
+    the institutes a report may name, ``version`` the latest taxonomy version, and
+    ``classification`` the component of a classification by stage (and ``draft``)."""
+
+    def complete(stage_schema: str) -> dict[str, Any]:
+        return {
+            "required": ["title", "description", "classification"],
+            "properties": {
+                "title": {"pattern": NOT_BLANK},
+                "description": {"pattern": NOT_BLANK},
+                "classification": {"$ref": f"#/components/schemas/{stage_schema}"},
+                "distribution": {
+                    "if": {"properties": {"tlp": {"enum": _NEEDS_RECIPIENTS}}},
+                    "then": {
+                        "required": ["recipients"],
+                        "properties": {"recipients": {"minItems": 1}},
+                    },
+                },
+            },
+        }
+
+    draft = {
+        "properties": {
+            "classification": {"$ref": f"#/components/schemas/{classification['draft']}"}
+        }
+    }
+    content: dict[str, Any] = {
+        "properties": {
+            "taxonomy_version": {"enum": ["", version]},
+            "references": {"items": {"pattern": REFERENCE_URL}},
+        }
+    }
+    return {
+        "Distribution": {
+            "properties": {
+                "recipients": {"items": {"enum": list(recipients)}, "uniqueItems": True}
+            },
+            "if": {"not": {"properties": {"tlp": {"enum": _NEEDS_RECIPIENTS}}}},
+            "then": {"properties": {"recipients": {"maxItems": 0}}},
+        },
+        "NewReport": {
+            **content,
+            "if": {"required": ["state"], "properties": {"state": {"const": "draft"}}},
+            "then": draft,
+            "else": complete(classification["initial"]),
+        },
+        "Amendment": {**content, "allOf": [complete(classification["final"])]},
+        "FollowUp": {
+            **content,
+            "if": {"properties": {"stage": {"const": "final"}}},
+            "then": complete(classification["final"]),
+            "else": complete(classification["intermediate"]),
+        },
+        # Each item is a report body; one that is not is refused on its own, in the answer.
+        "Batch": {"properties": {"reports": {"items": {"$ref": "#/components/schemas/NewReport"}}}},
+    }

@@ -17,7 +17,7 @@ from incidents.accounts.models import User
 from incidents.classification.display import in_words
 from incidents.db import utcnow
 from incidents.extensions import db_session
-from incidents.refusals import Invalid
+from incidents.refusals import NotFound
 from incidents.registry import access
 from incidents.registry.forms import STATUS_LABELS, incident_reference
 from incidents.registry.models import Incident, IncidentStatus
@@ -76,8 +76,8 @@ def target_incident(form: Any, name: str) -> Incident | None:
         return None
     try:
         return access.named_incident(db_session(), require_user(), reference, name)
-    except Invalid as invalid:
-        field.errors = [*field.errors, *invalid.problems[name]]
+    except NotFound as missing:
+        field.errors = [*field.errors, *missing.problems[name]]
         return None
 
 

@@ -273,7 +273,7 @@ def test_a_red_report_is_hidden_from_analysts_it_does_not_name(
     decision = {"decision": "new_incident"}
     assert an.post(f"{V1}/reports/{red.reference}/triage", decision).status_code == 404
     split = an.post(f"{url}/split", {"reports": [red.reference], "reason": "x"})
-    assert split.status_code == 422
+    assert split.status_code == 404
     assert _json(split)["details"] == {
         "reports[0]": [
             f"{red.reference} is not a report of {registry.event.reference} that you may see."
@@ -311,7 +311,7 @@ def test_candidates_and_incidents_built_from_a_hidden_report_stay_hidden(
         f"{V1}/reports/{amber.reference}/triage",
         {"decision": "confirm", "incident": hidden.reference},
     )
-    assert not_visible.status_code == 422
+    assert not_visible.status_code == 404
     # The named institute's analyst sees all of it.
     assert second.get(f"{V1}/incidents/{hidden.reference}").status_code == 200
     [candidate] = _json(second.get(f"{V1}/reports/{amber.reference}/candidates"))["candidates"]
@@ -607,14 +607,14 @@ def test_deciding_on_an_incident_that_is_no_candidate_is_refused(
     )
     missing_target = _triage(an, registry.false_alarms, decision="link", incident=MISSING_INCIDENT)
 
-    assert not_a_candidate.status_code == 422
+    assert not_a_candidate.status_code == 404
     assert _json(not_a_candidate)["details"] == {
         "incident": [
             f"{registry.other.reference} is not a candidate for "
             f"{registry.false_alarms.reference} that you may see."
         ]
     }
-    assert missing_target.status_code == 422
+    assert missing_target.status_code == 404
     assert _json(missing_target)["details"] == {
         "incident": [f"There is no incident {MISSING_INCIDENT} that you may see."]
     }
@@ -774,7 +774,8 @@ def test_a_bad_merge_is_refused(
 ) -> None:
     response = an.post(f"{V1}/incidents/{registry.other.reference}/merge", body)
 
-    assert response.status_code == 422
+    # An incident the analyst may not see is not found, like a missing one; the rest is 422.
+    assert response.status_code == (404 if body.get("into") == MISSING_INCIDENT else 422)
     assert _json(response)["details"] == details
 
 
@@ -826,7 +827,8 @@ def test_a_bad_split_is_refused(
     event = registry.event.reference
     response = an.post(f"{V1}/incidents/{event}/split", {"reports": reports, "reason": "x"})
 
-    assert response.status_code == 422
+    # A report the analyst may not see in the incident is not found; the rest is 422.
+    assert response.status_code == (404 if reports == ["RPT-2026-00003"] else 422)
     expected = {path: [m.format(event=event) for m in ms] for path, ms in details.items()}
     assert _json(response)["details"] == expected
 
@@ -836,7 +838,7 @@ def test_unlinking_a_report_gives_it_an_incident_of_its_own(
 ) -> None:
     url = f"{V1}/incidents/{registry.event.reference}/unlink"
     refused = an.post(url, {"report": registry.false_alarms.reference, "reason": "x"})
-    assert refused.status_code == 422
+    assert refused.status_code == 404
     assert list(_json(refused)["details"]) == ["report"]
 
     response = an.post(url, {"report": registry.developer.reference, "reason": "not this one"})

@@ -28,8 +28,8 @@ def _document(client: FlaskClient) -> dict[str, Any]:
 def test_the_document_is_valid_openapi(client: FlaskClient) -> None:
     document = _document(client)
 
-    validate(document)  # raises on any violation of the OpenAPI 3.0 schema
-    assert document["openapi"].startswith("3.0")
+    validate(document)  # raises on any violation of the OpenAPI 3.1 schema
+    assert document["openapi"].startswith("3.1")
     assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     assert document["security"] == [{"bearerAuth": []}]
 
