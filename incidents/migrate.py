@@ -39,5 +39,30 @@ def upgrade(engine: sa.Engine, lock_path: Path | None = None) -> None:
 
 
 def _upgrade(engine: sa.Engine) -> None:
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "head")
+    with engine.connect() as connection:
+        sqlite_foreign_keys(connection, on=False)
+        try:
+            with connection.begin():
+                command.upgrade(alembic_config(connection), "head")
+                check_foreign_keys(connection)
+        finally:
+            sqlite_foreign_keys(connection, on=True)
+
+
+def sqlite_foreign_keys(connection: sa.Connection, *, on: bool) -> None:
+    """Turn SQLite's foreign key checks on or off for ``connection`` (outside a transaction,
+    where SQLite reads the pragma): a migration that rebuilds a table others refer to must
+    drop and recreate it. Nothing on other databases."""
+    if connection.dialect.name == "sqlite" and not connection.in_transaction():
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+def check_foreign_keys(connection: sa.Connection) -> None:
+    """Raise if a migration left a row pointing at nothing (SQLite, checked by hand while
+    the pragma was off)."""
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration broke foreign keys: {broken[:5]}")

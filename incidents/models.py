@@ -5,7 +5,13 @@ from incidents.audit.models import AuditEvent
 from incidents.db import Base
 from incidents.dedup.models import DedupFingerprint, DedupKey, DedupKeyCount
 from incidents.outbox.models import OutboxEntry
-from incidents.registry.models import DedupCandidate, Incident, IncidentLink
+from incidents.registry.models import (
+    Audience,
+    DedupCandidate,
+    Incident,
+    IncidentCuration,
+    IncidentLink,
+)
 from incidents.reports.models import (
     IdempotencyRecord,
     ReferenceCounter,
@@ -17,6 +23,7 @@ from incidents.reports.models import (
 
 __all__ = [
     "ApiToken",
+    "Audience",
     "AuditEvent",
     "Base",
     "DedupCandidate",
@@ -25,6 +32,7 @@ __all__ = [
     "DedupKeyCount",
     "IdempotencyRecord",
     "Incident",
+    "IncidentCuration",
     "IncidentLink",
     "Organization",
     "OutboxEntry",

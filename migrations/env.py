@@ -6,6 +6,7 @@ from alembic import context
 
 import incidents.models
 from incidents.db import is_sqlite
+from incidents.migrate import check_foreign_keys, sqlite_foreign_keys
 
 target_metadata = incidents.models.Base.metadata
 
@@ -21,6 +22,7 @@ def run_migrations_online() -> None:
     owned = connection is None
     if owned:
         connection = _connection_from_app()
+        sqlite_foreign_keys(connection, on=False)
     try:
         context.configure(
             connection=connection,
@@ -30,10 +32,12 @@ def run_migrations_online() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+            check_foreign_keys(connection)
         if owned:
             connection.commit()
     finally:
         if owned:
+            sqlite_foreign_keys(connection, on=True)
             connection.close()
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from incidents.reports.content import ReportContent
-from tests.reports_data import INITIAL
+from tests.reports_data import INITIAL, MINIMAL_INITIAL
 
 
 def _classification(**changes: Any) -> dict[str, Any]:
@@ -85,4 +85,16 @@ SEPSIS_FALSE_ALARMS = ReportContent(
         event_class="ai_incident",
         harm_deaths=0,
     ),
+)
+
+# A different event altogether: it opens an incident of its own.
+CHATBOT = ReportContent(
+    title="Banking chatbot told customers their accounts were closed",
+    description=(
+        "For two hours a retail bank's support chatbot answered balance questions by telling "
+        "customers that their accounts had been closed for fraud. Several customers were "
+        "distressed; the vendor rolled back a prompt change."
+    ),
+    tlp="green",
+    classification={**MINIMAL_INITIAL, "countries": ["FR"], "sector": "finance"},
 )

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from incidents.accounts.models import User
 from incidents.api.routing import Answer, Call, PathParameter, json_route, page_links
-from incidents.registry import access, curation, queries, services
+from incidents.registry import access, audiences, curation, queries, services
 from incidents.registry.access import INCIDENT_PATTERN
 from incidents.registry.models import DedupCandidate, Incident
 from incidents.registry.queries import IncidentView
@@ -79,12 +79,16 @@ def _incident_body(session: Session, user: User, incident: Incident) -> AnalystI
 def _analyst_incident(session: Session, user: User, view: IncidentView) -> AnalystIncident:
     incident = view.incident
     links = {link.report_id: link for link in incident.active_links}
+    shown = queries.shown_provenance(session, user, links.values())
+    tombstones = queries.merged_from(session, user, incident)
     return AnalystIncident(
-        incident=incident,
-        title=view.title,
-        reports=[LinkedReport(report, links[report.id]) for report in view.reports],
+        view=view,
+        reports=[
+            LinkedReport(report, links[report.id], links[report.id].id in shown)
+            for report in view.reports
+        ],
         pending_candidates=len(queries.pending_for_incident(session, user, incident)),
-        merged_from=[tombstone.reference for tombstone in queries.merged_from(session, incident)],
+        merged_from=[tombstone.reference for tombstone in tombstones],
     )
 
 
@@ -257,14 +261,22 @@ def curate(call: Call, incident: str) -> AnalystIncident:
     """
     current = access.open_incident(call.session, call.user, incident).incident
     data = call.read()
+    own = curation.curation_of(call.session, current, call.user.organization_id)
+    chosen = data.get("distribution")
     curation.curate(
         call.session,
         call.caller,
         current,
         version=data["version"],
-        title=data.get("title", current.title),
+        title=data.get("title", own.title if own else None),
         status=data.get("status", current.status.value),
-        classification=data.get("classification", current.classification),
+        classification=data.get("classification", own.classification if own else {}),
+        narrative=data.get("narrative", own.narrative if own else ""),
+        distribution=audiences.named(
+            call.session, chosen["tlp"], chosen["recipients"], "distribution"
+        )
+        if chosen
+        else None,
     )
     return _incident_body(call.session, call.user, current)
 

@@ -65,6 +65,16 @@ def place_report(session: Session, report: Report, thresholds: Thresholds) -> In
     match = match_report(store, facts_of(report), thresholds)
     incidents = _incidents(session, match.candidates[:MAX_CANDIDATES])
     auto = match.decision is Decision.AUTO_LINK
+    # What the link's origin, score and reason speak of: the best candidate's report.
+    evidence = (
+        [
+            found
+            for found in [session.get(Report, int(match.candidates[0].report_id))]
+            if found is not None
+        ]
+        if match.candidates
+        else []
+    )
     if auto:
         best = match.candidates[0]
         incident = follow(incidents[best.incident_id])
@@ -77,9 +87,10 @@ def place_report(session: Session, report: Report, thresholds: Thresholds) -> In
             origin=origin,
             reason=f"dedup score {best.score:.2f}",
             score=best.score,
+            sources=evidence,
         )
     else:
-        incident = open_incident(session, ENGINE, report, reason=_why_new(match))
+        incident = open_incident(session, ENGINE, report, reason=_why_new(match), sources=evidence)
     _store_candidates(session, report, match, incidents, thresholds)
     register(store, match.fingerprint, incident.reference)
     session.flush()

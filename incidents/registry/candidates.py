@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from incidents.audit.services import record
 from incidents.db import utcnow
 from incidents.refusals import Conflict
+from incidents.registry import audiences
 from incidents.registry.models import CandidateDecision, DedupCandidate, Incident
 from incidents.registry.queries import active_links, follow
 from incidents.reports.models import Report
@@ -39,10 +40,16 @@ def decide_candidate(
     decision: CandidateDecision,
     reason: str,
 ) -> None:
+    """Record ``decision`` on ``candidate`` with its reason; an analyst's reason is readable
+    by who may read both the report and the incident's report it was compared with."""
     before = candidate.decision
     candidate.decision = decision
     candidate.reason = reason
-    candidate.decided_by_id = caller.principal.id if caller.principal else None
+    principal = caller.principal
+    candidate.decided_by_id = principal.id if principal else None
+    if principal is not None:
+        derived = audiences.derived_from([candidate.report, candidate.evidence_report])
+        candidate.audience = audiences.audience(session, principal.organization_id, derived)
     candidate.decided_at = utcnow()
     session.flush()
     record(

@@ -24,8 +24,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 import taxonomy
 from incidents.forms import MultiCheckboxField, choice
-from incidents.registry.models import IncidentStatus
-from incidents.registry.services import MAX_REASON, MAX_TITLE
+from incidents.registry.audiences import Distribution
+from incidents.registry.checks import MAX_REASON, MAX_TITLE
+from incidents.registry.curation import MAX_NARRATIVE
+from incidents.registry.models import IncidentCuration, IncidentStatus
+from incidents.reports.models import Tlp
 
 #: An incident reference as analysts type it (the suggestions add its title after it).
 INCIDENT_REFERENCE = re.compile(r"\bINC-\d{4}-\d{5}\b", re.IGNORECASE)
@@ -129,8 +132,18 @@ class IncidentFilterForm(FlaskForm):
     q = StringField("Search", description="A reference or words of a title.")
 
 
+#: Who may read a curation: as narrow as the reports it derives from, or widened on purpose.
+DERIVED = "derived"
+WIDER = {
+    Tlp.AMBER: "TLP:AMBER — analysts of every institute in the network",
+    Tlp.GREEN: "TLP:GREEN — every institute in the network",
+    Tlp.CLEAR: "TLP:CLEAR — the network, and it may feed a public summary",
+}
+
+
 class CurationForm(FlaskForm):
-    """Title, status and the main classification of an incident, guarded by its version."""
+    """Your institute's title, narrative and main classification of an incident, its
+    audience, and the incident's status, guarded by the incident's version."""
 
     version = HiddenField(
         validators=[InputRequired(message="This form is out of date: reload the page.")]
@@ -145,6 +158,21 @@ class CurationForm(FlaskForm):
         "Status",
         choices=[choice(status.value, label) for status, label in STATUS_LABELS.items()],
         validate_choice=False,
+    )
+    narrative = TextAreaField(
+        "What happened",
+        validators=[Optional(), Length(max=MAX_NARRATIVE)],
+        description="Your institute's account of the event, drawn from the reports you read.",
+    )
+    distribution = SelectField(
+        "Who may read your curation",
+        choices=[
+            choice(DERIVED, "As narrow as the reports it draws on (recommended)"),
+            *(choice(tlp.value, label) for tlp, label in WIDER.items()),
+        ],
+        default=DERIVED,
+        description="A wider choice shares what you wrote beyond the reports' own "
+        "distribution: it is recorded in the audit log.",
     )
 
     event_class = SelectField("Event class", validate_choice=False)
@@ -166,6 +194,11 @@ class CurationForm(FlaskForm):
             self.dimension_fields.append(self[dimension_id])
             self[dimension_id].choices = _options(tax.dimension(dimension_id))
 
+    def chosen_distribution(self) -> Distribution | None:
+        """The widened distribution chosen, or None to keep the curation narrow."""
+        value = self.distribution.data or DERIVED
+        return Distribution(Tlp(value)) if value in {tlp.value for tlp in WIDER} else None
+
     def version_number(self) -> int | None:
         try:
             return int(self.version.data or "")
@@ -180,11 +213,15 @@ def _options(dimension: taxonomy.Dimension) -> list[Any]:
     return options
 
 
-def curation_data(
-    title: str | None, status: str, classification: Mapping[str, Any]
-) -> dict[str, Any]:
-    """What pre-fills the curation form for an incident."""
-    data: dict[str, Any] = {"title": title or "", "status": status}
+def curation_data(curation: IncidentCuration | None, status: str) -> dict[str, Any]:
+    """What pre-fills the curation form: your institute's curation (if any) and the status."""
+    classification = curation.classification if curation else {}
+    data: dict[str, Any] = {
+        "title": (curation.title if curation else None) or "",
+        "status": status,
+        "narrative": curation.narrative if curation else "",
+        "distribution": DERIVED,
+    }
     for dimension_id in CURATED_DIMENSIONS:
         data[dimension_id] = classification.get(dimension_id) or (
             [] if dimension_id in ("harm_type", "countries") else ""

@@ -13,9 +13,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from incidents.accounts.models import User
+from incidents.accounts.models import Organization, User
 from incidents.db import Base, UTCDateTime, enum_type, utcnow
-from incidents.reports.models import Report
+from incidents.reports.models import Report, Tlp
 
 
 class IncidentStatus(enum.StrEnum):
@@ -46,6 +46,40 @@ class CandidateDecision(enum.StrEnum):
     REJECTED = "rejected"
 
 
+audience_recipients = sa.Table(
+    "audience_recipients",
+    Base.metadata,
+    sa.Column("audience_id", sa.ForeignKey("audiences.id"), primary_key=True),
+    sa.Column("organization_id", sa.ForeignKey("organizations.id"), primary_key=True),
+)
+
+
+class Audience(Base):
+    """Who may read something an analyst (or the engine) wrote from reports: the writer's
+    institute, and a TLP label with its recipient institutes, like a report's distribution.
+    Never changed: widening a text's audience gives it a new one (audited)."""
+
+    __tablename__ = "audiences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The writing institute (for the engine: the organisation that filed the report).
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"))
+    tlp: Mapped[Tlp] = mapped_column(enum_type(Tlp))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    recipients: Mapped[list[Organization]] = relationship(
+        secondary=audience_recipients, order_by=Organization.name, lazy="selectin"
+    )
+
+    @property
+    def recipient_ids(self) -> frozenset[int]:
+        return frozenset(organization.id for organization in self.recipients)
+
+    @property
+    def is_draft(self) -> bool:
+        return False
+
+
 class Incident(Base):
     """A real-world event, curated by analysts, linked to the reports that describe it."""
 
@@ -53,11 +87,7 @@ class Incident(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(sa.String(16), unique=True)
-    # The curated title; until an analyst writes one, each reader sees the title of the first
-    # linked report they may read (a confidential report's title never leaks through it).
-    title: Mapped[str | None] = mapped_column(sa.String(300))
     status: Mapped[IncidentStatus] = mapped_column(enum_type(IncidentStatus), index=True)
-    classification: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("incidents.id"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -82,6 +112,29 @@ class Incident(Base):
         return [link for link in self.links if link.is_active]
 
 
+class IncidentCuration(Base):
+    """What one institute's analysts wrote about an incident: title, narrative and
+    classification, under the audience the writer gave it. Each institute sees its own
+    curation, else one it may read, else what a report it may read says."""
+
+    __tablename__ = "incident_curations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(sa.ForeignKey("incidents.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"))
+    audience_id: Mapped[int] = mapped_column(sa.ForeignKey("audiences.id"))
+    title: Mapped[str | None] = mapped_column(sa.String(300))
+    narrative: Mapped[str] = mapped_column(sa.Text, default="")
+    classification: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    incident: Mapped[Incident] = relationship()
+    audience: Mapped[Audience] = relationship(lazy="joined")
+
+    __table_args__ = (sa.UniqueConstraint("incident_id", "organization_id"),)
+
+
 class IncidentLink(Base):
     """That a report describes an incident: who linked it, when and why; kept when removed."""
 
@@ -92,6 +145,9 @@ class IncidentLink(Base):
     report_id: Mapped[int] = mapped_column(sa.ForeignKey("reports.id"), index=True)
     origin: Mapped[LinkOrigin] = mapped_column(enum_type(LinkOrigin))
     reason: Mapped[str] = mapped_column(sa.Text, default="")
+    # Who may read the reason and how the link came about (origin, score): None for what
+    # the platform states without reading a report (e.g. "opened the incident").
+    audience_id: Mapped[int | None] = mapped_column(sa.ForeignKey("audiences.id"))
     score: Mapped[float | None]
     # The incident a merge moved this link from (undoing the merge moves it back).
     merged_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("incidents.id"))
@@ -100,11 +156,14 @@ class IncidentLink(Base):
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     removed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     removed_reason: Mapped[str | None] = mapped_column(sa.Text)
+    removed_audience_id: Mapped[int | None] = mapped_column(sa.ForeignKey("audiences.id"))
 
     incident: Mapped[Incident] = relationship(back_populates="links", foreign_keys=[incident_id])
     report: Mapped[Report] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     removed_by: Mapped[User | None] = relationship(foreign_keys=[removed_by_id])
+    audience: Mapped[Audience | None] = relationship(foreign_keys=[audience_id])
+    removed_audience: Mapped[Audience | None] = relationship(foreign_keys=[removed_audience_id])
 
     __table_args__ = (
         # One active link per report and incident; removed links stay as history.
@@ -140,6 +199,8 @@ class DedupCandidate(Base):
     signals: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     decision: Mapped[CandidateDecision] = mapped_column(enum_type(CandidateDecision), index=True)
     reason: Mapped[str] = mapped_column(sa.Text, default="")
+    # Who may read an analyst's reason (None: the engine's own words).
+    audience_id: Mapped[int | None] = mapped_column(sa.ForeignKey("audiences.id"))
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -149,6 +210,7 @@ class DedupCandidate(Base):
     incident: Mapped[Incident] = relationship()
     evidence_report: Mapped[Report] = relationship(foreign_keys=[evidence_report_id])
     decided_by: Mapped[User | None] = relationship()
+    audience: Mapped[Audience | None] = relationship()
 
     __mapper_args__ = {"version_id_col": lock_version}  # noqa: RUF012 - SQLAlchemy reads it
     __table_args__ = (sa.UniqueConstraint("report_id", "incident_id"),)

@@ -1,9 +1,10 @@
 """Reading the registry for a principal: what an analyst may see of incidents and candidates.
 
 An incident is visible to a principal who holds ``incident:read`` and may read at least one
-of its reports; only those reports are shown, and until an analyst writes a title the
-incident is named after the first of them. A candidate is visible only when its report and
-the report its signals were computed against are both readable. Everything hidden answers
+of its reports; only those reports are shown. It is named by the curation its reader's
+institute wrote, else by a curation the reader may read (its audience allows it), else by
+the first report the reader may read. A candidate is visible only when its report and the
+report its signals were computed against are both readable. Everything hidden answers
 ``None``, exactly like something missing.
 """
 
@@ -11,14 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from incidents.registry import audiences
 from incidents.registry.models import (
+    Audience,
     CandidateDecision,
     DedupCandidate,
     Incident,
+    IncidentCuration,
     IncidentLink,
     IncidentStatus,
 )
@@ -30,15 +36,50 @@ from incidents.security.policy import Principal, has_permission
 
 @dataclass(frozen=True)
 class IncidentView:
-    """An incident as one principal sees it."""
+    """An incident as one principal sees it: the reports it may read, and the curation it
+    sees (its own institute's, else one it may read; None: named after a report)."""
 
     incident: Incident
     title: str
     reports: list[Report]
+    curation: IncidentCuration | None = None
 
     @property
     def reference(self) -> str:
         return self.incident.reference
+
+    @property
+    def classification(self) -> dict[str, Any]:
+        return dict(self.curation.classification) if self.curation else {}
+
+    @property
+    def narrative(self) -> str:
+        return self.curation.narrative if self.curation else ""
+
+    @property
+    def updated_at(self) -> datetime:
+        """When what its reader sees last changed: a report it may read, the curation it sees."""
+        times = [each.submitted_at for each in self.reports if each.submitted_at is not None]
+        if self.curation is not None:
+            times.append(self.curation.updated_at)
+        return max(times, default=self.incident.created_at)
+
+    @property
+    def is_curated(self) -> bool:
+        return self.curation is not None and self.curation.title is not None
+
+
+def shown_curation(
+    principal: Principal | None, curations: Sequence[IncidentCuration]
+) -> IncidentCuration | None:
+    """Of the curations ``principal`` may read, the one it sees: its own institute's, else
+    the one most recently written."""
+    if principal is None or not curations:
+        return None
+    own = [each for each in curations if each.organization_id == principal.organization_id]
+    if own:
+        return own[0]
+    return max(curations, key=lambda each: (each.updated_at, each.id))
 
 
 def incident_for(
@@ -63,7 +104,8 @@ def incident_for(
         if not visible_reports(session, principal, incident, removed=True):
             return None
         return IncidentView(incident, incident.reference, [])
-    return _view(incident, reports)
+    curations = readable_curations(session, principal, [incident.id])[incident.id]
+    return _view(principal, incident, reports, curations)
 
 
 def seen_incidents(
@@ -75,16 +117,47 @@ def seen_incidents(
     targets = {incident.id: follow(incident) for incident in incidents}
     if not has_permission(principal, Permission.INCIDENT_READ):
         return dict.fromkeys(targets)
-    reports = _visible_reports_of(session, principal, [target.id for target in targets.values()])
-    return {key: _view(target, reports[target.id]) for key, target in targets.items()}
+    ids = [target.id for target in targets.values()]
+    reports = _visible_reports_of(session, principal, ids)
+    curations = readable_curations(session, principal, ids)
+    return {
+        key: _view(principal, target, reports[target.id], curations[target.id])
+        for key, target in targets.items()
+    }
 
 
-def _view(incident: Incident, reports: list[Report]) -> IncidentView | None:
-    """``incident`` named by its curated title, else by the first of ``reports``; None
-    without any."""
+def _view(
+    principal: Principal | None,
+    incident: Incident,
+    reports: list[Report],
+    curations: Sequence[IncidentCuration],
+) -> IncidentView | None:
+    """``incident`` as ``principal`` sees it: named by the curation it sees when that has a
+    title, else by the first of ``reports``; None without any report."""
     if not reports:
         return None
-    return IncidentView(incident, incident.title or reports[0].title, reports)
+    curation = shown_curation(principal, curations)
+    title = curation.title if curation is not None and curation.title else reports[0].title
+    return IncidentView(incident, title, reports, curation)
+
+
+def readable_curations(
+    session: Session, principal: Principal | None, incident_ids: Sequence[int]
+) -> dict[int, list[IncidentCuration]]:
+    """The curations of each of ``incident_ids`` that ``principal`` may read (their audience
+    allows it), in one query."""
+    found: dict[int, list[IncidentCuration]] = {incident_id: [] for incident_id in incident_ids}
+    if not found or not has_permission(principal, Permission.INCIDENT_READ):
+        return found
+    query = (
+        sa.select(IncidentCuration)
+        .join(Audience, Audience.id == IncidentCuration.audience_id)
+        .where(IncidentCuration.incident_id.in_(list(found)), audiences.readable(principal))
+        .order_by(IncidentCuration.id)
+    )
+    for curation in session.scalars(query):
+        found[curation.incident_id].append(curation)
+    return found
 
 
 def visible_reports(
@@ -215,10 +288,17 @@ def incident_page(
                 sa.func.lower(Report.title).like(pattern),
             )
         )
+        curated = (
+            sa.select(IncidentCuration.incident_id)
+            .join(Audience, Audience.id == IncidentCuration.audience_id)
+            .where(
+                audiences.readable(principal), sa.func.lower(IncidentCuration.title).like(pattern)
+            )
+        )
         query = query.where(
             sa.or_(
                 sa.func.lower(Incident.reference).like(pattern),
-                sa.func.lower(Incident.title).like(pattern),
+                Incident.id.in_(curated),
                 Incident.id.in_(titled),
             )
         )
@@ -228,12 +308,11 @@ def incident_page(
             query.order_by(Incident.id.desc()).limit(per_page).offset((page - 1) * per_page)
         )
     )
-    reports = _visible_reports_of(session, principal, [incident.id for incident in rows])
-    views = []
-    for incident in rows:
-        shown = reports[incident.id]
-        views.append(IncidentView(incident, incident.title or shown[0].title, shown))
-    return views, total
+    ids = [incident.id for incident in rows]
+    reports = _visible_reports_of(session, principal, ids)
+    curations = readable_curations(session, principal, ids)
+    views = [_view(principal, each, reports[each.id], curations[each.id]) for each in rows]
+    return [view for view in views if view is not None], total
 
 
 def find_incidents(
@@ -245,9 +324,17 @@ def find_incidents(
     return incident_page(session, principal, text, per_page=limit)[0]
 
 
-def merged_from(session: Session, incident: Incident) -> list[Incident]:
-    """The tombstones that redirect to ``incident`` (merged into it), oldest first."""
-    query = sa.select(Incident).where(Incident.merged_into_id == incident.id)
+def merged_from(
+    session: Session, principal: Principal | None, incident: Incident
+) -> list[Incident]:
+    """The tombstones that redirect to ``incident`` (merged into it) that ``principal`` could
+    see before the merge (it may read a report one held), oldest first."""
+    held = (
+        sa.select(IncidentLink.incident_id)
+        .join(Report, Report.id == IncidentLink.report_id)
+        .where(readable_by(principal))
+    )
+    query = sa.select(Incident).where(Incident.merged_into_id == incident.id, Incident.id.in_(held))
     return list(session.scalars(query.order_by(Incident.id)))
 
 
@@ -321,3 +408,13 @@ def follow(incident: Incident) -> Incident:
         incident = incident.merged_into
         seen.add(incident.id)
     return incident
+
+
+def shown_provenance(
+    session: Session, principal: Principal | None, links: Iterable[IncidentLink]
+) -> set[int]:
+    """Ids of the ``links`` whose provenance (origin, score, reason) ``principal`` may see:
+    what the platform states of its own, or what derives from reports it may read."""
+    given = list(links)
+    readable = audiences.readable_ids(session, principal, [link.audience_id for link in given])
+    return {link.id for link in given if link.audience_id is None or link.audience_id in readable}

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from incidents.registry.access import INCIDENT_PATTERN
+from incidents.registry.checks import MAX_REASON, MAX_TITLE
+from incidents.registry.curation import MAX_NARRATIVE
 from incidents.registry.models import DedupCandidate, Incident, IncidentLink, IncidentStatus
-from incidents.registry.services import MAX_REASON, MAX_TITLE
+from incidents.registry.queries import IncidentView
 from incidents.registry.triage import TriageDecision
 from incidents.reports.access import REFERENCE_PATTERN as REPORT_PATTERN
 from incidents.reports.models import Report
+from incidents.reports.schemas import DistributionSchema
 from incidents.schemas import PageQuerySchema, PageSchema, Strict, WholeNumber
 
 # --- what the API builds from what the caller may see --------------------------------------
@@ -27,21 +31,63 @@ from incidents.schemas import PageQuerySchema, PageSchema, Strict, WholeNumber
 
 @dataclass(frozen=True)
 class LinkedReport:
-    """A visible report of an incident, with the link that put it there."""
+    """A visible report of an incident, with the link that put it there; how it came to be
+    linked (origin, score, reason) only when the caller may read what that derives from."""
 
     report: Report
     link: IncidentLink
+    shows_provenance: bool
+
+    @property
+    def origin(self) -> str | None:
+        return self.link.origin.value if self.shows_provenance else None
+
+    @property
+    def reason(self) -> str | None:
+        return self.link.reason if self.shows_provenance else None
 
 
 @dataclass(frozen=True)
 class AnalystIncident:
     """An incident as one analyst sees it."""
 
-    incident: Incident
-    title: str
+    view: IncidentView
     reports: list[LinkedReport]
     pending_candidates: int
     merged_from: list[str]
+
+    @property
+    def incident(self) -> Incident:
+        return self.view.incident
+
+    @property
+    def title(self) -> str:
+        return self.view.title
+
+    @property
+    def opened_at(self) -> datetime:
+        """When the first report the caller may read joined it (never earlier: an incident
+        opened by a hidden report does not say so)."""
+        return min(
+            (each.link.created_at for each in self.reports), default=self.incident.created_at
+        )
+
+    @property
+    def updated_at(self) -> datetime:
+        """When what the caller may see of it last changed (its reports, the curation it
+        sees): changes the caller may not see do not move it."""
+        times = [each.link.created_at for each in self.reports]
+        if self.view.curation is not None:
+            times.append(self.view.curation.updated_at)
+        return max(times, default=self.incident.created_at)
+
+    @property
+    def distribution(self) -> dict[str, Any] | None:
+        curation = self.view.curation
+        if curation is None:
+            return None
+        audience = curation.audience
+        return {"tlp": audience.tlp.value, "recipients": [o.name for o in audience.recipients]}
 
 
 @dataclass(frozen=True)
@@ -92,10 +138,13 @@ class LinkedReportSchema(Schema):
     tlp = fields.String(attribute="report.tlp")
     submitted_at = fields.DateTime(attribute="report.submitted_at", allow_none=True)
     origin = fields.String(
-        attribute="link.origin",
-        metadata={"description": "new, auto, series, analyst, merge or split."},
+        allow_none=True,
+        metadata={
+            "description": "new, auto, series, analyst, merge or split; null when it derives "
+            "from a report you may not read."
+        },
     )
-    reason = fields.String(attribute="link.reason")
+    reason = fields.String(allow_none=True)
     linked_at = fields.DateTime(attribute="link.created_at")
 
 
@@ -104,12 +153,25 @@ class IncidentSchema(Schema):
 
     reference = fields.String(attribute="incident.reference")
     title = fields.String(
-        metadata={"description": "The curated title, else the first visible report's title."}
+        metadata={
+            "description": "Your institute's curated title, else one you may read, else the "
+            "first visible report's title."
+        }
     )
     status = fields.String(attribute="incident.status")
-    classification = fields.Dict(attribute="incident.classification")
-    created_at = fields.DateTime(attribute="incident.created_at")
-    updated_at = fields.DateTime(attribute="incident.updated_at")
+    classification = fields.Dict(attribute="view.classification")
+    narrative = fields.String(attribute="view.narrative")
+    distribution = fields.Dict(
+        allow_none=True,
+        metadata={"description": "Who may read the curation shown (null: none is shown)."},
+    )
+    created_at = fields.DateTime(
+        attribute="opened_at",
+        metadata={"description": "When the first report you may read joined it."},
+    )
+    updated_at = fields.DateTime(
+        metadata={"description": "When what you may see of it last changed."}
+    )
     version = fields.Integer(
         attribute="incident.lock_version",
         metadata={"description": "Send it back with a curation: a stale one is refused."},
@@ -132,7 +194,9 @@ class IncidentSummarySchema(Schema):
     reports = fields.Function(
         lambda view: len(view.reports), metadata={"description": "Reports you may see."}
     )
-    updated_at = fields.DateTime(attribute="incident.updated_at")
+    updated_at = fields.DateTime(
+        metadata={"description": "When what you may see of it last changed."}
+    )
 
 
 class SeenIncidentSchema(Schema):
@@ -240,7 +304,8 @@ class TriageDecisionSchema(Strict):
 
 
 class CurationSchema(Strict):
-    """The curated state of an incident; an omitted field keeps its value."""
+    """Your institute's curation of an incident and its status; an omitted field keeps its
+    value. ``distribution`` omitted keeps the curation as narrow as the reports you may read."""
 
     version = WholeNumber(
         required=True,
@@ -256,6 +321,18 @@ class CurationSchema(Strict):
     classification = fields.Dict(
         keys=fields.String(),
         metadata={"description": "The curated classification (the taxonomy's dimensions)."},
+    )
+    narrative = fields.String(
+        validate=validate.Length(max=MAX_NARRATIVE),
+        metadata={"description": "What happened, in your institute's words."},
+    )
+    distribution = fields.Nested(
+        DistributionSchema,
+        metadata={
+            "description": "Who may read your curation. Omitted: the most restrictive "
+            "distribution among the incident's reports you may read. A wider one is "
+            "recorded as a deliberate widening."
+        },
     )
 
 

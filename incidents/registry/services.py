@@ -25,15 +25,18 @@ from incidents.db import utcnow
 from incidents.outbox.services import Event, publish
 from incidents.references import next_reference
 from incidents.refusals import Conflict, Invalid
+from incidents.registry import audiences, curation
 from incidents.registry.candidates import resolve_candidates, retarget_candidates
-from incidents.registry.models import Incident, IncidentLink, IncidentStatus, LinkOrigin
-from incidents.registry.queries import active_link, active_links
+from incidents.registry.checks import (
+    actor_id,
+    check_open,
+    checked_reason,
+    checked_title,
+)
+from incidents.registry.models import Audience, Incident, IncidentLink, IncidentStatus, LinkOrigin
+from incidents.registry.queries import active_link, active_links, visible_reports
 from incidents.reports.models import Report
 from incidents.security.caller import Caller
-
-MAX_TITLE = 300
-MAX_REASON = 2_000
-
 
 # --- incidents and links -------------------------------------------------------------------
 
@@ -45,14 +48,13 @@ def open_incident(
     *,
     origin: LinkOrigin = LinkOrigin.NEW,
     reason: str = "",
-    title: str | None = None,
+    sources: Sequence[Report] = (),
 ) -> Incident:
-    """Open a new incident with ``report`` as its first report."""
+    """Open a new incident with ``report`` as its first report (``sources``: what the
+    engine compared it with, which the reason may speak of)."""
     incident = Incident(
         reference=next_reference(session, "INC", utcnow().year),
-        title=checked_title(title) if title else None,
         status=IncidentStatus.OPEN,
-        classification={},
         created_by_id=actor_id(caller),
         links=[],
     )
@@ -67,7 +69,7 @@ def open_incident(
         report=report.reference,
         flush=False,
     )
-    add_link(session, caller, incident, report, origin=origin, reason=reason)
+    add_link(session, caller, incident, report, origin=origin, reason=reason, sources=sources)
     return incident
 
 
@@ -218,7 +220,17 @@ def split(
         raise Invalid({"reports": ["Leave at least one report in the incident."]})
     first, *rest = reports
     remove_link(session, caller, required_link(session, incident, first), f"split off: {reason}")
-    new = open_incident(session, caller, first, origin=LinkOrigin.SPLIT, reason=reason, title=title)
+    new = open_incident(session, caller, first, origin=LinkOrigin.SPLIT, reason=reason)
+    if title and caller.principal is not None:  # the new incident's title is the analyst's
+        curation.curate(
+            session,
+            caller,
+            new,
+            version=new.lock_version,
+            title=checked_title(title),
+            status=IncidentStatus.OPEN.value,
+            classification={},
+        )
     for report in rest:
         move_report(session, caller, report, incident, new, reason=reason, origin=LinkOrigin.SPLIT)
     publish(session, Event.REPORT_MOVED, "report", [r.id for r in reports])
@@ -245,8 +257,14 @@ def add_link(
     reason: str,
     score: float | None = None,
     merged_from: Incident | None = None,
+    sources: Sequence[Report] = (),
 ) -> IncidentLink:
-    """Link ``report`` to ``incident`` as ``origin`` says (no checks: callers make them)."""
+    """Link ``report`` to ``incident`` as ``origin`` says (no checks: callers make them).
+
+    How it came about (origin, score, reason) gets the audience of what it derives from:
+    for an analyst, the incident's reports the analyst may read; for the engine, the report
+    and ``sources``, the reports it was compared with.
+    """
     link = IncidentLink(
         incident=incident,
         report=report,
@@ -255,6 +273,7 @@ def add_link(
         score=score,
         merged_from_id=merged_from.id if merged_from else None,
         created_by_id=actor_id(caller),
+        audience=_written_audience(session, caller, incident, [report, *sources]),
     )
     session.add(link)
     session.flush()
@@ -277,6 +296,8 @@ def remove_link(session: Session, caller: Caller, link: IncidentLink, reason: st
     link.removed_at = utcnow()
     link.removed_by_id = actor_id(caller)
     link.removed_reason = reason
+    if caller.principal is not None:
+        link.removed_audience = _written_audience(session, caller, link.incident, [link.report])
     session.flush()
     publish(session, Event.INCIDENT_CHANGED, "incident", [link.incident_id])
     record(
@@ -320,30 +341,19 @@ def _retire_if_empty(
     )
 
 
-# --- checks shared by the registry's services -----------------------------------------------
-
-
-def check_open(incident: Incident) -> None:
-    if incident.is_tombstone:
-        into = incident.merged_into.reference if incident.merged_into else "another incident"
-        raise Conflict(f"{incident.reference} was merged into {into}; use that one.")
-
-
-def checked_title(title: str) -> str:
-    title = title.strip()
-    if len(title) > MAX_TITLE:
-        raise Invalid({"title": [f"Keep the title under {MAX_TITLE} characters."]})
-    return title
-
-
-def checked_reason(reason: str, *, required: bool = False) -> str:
-    reason = (reason or "").strip()
-    if required and not reason:
-        raise Invalid({"reason": ["Say why, for the audit log and the other analysts."]})
-    if len(reason) > MAX_REASON:
-        raise Invalid({"reason": [f"Keep the reason under {MAX_REASON:,} characters."]})
-    return reason
-
-
-def actor_id(caller: Caller) -> int | None:
-    return caller.principal.id if caller.principal else None
+def _written_audience(
+    session: Session, caller: Caller, incident: Incident, sources: Sequence[Report]
+) -> Audience | None:
+    """The audience of what ``caller`` writes about ``incident``: derived from ``sources``
+    and, for an analyst, from the incident's reports the analyst may read. None when the
+    platform says only what derives from no report at all."""
+    principal = caller.principal
+    if principal is None:
+        if len(sources) < 2:  # the report alone: "opened the incident", nothing compared
+            return None
+        return audiences.audience(
+            session, sources[0].organization_id, audiences.derived_from(sources)
+        )
+    read = visible_reports(session, principal, incident) if incident.id else []
+    derived = audiences.derived_from([*read, *sources])
+    return audiences.audience(session, principal.organization_id, derived)

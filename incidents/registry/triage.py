@@ -19,11 +19,10 @@ from incidents.registry.candidates import (
     pending_candidates,
     resolve_candidates,
 )
+from incidents.registry.checks import check_open, checked_reason
 from incidents.registry.models import CandidateDecision, DedupCandidate, Incident, LinkOrigin
 from incidents.registry.queries import active_link, active_links, follow, primary_incident
 from incidents.registry.services import (
-    check_open,
-    checked_reason,
     link_report,
     move_report,
     open_incident,

@@ -22,11 +22,11 @@ from incidents.registry.models import (
     IncidentStatus,
     LinkOrigin,
 )
-from incidents.reports.content import ReportContent
 from incidents.reports.models import Report
 from incidents.security.caller import Caller
 from incidents.security.permissions import Role
 from tests import registry_helpers
+from tests.registry_data import CHATBOT
 from tests.registry_helpers import (
     Sepsis,
     candidates,
@@ -35,19 +35,6 @@ from tests.registry_helpers import (
     incident_of,
     members,
     place,
-)
-from tests.reports_data import MINIMAL_INITIAL
-
-# A different event altogether: it opens an incident of its own.
-CHATBOT = ReportContent(
-    title="Banking chatbot told customers their accounts were closed",
-    description=(
-        "For two hours a retail bank's support chatbot answered balance questions by telling "
-        "customers that their accounts had been closed for fraud. Several customers were "
-        "distressed; the vendor rolled back a prompt change."
-    ),
-    tlp="green",
-    classification={**MINIMAL_INITIAL, "countries": ["FR"], "sector": "finance"},
 )
 
 
@@ -77,6 +64,15 @@ def analyst(make_user: Any) -> User:
 @pytest.fixture
 def caller(analyst: User) -> Caller:
     return Caller(analyst, "web", "192.0.2.7")
+
+
+def curated(db: Session, incident: Incident, caller: Caller) -> tuple[Any, ...]:
+    """The caller's institute's curated title and classification of ``incident``, and its
+    status (what ``main.title`` and ``main.classification`` were before curations)."""
+    assert caller.principal is not None
+    own = curation.curation_of(db, incident, caller.principal.organization_id)
+    title, classification = (own.title, own.classification) if own else (None, {})
+    return title, incident.status, classification
 
 
 def actions(db: Session, since: int = 0) -> list[str]:
@@ -209,7 +205,7 @@ def test_split_moves_reports_to_a_new_incident(db: Session, sepsis: Sepsis, call
         title="  Lactate coding change  ",
     )
     assert new != main
-    assert new.title == "Lactate coding change"
+    assert curated(db, new, caller)[0] == "Lactate coding change"
     assert members(db, new) == [sepsis.developer.reference, sepsis.family.reference]
     assert [link.origin for link in new.active_links] == [LinkOrigin.SPLIT] * 2
     assert members(db, main) == [sepsis.deployer.reference]
@@ -427,7 +423,7 @@ def test_curate_sets_the_fields_and_bumps_the_version(
         status="confirmed",
         classification=classification,
     )
-    assert (main.title, main.status, main.classification) == (
+    assert curated(db, main, caller) == (
         "SepsiGuard stopped alerting after an EPR upgrade",
         IncidentStatus.CONFIRMED,
         classification,
@@ -442,7 +438,7 @@ def test_curate_sets_the_fields_and_bumps_the_version(
         curation.curate(
             db, caller, main, version=version, title="Stale", status="closed", classification={}
         )
-    assert (main.title, main.status) == (
+    assert curated(db, main, caller)[:2] == (
         "SepsiGuard stopped alerting after an EPR upgrade",
         IncidentStatus.CONFIRMED,
     )
@@ -458,7 +454,7 @@ def test_curate_with_an_empty_title_goes_back_to_the_reports_title(
     curation.curate(
         db, caller, main, version=main.lock_version, title="  ", status="open", classification={}
     )
-    assert main.title is None
+    assert curated(db, main, caller)[0] is None
 
 
 @pytest.mark.parametrize(
@@ -483,7 +479,7 @@ def test_curate_refuses_bad_values_with_their_paths(
     with pytest.raises(Invalid) as refused:
         curation.curate(db, caller, main, version=main.lock_version, **values)
     assert sorted(refused.value.problems) == sorted(paths)
-    assert (main.title, main.status, main.classification) == (None, IncidentStatus.OPEN, {})
+    assert curated(db, main, caller) == (None, IncidentStatus.OPEN, {})
 
 
 # --- tombstones ----------------------------------------------------------------------------

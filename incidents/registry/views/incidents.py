@@ -3,18 +3,22 @@ and curation with optimistic locking."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
+import sqlalchemy as sa
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 import taxonomy
 from incidents.accounts.authentication import require_user
-from incidents.classification.display import in_words
+from incidents.accounts.models import Organization
+from incidents.classification.display import TLP_LABELS, in_words
 from incidents.extensions import db_session
 from incidents.pages import attach, form_errors, page_number, redirect_on_conflict
 from incidents.refusals import Conflict, Invalid
-from incidents.registry import access, curation, queries, services
+from incidents.registry import access, audiences, curation, queries, services
+from incidents.registry.audiences import Distribution
 from incidents.registry.forms import (
     CurationForm,
     IncidentFilterForm,
@@ -25,7 +29,7 @@ from incidents.registry.forms import (
     curated_classification,
     curation_data,
 )
-from incidents.registry.models import Incident, IncidentLink
+from incidents.registry.models import Audience, Incident, IncidentCuration, IncidentLink
 from incidents.registry.queries import IncidentView
 from incidents.registry.views.common import (
     PageForms,
@@ -34,6 +38,7 @@ from incidents.registry.views.common import (
     shows_identity,
     target_incident,
 )
+from incidents.reports.models import Tlp
 from incidents.security.decorators import current_caller, require
 from incidents.security.permissions import Permission
 from incidents.security.scope import can_read_report
@@ -126,6 +131,10 @@ def _render_incident(view: IncidentView, forms: PageForms) -> Page:
         if not link.is_active and can_read_report(principal, link.report)
     ]
     absorbed = _absorbed(view.incident, links)
+    provenance = queries.shown_provenance(session, principal, [*links, *history])
+    readable_removals = audiences.readable_ids(
+        session, principal, [link.removed_audience_id for link in history]
+    )
     split = forms.get("split", SplitForm)
     split.reports.choices = [(r.reference, f"{r.reference} — {r.title}") for r in view.reports]
     return render_template(
@@ -139,7 +148,15 @@ def _render_incident(view: IncidentView, forms: PageForms) -> Page:
             (candidate, candidate.evidence_report)
             for candidate in queries.pending_for_incident(session, principal, view.incident)
         ],
-        classification=_curated_facts(view.incident),
+        classification=_curated_facts(view.classification),
+        opened_at=min((link.created_at for link in links), default=view.incident.created_at),
+        provenance=provenance,
+        removals={
+            link.id
+            for link in history
+            if link.removed_audience_id is None or link.removed_audience_id in readable_removals
+        },
+        audience_words=audience_words,
         merge_form=forms.get("merge", MergeForm),
         split_form=split,
         unlink_forms={
@@ -163,14 +180,33 @@ def _absorbed(incident: Incident, links: Iterable[IncidentLink]) -> list[Inciden
     return found
 
 
-def _curated_facts(incident: Incident) -> list[tuple[str, str]]:
+def _curated_facts(classification: Mapping[str, Any]) -> list[tuple[str, str]]:
     tax = taxonomy.load()
     return [
         (tax.dimension(key).label, in_words(tax.dimension(key), value))
         if tax.has_dimension(key)
         else (key, str(value))
-        for key, value in (incident.classification or {}).items()
+        for key, value in classification.items()
     ]
+
+
+def audience_words(audience: Audience) -> str:
+    """Who may read a curation, in words."""
+    return _words(audience.tlp, [each.name for each in audience.recipients])
+
+
+def audience_words_of(distribution: Distribution) -> str:
+    names = db_session().scalars(
+        sa.select(Organization.name).where(Organization.id.in_(distribution.recipient_ids))
+    )
+    return _words(distribution.tlp, sorted(names))
+
+
+def _words(tlp: Tlp, names: list[str]) -> str:
+    label = TLP_LABELS[tlp].split(" — ")[0]
+    if tlp.needs_recipients:
+        return f"{label}: the writing institute and {', '.join(names) or 'no other institute'}"
+    return f"{label}: the writing institute and every network institute"
 
 
 def _changed(message: str, reference: str) -> Response:
@@ -298,17 +334,16 @@ def edit(incident: str) -> Page:
     stored = view.incident
     if stored.is_tombstone:
         return _to_target(view)
+    own = curation.curation_of(db_session(), stored, require_user().organization_id)
     if request.method == "GET":
-        form = CurationForm(
-            data=curation_data(stored.title, stored.status.value, stored.classification)
-        )
+        form = CurationForm(data=curation_data(own, stored.status.value))
         form.version.data = str(stored.lock_version)
-        return _render_edit(view, form)
+        return _render_edit(view, form, own)
     form = CurationForm()
     if not form.validate_on_submit() or (version := form.version_number()) is None:
         if not form.version.errors and form.version_number() is None:
             form.version.errors = ["This form is out of date: reload the page."]
-        return _render_edit(view, form)
+        return _render_edit(view, form, own)
     session = db_session()
     try:
         curation.curate(
@@ -318,21 +353,28 @@ def edit(incident: str) -> Page:
             version=version,
             title=form.title.data,
             status=form.status.data or "",
-            classification=curated_classification(form, stored.classification or {}),
+            classification=curated_classification(form, own.classification if own else {}),
+            narrative=form.narrative.data or "",
+            distribution=form.chosen_distribution(),
         )
     except Invalid as invalid:
         session.rollback()
-        return _render_edit(view, form, unplaced=attach(form, invalid.problems))
+        return _render_edit(view, form, own, unplaced=attach(form, invalid.problems))
     except Conflict as error:
         session.rollback()
-        return _render_edit(view, form, conflict=str(error))
+        return _render_edit(view, form, own, conflict=str(error))
     session.commit()
     flash(f"{stored.reference} is saved.", "info")
     return redirect(url_for("registry.incident", incident=stored.reference))
 
 
 def _render_edit(
-    view: IncidentView, form: CurationForm, *, unplaced: list[str] | None = None, conflict: str = ""
+    view: IncidentView,
+    form: CurationForm,
+    own: IncidentCuration | None,
+    *,
+    unplaced: list[str] | None = None,
+    conflict: str = "",
 ) -> Page:
     stored = view.incident
     if conflict:
@@ -354,8 +396,12 @@ def _render_edit(
         errors=errors,
         unplaced=[*(unplaced or []), *hidden],
         conflict=conflict,
-        stored_title=stored.title,
+        stored_title=own.title if own else None,
         stored_status=stored.status,
-        stored_facts=_curated_facts(stored),
+        stored_facts=_curated_facts(own.classification if own else {}),
+        derived=audience_words_of(
+            curation.default_distribution(db_session(), current_caller(), stored)
+        ),
+        current=audience_words(own.audience) if own else None,
     )
     return (page, 409) if conflict else page

@@ -36,7 +36,12 @@ from incidents.security.permissions import Role
 from tests import factories
 from tests.functional.api.conftest import ApiClient, api_client
 from tests.functional.api.test_schemathesis import CHECKS as CONTRACT_CHECKS
-from tests.registry_data import SEPSIS_DEPLOYER, SEPSIS_DEVELOPER, SEPSIS_FALSE_ALARMS
+from tests.registry_data import (
+    CHATBOT,
+    SEPSIS_DEPLOYER,
+    SEPSIS_DEVELOPER,
+    SEPSIS_FALSE_ALARMS,
+)
 
 V1 = "/api/v1"
 MISSING_INCIDENT = "INC-1999-99999"
@@ -214,6 +219,8 @@ def test_an_incident_shows_its_reports_and_curation_version(
         "title",
         "status",
         "classification",
+        "narrative",
+        "distribution",
         "created_at",
         "updated_at",
         "version",
@@ -971,3 +978,66 @@ def test_the_incident_page_is_empty_for_principals_without_incident_read(
     db: Session, registry: Registry
 ) -> None:
     assert queries.incident_page(db, registry.trust, "", page=1, per_page=10) == ([], 0)
+
+
+# --- what analysts write carries a distribution (the probe's finding 1) ------------------------
+
+
+def test_a_curation_drawn_from_a_red_report_stays_with_its_recipients(
+    app: Flask,
+    db: Session,
+    make_user,  # type: ignore[no-untyped-def]
+    an: ApiClient,
+    registry: Registry,
+) -> None:
+    """An AMBER report's incident also holds a RED report addressed to the second institute;
+    that institute's editor curates the title from it. The first institute's analyst reads
+    the incident, searches it, lists it and sees it as a candidate: never that title."""
+    second_institute = factories.InstituteFactory(name="Second Institute")
+    editor = api_client(app, make_user(Role.EDITOR, organization=second_institute))
+    red = _file(db, registry.trust, _red(SEPSIS_DEPLOYER, "Board paper on the sepsis alerts"))
+    assert _placed(db, red) is registry.event
+    secret = "Zebra-7 ward cover-up, per the board paper"
+    curated = _curate(editor, registry.event, version=registry.event.lock_version, title=secret)
+    assert curated.status_code == 200, curated.json
+    assert _json(curated)["title"] == secret
+    assert _json(curated)["distribution"] == {"tlp": "red", "recipients": ["Second Institute"]}
+
+    seen = _json(an.get(f"{V1}/incidents/{registry.event.reference}"))
+    assert seen["title"] == registry.deployer.title
+    assert seen["distribution"] is None
+    listed = _json(an.get(f"{V1}/incidents"))["incidents"]
+    assert secret not in str(listed)
+    assert _json(an.get(f"{V1}/incidents", query_string={"q": "Zebra"}))["total"] == 0
+    placement = _json(an.get(f"{V1}/reports/{registry.false_alarms.reference}/candidates"))
+    assert secret not in str(placement)
+    assert _json(editor.get(f"{V1}/incidents", query_string={"q": "Zebra"}))["total"] == 1
+
+    # The first institute writes its own curation, which it then sees; the second keeps its own.
+    mine = _curate(an, registry.event, version=_json(curated)["version"], title="Our title")
+    assert mine.status_code == 200, mine.json
+    assert _json(an.get(f"{V1}/incidents/{registry.event.reference}"))["title"] == "Our title"
+    assert _json(editor.get(f"{V1}/incidents/{registry.event.reference}"))["title"] == secret
+
+
+def test_how_a_report_was_linked_is_hidden_when_it_derives_from_a_hidden_report(
+    app: Flask,
+    db: Session,
+    make_user,  # type: ignore[no-untyped-def]
+    an: ApiClient,
+    registry: Registry,
+) -> None:
+    """A RED report opens an incident and an AMBER one is linked to it automatically: a
+    non-recipient sees the AMBER report, but neither that it was linked "auto (99%)" nor that
+    the incident was opened before it (which would reveal a hidden near-duplicate)."""
+    second = _second_institute_analyst(app, make_user)
+    red = _file(db, registry.clarion, _red(CHATBOT, CHATBOT.title))
+    incident = _placed(db, red)
+    amber = _file(db, registry.trust, replace(CHATBOT, tlp="amber"))
+    assert _placed(db, amber) is incident
+    body = _json(an.get(f"{V1}/incidents/{incident.reference}"))
+    [shown] = body["reports"]
+    assert (shown["reference"], shown["origin"], shown["reason"]) == (amber.reference, None, None)
+    assert body["created_at"] == shown["linked_at"]
+    theirs = _json(second.get(f"{V1}/incidents/{incident.reference}"))
+    assert {row["origin"] for row in theirs["reports"]} == {"new", "auto"}

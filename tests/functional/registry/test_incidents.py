@@ -3,11 +3,12 @@ merge, split and unlink."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from incidents.registry.models import IncidentStatus, LinkOrigin
+from incidents.registry.models import Incident, IncidentCuration, IncidentStatus, LinkOrigin
 from incidents.registry.queries import incidents_of, primary_incident
 from incidents.registry.views import incidents as incident_views
 from incidents.security.permissions import Role
@@ -129,13 +130,13 @@ def test_curating_an_incident(analyst_client: FlaskClient, db: Session, sepsis: 
     page = text(analyst_client.get(response.location))
     assert "is saved" in page
     assert "SepsiGuard stopped alerting after an EPR upgrade" in page
-    assert "Curated by an analyst" in page
+    assert "Curated by your institute" in page
     assert 'data-testid="status">Confirmed' in page
     assert "Serious AI incident" in page
     assert "United Kingdom" in page
     db.refresh(sepsis.incident)
     assert sepsis.incident.status is IncidentStatus.CONFIRMED
-    assert sepsis.incident.classification == {
+    assert _curation(db, sepsis.incident).classification == {
         "event_class": "serious_ai_incident",
         "harm_type": ["physical_death"],
         "countries": ["GB"],
@@ -164,14 +165,14 @@ def test_a_stale_version_is_a_conflict_and_nothing_is_overwritten(
     assert "Colleague&#39;s title" in page  # what is stored now
     assert 'value="My title"' in page  # what I typed is kept
     db.refresh(sepsis.incident)
-    assert sepsis.incident.title == "Colleague's title"
+    assert _curation(db, sepsis.incident).title == "Colleague's title"
     assert sepsis.incident.status is IncidentStatus.CONFIRMED
     # Sending it again, now knowingly, replaces it.
     assert f'name="version" type="hidden" value="{sepsis.incident.lock_version}"' in page
     again = post(analyst_client, url, {**mine, "version": sepsis.incident.lock_version})
     assert again.status_code == 302
     db.refresh(sepsis.incident)
-    assert sepsis.incident.title == "My title"
+    assert _curation(db, sepsis.incident).title == "My title"
 
 
 def test_curation_errors_are_shown_on_the_form(
@@ -312,7 +313,7 @@ def test_splitting_reports_off(
     assert f"{developer.reference} split off into a new incident, {new.reference}." in page
     assert 'data-testid="history"' in page
     assert "split off: The developer describes its own fault." in page
-    assert new.title == "Lactate mapping fault at the developer"
+    assert _curation(db, new).title == "Lactate mapping fault at the developer"
     assert new.active_links[0].origin is LinkOrigin.SPLIT
 
 
@@ -392,3 +393,12 @@ def test_an_absorbed_incident_with_a_second_report(
     page = text(analyst_client.get(f"/incidents/{sepsis.incident.reference}"))
     assert 'data-testid="absorbed"' in page
     assert absorbed.reference in page
+
+
+def _curation(db: Session, incident: Incident) -> IncidentCuration:
+    """The one curation written of ``incident`` (these tests curate from one institute)."""
+    db.expire_all()
+    [found] = db.scalars(
+        sa.select(IncidentCuration).where(IncidentCuration.incident_id == incident.id)
+    ).all()
+    return found
