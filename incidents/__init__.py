@@ -15,6 +15,7 @@ from incidents.accounts.forms import ROLE_LABELS
 from incidents.config import Settings, load_settings
 from incidents.db import create_engine, make_session_factory
 from incidents.errors import register_error_handlers
+from incidents.input import init_input_checks
 from incidents.security import decorators
 from incidents.security.headers import add_security_headers
 from incidents.security.passwords import make_hasher
@@ -38,6 +39,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     _configure(app, settings)
     _init_extensions(app, settings)
+    init_input_checks(app)
     _register_blueprints(app)
     register_error_handlers(app)
     _register_hooks(app, settings)

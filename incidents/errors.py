@@ -79,7 +79,10 @@ def _handle_http_error(error: HTTPException) -> Response:
         details = getattr(error, "details", None)
         response = jsonify({"error": name, "details": details or error.description})
     else:
-        page = render_template("errors/error.html", error=error, name=name, code=code)
+        details = getattr(error, "details", None)
+        page = render_template(
+            "errors/error.html", error=error, name=name, code=code, details=details or {}
+        )
         response = make_response(page)
     response.status_code = code
     if code == 401 and is_api_request():

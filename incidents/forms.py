@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, SubmitField
+from wtforms import FormField, SelectMultipleField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from incidents.input import text_problem
 
 
 def choice(value: str | int, label: str) -> Any:
@@ -15,7 +17,41 @@ def choice(value: str | int, label: str) -> Any:
     return SelectChoice(value, label)
 
 
-class ConfirmForm(FlaskForm):
+class Form(FlaskForm):
+    """Every page's form: text no database stores (a NUL character, a lone surrogate) is
+    refused beside the field that holds it, whatever else the form checks."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        for field in _fields_of(self):
+            problem = next(
+                (
+                    found
+                    for value in field.raw_data or ()
+                    if isinstance(value, str) and (found := text_problem(value))
+                ),
+                None,
+            )
+            if problem:
+                field.errors = [*field.errors, problem]
+                valid = False
+        return valid
+
+
+def _fields_of(form: Any) -> list[Any]:
+    """Every field of ``form``, those of its sub-forms included."""
+    found = []
+    pending = list(form)
+    while pending:
+        field = pending.pop()
+        if isinstance(field, FormField):
+            pending.extend(field.form)
+        else:
+            found.append(field)
+    return found
+
+
+class ConfirmForm(Form):
     """A button that changes state: only its CSRF token is checked."""
 
     submit = SubmitField("Confirm")

@@ -58,7 +58,7 @@ def _member_counts() -> dict[int, int]:
     return dict(db_session().execute(query).all())
 
 
-@admin.route("/organizations/<int:organization_id>", methods=["GET", "POST"])
+@admin.route("/organizations/<id:organization_id>", methods=["GET", "POST"])
 @require(Permission.ORGANIZATIONS_ADMINISTER)
 def organization_edit(organization_id: int) -> Response | str:
     organization = db_session().get(Organization, organization_id) or abort(404)
@@ -100,7 +100,7 @@ def user_list() -> Response | str:
     return render_template("admin/users.html", users=list(users), form=form)
 
 
-@admin.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin.route("/users/<id:user_id>", methods=["GET", "POST"])
 @require(Permission.USERS_ADMINISTER)
 def user_edit(user_id: int) -> Response | str:
     user = db_session().get(User, user_id) or abort(404)

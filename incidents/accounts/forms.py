@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -21,7 +20,7 @@ from wtforms.validators import (
     Optional,
 )
 
-from incidents.forms import choice
+from incidents.forms import Form, choice
 from incidents.security.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from incidents.security.permissions import OrganizationKind, Role
 
@@ -45,7 +44,7 @@ KIND_LABELS = {
 }
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
     password = PasswordField(
         "Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
@@ -53,7 +52,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in")
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField("Current password", validators=[DataRequired()])
     new_password = PasswordField("New password", validators=[DataRequired(), _PASSWORD_LENGTH])
     confirm = PasswordField(
@@ -63,7 +62,7 @@ class PasswordChangeForm(FlaskForm):
     submit = SubmitField("Change password")
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     kind = SelectField(
         "Kind", choices=[choice(kind.value, label) for kind, label in KIND_LABELS.items()]
@@ -73,7 +72,7 @@ class OrganizationForm(FlaskForm):
     submit = SubmitField("Save")
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
     name = StringField("Name", validators=[Optional(), Length(max=200)])
     organization = SelectField("Organisation", coerce=int, validate_choice=True)
@@ -88,7 +87,7 @@ class UserForm(FlaskForm):
     submit = SubmitField("Create user")
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(Form):
     name = StringField("Name", validators=[Optional(), Length(max=200)])
     role = SelectField(
         "Role", choices=[choice(role.value, label) for role, label in ROLE_LABELS.items()]
@@ -97,7 +96,7 @@ class UserEditForm(FlaskForm):
     submit = SubmitField("Save")
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     user = SelectField("Acts as", coerce=int, validate_choice=True)
     name = StringField(
         "Name",
@@ -110,9 +109,3 @@ class TokenForm(FlaskForm):
         description="Leave empty for a token that does not expire.",
     )
     submit = SubmitField("Create token")
-
-
-class ConfirmForm(FlaskForm):
-    """A button that changes state: only its CSRF token is checked."""
-
-    submit = SubmitField("Confirm")

@@ -91,7 +91,7 @@ def add_user(form: UserForm, organization: Organization, *, back: str) -> Respon
     return redirect(url_for(back))
 
 
-@members.route("/members/<int:user_id>", methods=["GET", "POST"])
+@members.route("/members/<id:user_id>", methods=["GET", "POST"])
 @require(Permission.MEMBERS_MANAGE)
 def member_edit(user_id: int) -> Response | str:
     return edit_user(get_member(user_id), back="members.member_list")
@@ -152,7 +152,7 @@ def token_list() -> str:
     )
 
 
-@members.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@members.route("/tokens/<id:token_id>/revoke", methods=["POST"])
 @require(Permission.TOKENS_MANAGE)
 def token_revoke(token_id: int) -> Response:
     token = get_token(token_id)

@@ -25,7 +25,8 @@ from incidents.accounts.authentication import require_user
 from incidents.accounts.models import User
 from incidents.api.idempotency import Reply, run_once
 from incidents.extensions import db_session
-from incidents.refusals import Problems
+from incidents.input import unstorable
+from incidents.refusals import Invalid, Problems
 from incidents.reports.body import reject_constant
 from incidents.schemas import load
 from incidents.security.caller import Caller
@@ -270,8 +271,8 @@ def _respond(operation: Operation, result: Any) -> Response:
 
 def json_body() -> Any:
     """The request body parsed as JSON; 415 when it is not declared JSON, 400 when it is not
-    JSON, nests deeper than :data:`MAX_DEPTH`, or holds text no database stores (a NUL
-    character or a lone surrogate)."""
+    JSON or nests deeper than :data:`MAX_DEPTH`; raises Invalid (422) naming the field that
+    holds text no database stores (a NUL character or a lone surrogate)."""
     if request.mimetype != "application/json":
         abort(415, description="Send the body as JSON with 'Content-Type: application/json'.")
     try:
@@ -283,9 +284,10 @@ def json_body() -> Any:
         body = json.loads(text, parse_constant=reject_constant)
     except (ValueError, RecursionError) as error:
         raise BadRequest(description=f"The body is not valid JSON: {error}") from None
-    problem = unstorable(body)
-    if problem:
-        raise BadRequest(description=f"The body contains {problem}.")
+    found = unstorable(body)
+    if found is not None:
+        path, problem = found
+        raise Invalid({path: [problem]})
     return body
 
 
@@ -301,35 +303,6 @@ def _check_depth(text: str) -> None:
             depth -= 1
     if deepest > MAX_DEPTH:
         raise BadRequest(description=f"The body nests deeper than {MAX_DEPTH} levels.")
-
-
-def unstorable(value: Any) -> str | None:
-    """What in ``value`` (any JSON value) no database stores as text, or None: a NUL
-    character or a lone surrogate, in a string or a key. Iterative: no recursion limit."""
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, str):
-            found = text_problem(item)
-            if found:
-                return found
-        elif isinstance(item, list):
-            pending.extend(item)
-        elif isinstance(item, dict):
-            pending.extend(item.keys())
-            pending.extend(item.values())
-    return None
-
-
-def text_problem(text: str) -> str | None:
-    """Why ``text`` cannot be stored (a NUL character, a lone surrogate), or None."""
-    if "\x00" in text:
-        return "a NUL character (\\u0000)"
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return "a lone surrogate (not a Unicode character)"
-    return None
 
 
 def page_links(endpoint: str, query: Mapping[str, Any], total: int) -> dict[str, Any]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 
 from incidents.audit.services import recent_events
 from incidents.extensions import db_session
+from incidents.pages import page_number
 from incidents.security.decorators import require
 from incidents.security.permissions import Permission
 
@@ -17,7 +18,7 @@ PAGE_SIZE = 100
 @audit.route("/audit")
 @require(Permission.AUDIT_READ)
 def event_list() -> str:
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     events = recent_events(db_session(), limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return render_template(
         "audit/events.html",

@@ -11,7 +11,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     Field,
     HiddenField,
@@ -23,7 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 import taxonomy
-from incidents.forms import MultiCheckboxField, choice
+from incidents.forms import Form, MultiCheckboxField, choice
 from incidents.registry.audiences import Distribution
 from incidents.registry.checks import MAX_REASON, MAX_TITLE
 from incidents.registry.curation import MAX_NARRATIVE
@@ -62,7 +61,7 @@ def _incident(label: str, *, missing: str, help_text: str = "") -> StringField:
     )
 
 
-class _PageForm(FlaskForm):
+class _PageForm(Form):
     class Meta:
         csrf = False  # CSRFProtect checks the page's token on every POST (see module doc)
 
@@ -123,7 +122,7 @@ class UnmergeForm(_PageForm):
     reason = _reason("Reason", required=True)
 
 
-class IncidentFilterForm(FlaskForm):
+class IncidentFilterForm(Form):
     """The incident list's filter (a GET form: no CSRF token)."""
 
     class Meta:
@@ -141,7 +140,7 @@ WIDER = {
 }
 
 
-class CurationForm(FlaskForm):
+class CurationForm(Form):
     """Your institute's title, narrative and main classification of an incident, its
     audience, and the incident's status, guarded by the incident's version."""
 

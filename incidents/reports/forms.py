@@ -17,7 +17,6 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -36,6 +35,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 
 import taxonomy
+from incidents import forms as base
 from incidents.classification import display
 from incidents.classification.display import STAGE_LABELS, TLP_LABELS, Section
 from incidents.forms import MultiCheckboxField, choice
@@ -57,7 +57,7 @@ class FieldInfo:
     kind: str
 
 
-class ReportFormBase(FlaskForm):
+class ReportFormBase(base.Form):
     """The core fields; the taxonomy's dimensions are added by ``report_form_class``."""
 
     title = StringField(
@@ -394,7 +394,7 @@ def attach_problems(form: ReportFormBase, problems: Mapping[str, list[str]]) -> 
     return unplaced
 
 
-class FilterForm(FlaskForm):
+class FilterForm(base.Form):
     """The reporter dashboard's filters (a GET form: no CSRF token)."""
 
     class Meta:
@@ -434,6 +434,6 @@ class FilterForm(FlaskForm):
     )
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(base.Form):
     reason = TextAreaField("Reason", description="Required. It is kept with the report.")
     submit = SubmitField("Withdraw report")

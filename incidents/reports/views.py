@@ -20,6 +20,7 @@ from incidents.classification.display import STAGE_LABELS, TLP_LABELS, shown_cla
 from incidents.db import utcnow
 from incidents.extensions import db_session
 from incidents.forms import ConfirmForm
+from incidents.pages import page_number
 from incidents.reports import deadlines, services
 from incidents.reports.access import own_report, readable_report, report_key
 from incidents.reports.content import ReportInvalid, check_content
@@ -105,7 +106,7 @@ def dashboard() -> str:
         deadline=form.deadline.data or None,
         text=(form.q.data or "").strip(),
     )
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     now = utcnow()
     rows, total = organization_reports(
         db_session(), principal.organization_id, filters, now=now, page=page, per_page=PER_PAGE

@@ -150,6 +150,7 @@ def test_a_nul_character_is_refused_before_it_reaches_the_database(
 
     response = api.post("/api/v1/reports", body)
 
-    assert response.status_code == 400
-    assert "NUL" in (response.json or {})["details"]
+    # Refused naming the field (it was a bare 400 before; the probe asked for a 422 by field).
+    assert response.status_code == 422
+    assert "NUL" in (response.json or {})["details"]["title"][0]
     assert db.scalar(sa.select(sa.func.count(Report.id))) == 0

@@ -1,0 +1,88 @@
+"""Text no database stores is refused where it enters, naming where it was.
+
+A NUL character or a lone surrogate cannot be stored as text (PostgreSQL refuses the first,
+UTF-8 the second). They are refused before any query sees them: in the path (404, like any
+other key that names nothing), in the query string (422 naming the parameter), in a JSON
+body (422 naming the field's path) and, on pages, in a form (an error beside the field, see
+:class:`incidents.forms.Form`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Flask, abort, request
+from werkzeug.routing import IntegerConverter, Map
+
+from incidents.refusals import Invalid, NotFound
+from incidents.security.decorators import is_api_request
+
+
+def text_problem(text: str) -> str | None:
+    """Why ``text`` cannot be stored, in words for the sender, or None."""
+    if "\x00" in text:
+        return "Remove the NUL character (\\u0000): no text can hold it."
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "Remove the lone surrogate: it is not a Unicode character."
+    return None
+
+
+def unstorable(value: Any) -> tuple[str, str] | None:
+    """The first place in ``value`` (any JSON value) holding text no database stores, as
+    (field path, why), or None. Iterative: no depth makes it recurse."""
+    pending: list[tuple[str, Any]] = [("", value)]
+    while pending:
+        path, item = pending.pop()
+        if isinstance(item, str):
+            problem = text_problem(item)
+            if problem:
+                return path or "_schema", problem
+        elif isinstance(item, list):
+            pending.extend((f"{path}[{index}]", each) for index, each in enumerate(item))
+        elif isinstance(item, dict):
+            for key, each in item.items():
+                child = f"{path}.{key}" if path else str(key)
+                problem = text_problem(str(key))
+                if problem:
+                    return path or "_schema", f"A field name is not text. {problem}"
+                pending.append((child, each))
+    return None
+
+
+def _query_problems() -> Iterator[tuple[str, str]]:
+    for name, values in request.args.lists():
+        for text in (name, *values):
+            problem = text_problem(text)
+            if problem:
+                yield (name if text_problem(name) is None else "_query", problem)
+                break
+
+
+def refuse_unstorable_input() -> None:
+    """Before a view: refuse text no database stores in the path or the query string."""
+    for value in (request.view_args or {}).values():
+        if isinstance(value, str) and text_problem(value):
+            if is_api_request():
+                raise NotFound("There is nothing with this reference.")
+            abort(404)
+    problems = dict(_query_problems())
+    if problems:
+        raise Invalid({name: [message] for name, message in problems.items()})
+
+
+class IdConverter(IntegerConverter):
+    """``<id:name>``: a database id in a path; beyond its 32-bit column it matches nothing
+    (404), so no query ever sees it."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
+def init_input_checks(app: Flask) -> None:
+    """Register the ``id`` path converter and the check of every request's path and query
+    (before the blueprints are registered, which use the converter)."""
+    app.url_map.converters["id"] = IdConverter
+    app.before_request(refuse_unstorable_input)
