@@ -139,10 +139,14 @@ def _register_hooks(app: Flask, settings: Settings) -> None:
     from incidents.placement.services import CONSUMER, handler, thresholds
 
     def security_headers(response: Response) -> Response:
-        # Static files never carry confidential data; skip loading the user for them.
-        confidential = request.path.startswith("/api/") or (
-            request.endpoint != "static" and current_user.is_authenticated
-        )
+        # Static files never carry confidential data; skip loading the user for them. When
+        # the user cannot be loaded (the database is failing), assume the worst.
+        try:
+            confidential = request.path.startswith("/api/") or (
+                request.endpoint != "static" and current_user.is_authenticated
+            )
+        except Exception:
+            confidential = True
         return add_security_headers(
             response, production=settings.is_production, confidential=confidential
         )
@@ -153,7 +157,10 @@ def _register_hooks(app: Flask, settings: Settings) -> None:
 
     @app.context_processor
     def navigation() -> dict[str, Any]:
-        principal = decorators.current_principal()
+        try:
+            principal = decorators.current_principal()
+        except Exception:  # an error page while the database fails: show it signed out
+            principal = None
         return {
             "principal": principal,
             "can": lambda permission: has_permission(principal, permission),

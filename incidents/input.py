@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask, abort, request
-from werkzeug.routing import IntegerConverter, Map
+from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
 from incidents.refusals import Invalid, NotFound
 from incidents.security.decorators import is_api_request
@@ -81,8 +81,23 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, min=1, max=2**31 - 1)
 
 
+class ReportKeyConverter(BaseConverter):
+    """``<report_key:name>``: a report's reference or ``draft-<id>``; any other text matches
+    no route (so ``/reports/batch`` is never a report)."""
+
+    regex = r"RPT-[0-9]{4}-[0-9]{5,}|draft-[0-9]{1,10}"
+
+
+class IncidentReferenceConverter(BaseConverter):
+    """``<incident_ref:name>``: an incident's reference."""
+
+    regex = r"INC-[0-9]{4}-[0-9]{5,}"
+
+
 def init_input_checks(app: Flask) -> None:
-    """Register the ``id`` path converter and the check of every request's path and query
-    (before the blueprints are registered, which use the converter)."""
+    """Register the path converters and the check of every request's path and query (before
+    the blueprints are registered, which use the converters)."""
     app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["report_key"] = ReportKeyConverter
+    app.url_map.converters["incident_ref"] = IncidentReferenceConverter
     app.before_request(refuse_unstorable_input)

@@ -139,7 +139,7 @@ def index(call: Call) -> dict[str, Any]:
 
 @json_route(
     incidents_api,
-    "/incidents/<incident>",
+    "/incidents/<incident_ref:incident>",
     permission=Permission.INCIDENT_READ,
     tag="incidents",
     parameters=INCIDENT,
@@ -163,7 +163,7 @@ def show(call: Call, incident: str) -> Response | AnalystIncident:
 
 @json_route(
     incidents_api,
-    "/reports/<reference>/candidates",
+    "/reports/<report_key:reference>/candidates",
     permission=Permission.INCIDENT_READ,
     tag="triage",
     parameters=REPORT,
@@ -216,7 +216,7 @@ def _write(
 
 
 @_write(
-    "/reports/<reference>/triage",
+    "/reports/<report_key:reference>/triage",
     TriageDecisionSchema,
     permission=Permission.DEDUP_TRIAGE,
     tag="triage",
@@ -248,7 +248,7 @@ def triage(call: Call, reference: str) -> Placement:
 
 
 @_write(
-    "/incidents/<incident>/curation",
+    "/incidents/<incident_ref:incident>/curation",
     CurationSchema,
     permission=Permission.INCIDENT_CURATE,
     tag="incidents",
@@ -282,7 +282,7 @@ def curate(call: Call, incident: str) -> AnalystIncident:
 
 
 @_write(
-    "/incidents/<incident>/merge",
+    "/incidents/<incident_ref:incident>/merge",
     MergeSchema,
     permission=Permission.INCIDENT_CURATE,
     tag="incidents",
@@ -300,7 +300,7 @@ def merge(call: Call, incident: str) -> AnalystIncident:
 
 
 @_write(
-    "/incidents/<incident>/unmerge",
+    "/incidents/<incident_ref:incident>/unmerge",
     UnmergeSchema,
     permission=Permission.INCIDENT_CURATE,
     tag="incidents",
@@ -315,7 +315,7 @@ def unmerge(call: Call, incident: str) -> AnalystIncident:
 
 
 @_write(
-    "/incidents/<incident>/split",
+    "/incidents/<incident_ref:incident>/split",
     SplitSchema,
     permission=Permission.INCIDENT_CURATE,
     tag="incidents",
@@ -341,7 +341,7 @@ def split(call: Call, incident: str) -> Answer:
 
 
 @_write(
-    "/incidents/<incident>/unlink",
+    "/incidents/<incident_ref:incident>/unlink",
     UnlinkSchema,
     permission=Permission.INCIDENT_CURATE,
     tag="incidents",

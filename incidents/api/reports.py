@@ -231,7 +231,7 @@ def index(call: Call) -> dict[str, Any]:
 
 @json_route(
     reports_api,
-    "/<reference>",
+    "/<report_key:reference>",
     permission=Permission.REPORT_READ_OWN,
     tag=TAG,
     parameters=REFERENCE,
@@ -248,7 +248,7 @@ def show(call: Call, reference: str) -> Report:
 
 @json_route(
     reports_api,
-    "/<reference>/revisions",
+    "/<report_key:reference>/revisions",
     method="POST",
     permission=Permission.REPORT_FILE,
     tag=TAG,
@@ -270,7 +270,7 @@ def amend(call: Call, reference: str) -> Answer:
 
 @json_route(
     reports_api,
-    "/<reference>/follow-ups",
+    "/<report_key:reference>/follow-ups",
     method="POST",
     permission=Permission.REPORT_FILE,
     tag=TAG,
@@ -294,7 +294,7 @@ def follow_up(call: Call, reference: str) -> Answer:
 
 @json_route(
     reports_api,
-    "/<reference>/withdraw",
+    "/<report_key:reference>/withdraw",
     method="POST",
     permission=Permission.REPORT_FILE,
     tag=TAG,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -239,7 +240,8 @@ def _declare(
 
 
 def _openapi_path(rule: str) -> str:
-    return rule.replace("<", "{").replace(">", "}")
+    """``/reports/<report_key:reference>`` as OpenAPI writes it: ``/reports/{reference}``."""
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule)
 
 
 def _bound(

@@ -420,12 +420,21 @@ def test_access_matrix(app: Flask, world: World, caller: str) -> None:
 def test_other_methods_are_not_allowed(app: Flask, world: World, method: str) -> None:
     client = world.clients["admin"]
     adapter = app.url_map.bind("localhost")
+    # A value each path converter accepts (other parameters are ids).
+    samples = {
+        "ReportKeyConverter": "RPT-2026-00001",
+        "IncidentReferenceConverter": "INC-2026-00001",
+    }
     for rule in app.url_map.iter_rules():
-        url = rule.build(dict.fromkeys(rule.arguments, 1), append_unknown=False)[1]  # type: ignore[index]
+        values = {
+            name: samples.get(type(converter).__name__, 1)
+            for name, converter in rule._converters.items()
+        }
+        url = rule.build(values, append_unknown=False)[1]  # type: ignore[index]
         response = client.open(url, method=method)
         response.close()
         assert response.status_code == 405, url
-        # One URL may match several rules (/reports/batch is also /reports/<reference>).
+        # One URL may match several rules; the Allow header names them all.
         allowed = set(adapter.allowed_methods(url))
         assert rule.methods is not None
         assert rule.methods <= allowed

@@ -7,6 +7,7 @@ error included, carries the security headers.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -323,3 +324,30 @@ def test_a_nul_in_a_query_is_refused_naming_the_parameter(
         headers={"Authorization": f"Bearer {token}"},
     )
     assert (api.status_code, list(api.get_json()["details"])) == (422, ["q"])
+
+
+def test_an_error_after_a_failed_flush_still_gets_the_sites_page_and_headers(
+    app: Flask, callers: dict[str, tuple[FlaskClient, str | None]], monkeypatch: Any
+) -> None:
+    """A database error in the middle of a request leaves its session failed; the error page
+    is still the site's own, with the security headers and ``no-store``."""
+    import sqlalchemy as sa
+
+    from incidents.extensions import db_session
+    from incidents.registry.views import incidents as incident_views
+
+    def failing(*_args: Any, **_kwargs: Any) -> Any:
+        session = db_session()
+        # The session is now in a failed state, as after a refused flush.
+        with contextlib.suppress(sa.exc.DatabaseError):
+            session.execute(sa.text("SELECT * FROM no_such_table"))
+        raise sa.exc.OperationalError("SELECT", {}, Exception("the database went away"))
+
+    client, _token = callers["analyst"]
+    monkeypatch.setattr(incident_views.queries, "incident_page", failing)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    response = client.get("/incidents")
+    assert response.status_code == 500
+    assert "<!doctype html>" in response.get_data(as_text=True).lower()
+    assert "Content-Security-Policy" in response.headers
+    assert response.headers["Cache-Control"] == "no-store"

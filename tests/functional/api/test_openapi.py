@@ -37,7 +37,7 @@ def test_the_document_is_valid_openapi(client: FlaskClient) -> None:
 def test_every_reports_route_is_documented(app: Flask, client: FlaskClient) -> None:
     paths = _document(client)["paths"]
     routed = {
-        (re.sub(r"<(\w+)>", r"{\1}", rule.rule), method.lower())
+        (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method.lower())
         for rule in app.url_map.iter_rules()
         if rule.rule.startswith("/api/v1/reports")
         for method in rule.methods or ()
@@ -106,3 +106,9 @@ def test_only_the_swagger_ui_files_are_served(client: FlaskClient) -> None:
     for name in ("index.html", "swagger-initializer.js", "..%2F__init__.py"):
         response = client.get(f"/api/docs/assets/{name}")
         assert response.status_code == 404, name
+
+
+def test_options_on_the_batch_lists_only_its_own_methods(client: FlaskClient) -> None:
+    """``batch`` is no report reference: only the batch's POST answers there."""
+    allowed = client.options("/api/v1/reports/batch").headers["Allow"]
+    assert set(allowed.replace(" ", "").split(",")) == {"POST", "OPTIONS"}
