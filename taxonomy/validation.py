@@ -6,8 +6,8 @@ A classification is a flat object: dimension id -> value. By kind:
 - ``boolean``: ``true``/``false``; ``number``: an integer or decimal within the dimension's
   range (never a boolean, never NaN);
 - ``date``: ``"YYYY-MM-DD"`` for ids ending ``_on``; an RFC 3339 timestamp with seconds and a
-  UTC offset (``"2025-03-01T09:30:00Z"``) for ids ending ``_at``; dates in the future are
-  allowed;
+  UTC offset (``"2025-03-01T09:30:00Z"``) for ids ending ``_at``; years 1900 to 2199 (dates
+  in the future are allowed);
 - ``text``: a string (a list of strings where the dimension says ``multiple``);
 - ``structured``: an object of its declared sub-fields, each checked by its own kind.
 
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from taxonomy.conditions import holds, is_given
 from taxonomy.describe import describe
 from taxonomy.model import STAGES
-from taxonomy.patterns import DATE, TIMESTAMP
+from taxonomy.patterns import DATE, FIRST_YEAR, LAST_YEAR, TIMESTAMP
 from taxonomy.problems import Problem
 
 if TYPE_CHECKING:
@@ -185,7 +185,10 @@ def _check_date(field: Field, found: object, path: str) -> list[Problem]:
     if isinstance(found, str) and pattern.search(found):
         return []
     what = "a date and time with a UTC offset" if field.is_timestamp else "a date"
-    message = f"{field.label}: expected {what} such as {example}; got {found!r}."
+    message = (
+        f"{field.label}: expected {what} from {FIRST_YEAR} to {LAST_YEAR} such as {example}; "
+        f"got {found!r}."
+    )
     code = "bad_format" if isinstance(found, str) else "wrong_type"
     return [Problem(path, code, message)]
 

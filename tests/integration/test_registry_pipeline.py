@@ -395,3 +395,37 @@ def test_web_workers_can_leave_placing_to_a_separate_drain(
     assert _file_through_the_api(app, make_user, SEPSIS_DEPLOYER).status_code == 201
     assert [e.done_at for e in outbox(db)] == [None]
     assert place(db).processed == 1
+
+
+def test_a_poison_report_stalls_nothing_and_is_parked_with_its_error(
+    app: Flask, db: Session, make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One report the engine cannot place (the probe's 9999-12-31) fails on its own: every
+    later report is placed once its own response is sent, and the poison waits, then is
+    parked with its error for an operator, without using up anybody's drain."""
+    real = pipeline.place_report
+    poison_titles = {SEPSIS_FAMILY.title}
+
+    def placing(session: Session, report: Report, thresholds: Thresholds) -> Any:
+        if report.title in poison_titles:
+            raise OverflowError("date value out of range")
+        return real(session, report, thresholds)
+
+    monkeypatch.setattr(pipeline, "place_report", placing)
+    assert _file_through_the_api(app, make_user, SEPSIS_FAMILY).status_code == 201
+    assert _file_through_the_api(app, make_user, SEPSIS_DEPLOYER).status_code == 201
+    assert _file_through_the_api(app, make_user, SEPSIS_DEVELOPER).status_code == 201
+    db.expire_all()
+    poison, *others = outbox(db)
+    assert all(entry.done_at is not None for entry in others)  # nothing waited for anybody
+    assert (poison.done_at, poison.attempts) == (None, 1)
+    assert poison.error == "OverflowError: date value out of range"
+    assert poison.retry_at is not None
+    assert poison.retry_at > poison.created_at
+    for _ in range(MAX_ATTEMPTS - 1):
+        poison.retry_at = None  # its delay has passed
+        db.commit()
+        drain(db, Thresholds())
+        db.refresh(poison)
+    assert poison.parked_at is not None
+    assert drain(db, Thresholds()).failed == []  # parked: never tried again by itself

@@ -154,3 +154,17 @@ def test_a_nul_character_is_refused_before_it_reaches_the_database(
     assert response.status_code == 422
     assert "NUL" in (response.json or {})["details"]["title"][0]
     assert db.scalar(sa.select(sa.func.count(Report.id))) == 0
+
+
+def test_a_date_no_incident_has_is_refused_with_a_clear_422(
+    api: ApiClient, example: dict[str, Any], db: Session
+) -> None:
+    """The probe filed occurred_on 9999-12-31 (201), which later broke the dedup engine."""
+    example["classification"]["occurred_on"] = "9999-12-31"
+
+    response = api.post("/api/v1/reports", example)
+
+    assert response.status_code == 422
+    [message] = (response.json or {})["details"]["classification.occurred_on"]
+    assert "from 1900 to 2199" in message
+    assert db.scalar(sa.select(sa.func.count(Report.id))) == 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -136,22 +136,34 @@ def test_months_follow_the_calendar() -> None:
     assert month.nominal() == timedelta(days=31)
 
 
-@given(st.dates())
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31)))
 def test_date_pattern_accepts_every_calendar_date(day: object) -> None:
     assert DATE.search(str(day))
+
+
+@given(st.dates().filter(lambda day: not 1900 <= day.year <= 2199))
+def test_date_pattern_refuses_years_no_incident_has(day: date) -> None:
+    assert not DATE.search(str(day))
 
 
 @given(st.text(alphabet="0123456789-", min_size=10, max_size=10))
 def test_date_pattern_accepts_only_calendar_dates(text: str) -> None:
     try:
-        datetime.strptime(text, "%Y-%m-%d")  # noqa: DTZ007 (a calendar check only)
+        parsed = datetime.strptime(text, "%Y-%m-%d")  # noqa: DTZ007 (a calendar check only)
         valid = len(text) == 10 and text[4] == "-" and text[7] == "-"
+        valid = valid and 1900 <= parsed.year <= 2199
     except ValueError:
         valid = False
     assert bool(DATE.search(text)) is valid
 
 
-@given(st.datetimes(timezones=st.timezones()))
+@given(
+    st.datetimes(
+        min_value=datetime(1900, 1, 2),  # noqa: DTZ001 - bounds of a naive strategy
+        max_value=datetime(2199, 12, 30),  # noqa: DTZ001
+        timezones=st.timezones(),
+    )
+)
 def test_timestamp_pattern_accepts_rfc3339(moment: datetime) -> None:
     text = moment.isoformat()
     offset = moment.utcoffset()
