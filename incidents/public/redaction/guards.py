@@ -1,0 +1,76 @@
+"""What must survive redaction: organisations, AI systems and personas, places, incident
+dates, report and ticket references, CVE ids, statute references and version numbers.
+
+A *hard* guard blocks every detector (a ticket number is never a phone number); a *soft*
+guard only stops a capitalised word from being taken for a person's name, since a city may
+legitimately end a street address.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from incidents.public.redaction.dates import all_dates
+from incidents.public.redaction.model import Kind
+from incidents.public.redaction.text import fold
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A stretch of text no detector may redact (``hard``) or take for a name (soft)."""
+
+    start: int
+    end: int
+    reason: str
+    hard: bool
+    kind: Kind | None = None
+
+
+REFERENCE = re.compile(
+    r"(?<![\w\-/])(?:(?:RPT|INC|CVE|GHSA|CWE)-\d{4}-\d{1,7}|[A-Z]{2,8}(?:[\-/#]\d{1,7}){1,3}"
+    r"|[A-Z]{2,8}-[A-Z]{1,4}-\d{1,7}|#\d{3,9})(?![\w\-])"
+)
+STATUTE = re.compile(
+    r"(?:\b(?:Article|Art\.|Articles|Section|Sec\.|Recital|Annex|Chapter|Schedule|Rule|§)"
+    r" ?\d{1,4}[a-z]?(?:\(\d{1,3}\)){0,3}(?:\([a-z]\))?"
+    r"(?: (?:of|under|in) (?:the )?(?:[A-Z][\w\-]{0,20} ){0,6}"
+    r"(?:Act|Regulation|Directive|Code|GDPR|Law|Convention|Constitution|Charter)(?: \d{4})?)?"
+    r"|\b(?:Regulation|Directive|Decision) \((?:EU|EC|EEC)\) (?:No |No\. )?\d{2,4}/\d{1,5}"
+    r"|\b(?:the )?(?:[A-Z][\w\-]{1,20} ){1,6}(?:Act|Code|Directive)(?: (?:of )?\d{4})?\b)"
+)
+VERSION = re.compile(
+    r"\b(?:firmware|version|release|build|patch|update|upgrade|v|ver\.?|OS|SDK)"
+    r"[ :]{0,2}v?\d{1,4}(?:\.\d{1,6}){1,5}\b|\bv\d{1,4}(?:\.\d{1,6}){1,5}\b",
+    re.IGNORECASE,
+)
+
+
+def _bounded(folded: str, needle: str) -> Iterator[tuple[int, int]]:
+    """Word-bounded occurrences of ``needle`` in already folded text."""
+    if not needle:
+        return
+    pattern = re.compile(r"(?<![\w])" + re.escape(needle) + r"(?![\w])")
+    for m in pattern.finditer(folded):
+        yield m.start(), m.end()
+
+
+def structured(text: str, folded: str, names: Iterable[tuple[str, Kind, str]]) -> Iterator[Guard]:
+    """Occurrences of structured organisation and system names (case- and accent-blind)."""
+    for name, kind, reason in names:
+        for start, end in _bounded(folded, fold(name)):
+            yield Guard(start, end, reason, hard=True, kind=kind)
+
+
+def fixed(text: str) -> Iterator[Guard]:
+    """References, statutes, version numbers and (all) dates."""
+    for pattern, reason in (
+        (REFERENCE, "reference or ticket number"),
+        (STATUTE, "statute reference"),
+        (VERSION, "version number"),
+    ):
+        for m in pattern.finditer(text):
+            yield Guard(m.start(), m.end(), reason, hard=True)
+    for start, end in all_dates(text):
+        yield Guard(start, end, "date", hard=True)

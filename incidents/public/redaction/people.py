@@ -1,0 +1,238 @@
+"""People named only in the free text: capitalised words, a name list and context cues.
+
+A run of capitalised words is a person when the name list knows its words (as given names or
+surnames, and not merely as common English words) or when the context says so: a title
+before it ("Dr.", "Nurse"), an apposition ("a parent, X,"), "named X", a possessive, or a
+verb after a sentence-opening name ("X was found"). A run is never a person when it is an
+organisation ("... Bank", "... Labs"), a product (CamelCase, digits, "... 4"), an AI persona
+("the HR assistant Milo", "branded Sunny"), or a place from the gazetteer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from incidents.public.redaction.lexicon import Lexicon, lexicon
+from incidents.public.redaction.names import PARTICLES
+from incidents.public.redaction.text import Token, starts_sentence, tokens
+from incidents.public.redaction.vocabulary import NON_NAMES, ORG_WORDS, PRODUCT_NOUNS, TITLES
+
+_POSSESSIVE = re.compile(r"['\u2019]s?$")
+_CAMEL = re.compile(r"[a-z][A-Z]")
+_PREFIXED = re.compile(r"^(?:Mc|Mac|De|La|Le|Di|Da|Du|Van|Von|D['\u2019]|O['\u2019])[A-Z][a-z]+$")
+_TITLE_BEFORE = re.compile(r"\b([A-Za-z]{1,12})\.? {1,2}$")
+_APPOSITION_BEFORE = re.compile(r"\b[a-z][\w\-'\u2019]{1,30}(?: \([^)]{0,30}\))?, $")
+_NAMED_BEFORE = re.compile(r"\b(\w+) (?:named|called|dubbed|branded|codenamed) $")
+_PRODUCT_BEFORE = re.compile(r"\b(\w+)[,:]? (?:(?:named|called|dubbed|branded|codenamed) )?$")
+_BRANDED_BEFORE = re.compile(r"\b(?:branded|dubbed|codenamed|code-named|persona) $")
+_PRODUCT_AFTER = re.compile(
+    r"^,? (?:an?|the|its|our|their) (?:[\w\-]+ ){0,3}?(?:" + "|".join(PRODUCT_NOUNS) + r")\b"
+)
+_VERB_AFTER = re.compile(
+    r"^ (?:was|were|is|had|has|have|did|does|said|says|told|tells|asked|wrote|called|"
+    r"received|reported|noticed|learned|learnt|lost|suffered|obtained|posted|applied|"
+    r"transferred|complained|explained|confirmed|replied|stopped|secured|deleted|raised|"
+    r"escalated|flagged|recalled|spotted|challenged|found|filed|contacted|emailed|phoned|"
+    r"visited|paid|spoke|made|gave|sent|signed|got|left|went|saw|knew|lives|lived|works|"
+    r"worked|[a-z]{3,}ed)\b"
+)
+_APPOSITION_AFTER = re.compile(r"^(?:,|\)|\.| and\b| or\b| \()")
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|from|to|near|around|outside|across|via|of) (?:the )?$")
+_CONNECTOR = re.compile(r"^(?: and | or |, | & )$")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A person's name the free text gave away, and the cue it was found by."""
+
+    start: int
+    end: int
+    reason: str
+
+
+def _strip(token: Token) -> Token:
+    """The token without a possessive ("Boateng's" -> "Boateng")."""
+    m = _POSSESSIVE.search(token.text)
+    if m and len(token.text) - len(m.group()) >= 2 and m.group() != "'":
+        text = token.text[: m.start()]
+        return Token(token.start, token.start + len(text), text)
+    return token
+
+
+def _runs(text: str) -> Iterator[list[Token]]:
+    """Maximal runs of capitalised words, joined by single spaces or name particles."""
+    run: list[Token] = []
+    pending: list[Token] = []
+    for raw in tokens(text):
+        token = _strip(raw)
+        joint = pending[-1] if pending else (run[-1] if run else None)
+        gap = text[joint.end : raw.start] if joint else ""
+        if token.capitalised and (not run or gap in {" ", " & "}):
+            run.extend(pending)
+            pending = []
+            run.append(token)
+            if token is not raw:
+                yield run
+                run = []
+            continue
+        if run and gap == " " and token.text.lower() in PARTICLES and len(pending) < 2:
+            pending.append(token)
+            continue
+        if run:
+            yield run
+        run, pending = [], []
+        if token.capitalised:
+            run = [token]
+            if token is not raw:
+                yield run
+                run = []
+    if run:
+        yield run
+
+
+def _is_product(tokens_: list[Token], text: str) -> bool:
+    end = tokens_[-1].end
+    after = text[end : end + 12]
+    if re.match(r"^(?:[ \-]?\d|[ \-][A-Z]{1,4}\b|-[A-Z])", after):
+        return True
+    if tokens_[-1].text.lower() in PRODUCT_NOUNS and len(tokens_) > 1:
+        return True
+    return any(_CAMEL.search(t.text) and not _PREFIXED.match(t.text) for t in tokens_)
+
+
+class _Judge:
+    def __init__(self, text: str, lex: Lexicon) -> None:
+        self.text = text
+        self.lex = lex
+
+    def name_like(self, word: str) -> bool:
+        return self.lex.name_rank(word) is not None and word.lower() not in NON_NAMES
+
+    def strong(self, word: str) -> bool:
+        return self.name_like(word) and not self.lex.is_word(word)
+
+    def unknown(self, word: str) -> bool:
+        return (
+            self.lex.name_rank(word) is None
+            and not self.lex.is_word(word)
+            and word.lower() not in NON_NAMES
+            and len(word) >= 3
+        )
+
+    def cue(self, run: list[Token]) -> str | None:
+        start, end = run[0].start, run[-1].end
+        before = self.text[max(0, start - 40) : start]
+        after = self.text[end : end + 40]
+        title = _TITLE_BEFORE.search(before)
+        if title and title.group(1).lower() in TITLES:
+            return f"after the title '{title.group(1)}'"
+        if _APPOSITION_BEFORE.search(before) and _APPOSITION_AFTER.match(after):
+            return "apposition after a role"
+        named = _NAMED_BEFORE.search(before)
+        if named and named.group(1).lower() not in PRODUCT_NOUNS:
+            return "after 'named'"
+        if self.text[end : end + 2] in {"'s", "\u2019s"} or after.startswith(("' ", "\u2019 ")):
+            return "possessive"
+        if _VERB_AFTER.match(after):
+            return "before a verb"
+        return None
+
+    def persona(self, run: list[Token]) -> bool:
+        start, end = run[0].start, run[-1].end
+        before = self.text[max(0, start - 40) : start]
+        product = _PRODUCT_BEFORE.search(before)
+        if product and product.group(1).lower() in PRODUCT_NOUNS:
+            return True
+        return bool(
+            _BRANDED_BEFORE.search(before) or _PRODUCT_AFTER.match(self.text[end : end + 60])
+        )
+
+    def place(self, run: list[Token]) -> bool:
+        value = self.text[run[0].start : run[-1].end]
+        place = self.lex.place(value)
+        if place is None:
+            return False
+        if len(run) > 1 or place.population == 0 or not self.name_like(value):
+            return True
+        before = self.text[max(0, run[0].start - 12) : run[0].start]
+        return bool(_PLACE_BEFORE.search(before)) or place.population >= 1_000_000
+
+
+def _trim(run: list[Token], text: str, lex: Lexicon) -> list[Token]:
+    """Drop a sentence-opening common word ("The", "During") and non-name words at the ends."""
+    while run and (
+        run[0].text.lower() in NON_NAMES
+        or run[0].text.lower() in TITLES
+        or (lex.is_word(run[0].text) and starts_sentence(text, run[0].start) and len(run) > 1)
+        or run[0].text.lower() in PARTICLES
+    ):
+        run = run[1:]
+    while run and (run[-1].text.lower() in NON_NAMES or run[-1].text.lower() in PARTICLES):
+        run = run[:-1]
+    return run
+
+
+def find(text: str) -> tuple[list[Found], list[tuple[int, int, str]]]:
+    """People's names in free text, and the organisations/systems/places seen on the way.
+
+    The second list holds (start, end, reason) of runs judged not to be people, so the
+    caller can keep other detectors off them and report them.
+    """
+    lex = lexicon()
+    judge = _Judge(text, lex)
+    people: list[Found] = []
+    others: list[tuple[int, int, str]] = []
+    for raw in _runs(text):
+        last = raw[-1].text.lower()
+        if last in ORG_WORDS or (len(raw) > 1 and raw[0].text.lower() in ORG_WORDS):
+            others.append((raw[0].start, raw[-1].end, "organisation name"))
+            continue
+        if _is_product(raw, text):
+            others.append((raw[0].start, raw[-1].end, "product name"))
+            continue
+        run = _trim(raw, text, lex)
+        if not run:
+            continue
+        if judge.persona(run):
+            others.append((run[0].start, run[-1].end, "AI system or persona"))
+            continue
+        if judge.place(run):
+            others.append((run[0].start, run[-1].end, "place"))
+            continue
+        reason = _decide(judge, run, text)
+        if reason:
+            people.append(Found(run[0].start, run[-1].end, reason))
+    return people, others
+
+
+def _decide(judge: _Judge, run: list[Token], text: str) -> str | None:
+    words = [t.text for t in run if t.text.lower() not in PARTICLES]
+    if len(words) > 4 or any(w.lower() in NON_NAMES for w in words):
+        return None
+    cue = judge.cue(run)
+    strong = sum(judge.strong(w) for w in words)
+    named = sum(judge.name_like(w) for w in words)
+    unknown = sum(judge.unknown(w) for w in words)
+    if len(words) > 1:
+        if named + unknown < len(words):
+            return f"name list, {cue}" if cue and named else None
+        if strong:
+            return "given name or surname from the name list"
+        if unknown == len(words) and not starts_sentence(text, run[0].start):
+            return "capitalised words not in the dictionary"
+        if cue:
+            return f"capitalised words, {cue}"
+        return None
+    if judge.lex.is_word(words[0]):
+        # "The", "Staff", "Grace": an ordinary word needs a cue that only names get.
+        strong_cue = cue and not cue.startswith(("before", "possessive"))
+        if strong_cue and not starts_sentence(text, run[0].start):
+            return f"name list, {cue}"
+        return None
+    if cue and (named or unknown):
+        return f"name list, {cue}" if named else f"capitalised word, {cue}"
+    if strong and not starts_sentence(text, run[0].start):
+        return "given name or surname from the name list"
+    return None

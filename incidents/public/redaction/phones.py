@@ -1,0 +1,132 @@
+"""Telephone numbers, international and national, checked with Google's libphonenumber.
+
+``PhoneNumberMatcher`` needs a home region to read a national number, and running it once
+per region costs a full pass each time. Instead one bounded expression finds everything
+shaped like a phone number, and libphonenumber judges each candidate: a number with a
+country code must be valid (or possible, next to a word like "phone"); a national number
+must be valid in one of the regions below, and short ones need such a word too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+import phonenumbers
+
+from incidents.public.redaction.model import Kind, Span
+
+CANDIDATE = re.compile(
+    r"(?<![\w+\-/.,:])(?:(?:\+|00)\d{1,3}[ .\-]?(?:\(0\)[ .\-]?)?|1[ .\-]?(?=\())?"
+    r"(?:\(\d{1,5}\)[ .\-]?)?"
+    r"\d{1,8}(?:(?:[ .\-]|\.\s)\d{1,8}){0,6}(?![\w\-]|[.,/:]\d)"
+)
+_CUE = re.compile(
+    r"\b(?:phone|phoned|telephone|tel|mobile|cell|cellphone|number|call|called|calls|calling|"
+    r"ring|rang|dial|dialled|dialed|text|texted|sms|whatsapp|signal|fax|contact|reached|"
+    r"reach|hotline|line|landline|extension|ext)\b",
+    re.IGNORECASE,
+)
+_ON = re.compile(r"\b(?:or|reached|contacted|contact|available|him|her|them) on $")
+_MONEY = re.compile(r"(?:[$€£¥₹₩₦]|\b[A-Z]{3}|R\$)\s?$")
+
+#: Regions whose national formats are tried, in order: the ones AI incidents come from most.
+REGIONS = (
+    "GB",
+    "US",
+    "FR",
+    "DE",
+    "IN",
+    "AU",
+    "IT",
+    "ES",
+    "NL",
+    "IE",
+    "KR",
+    "JP",
+    "BR",
+    "MX",
+    "NG",
+    "KE",
+    "ZA",
+    "GH",
+    "SE",
+    "PL",
+    "AE",
+    "SA",
+    "IL",
+    "CN",
+    "SG",
+    "NZ",
+    "PH",
+    "ID",
+    "VN",
+    "TH",
+    "TR",
+    "EG",
+    "PK",
+    "BD",
+    "AR",
+    "CO",
+    "CL",
+    "PT",
+    "BE",
+    "CH",
+    "AT",
+    "DK",
+    "NO",
+    "FI",
+    "GR",
+    "UA",
+    "MY",
+    "HK",
+    "TW",
+    "CA",
+    "ET",
+    "TZ",
+    "UG",
+    "MA",
+    "RW",
+)
+
+
+@lru_cache(maxsize=1024)
+def _judge(raw: str) -> tuple[bool, bool]:
+    """(valid somewhere, possible somewhere) for one candidate string."""
+    regions: tuple[str | None, ...] = (
+        (None,) if raw.lstrip("(").startswith(("+", "00")) else REGIONS
+    )
+    possible = False
+    for region in regions:
+        try:
+            number = phonenumbers.parse(
+                raw.replace("00", "+", 1) if raw.startswith("00") else raw, region
+            )
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return True, True
+        possible = possible or phonenumbers.is_possible_number(number)
+    return False, possible
+
+
+def phones(text: str) -> Iterator[Span]:
+    """Phone numbers as written, with their +, country code, brackets and separators."""
+    for m in CANDIDATE.finditer(text):
+        raw = m.group()
+        digits = sum(c.isdigit() for c in raw)
+        if not 7 <= digits <= 15 or _MONEY.search(text[max(0, m.start() - 4) : m.start()]):
+            continue
+        separated = any(c in raw for c in " .-()") or raw.startswith("+")
+        cue = bool(_CUE.search(text[max(0, m.start() - 48) : m.start()])) or bool(
+            _ON.search(text[max(0, m.start() - 12) : m.start()])
+        )
+        if not separated and not cue:
+            continue
+        valid, possible = _judge(raw)
+        international = raw.startswith(("+", "00"))
+        if valid and (international or digits >= 9 or cue):
+            yield Span(m.start(), m.end(), Kind.PHONE, raw, "valid phone number")
+        elif possible and (international or (cue and digits >= 8)):
+            yield Span(m.start(), m.end(), Kind.PHONE, raw, "possible phone number after a cue")

@@ -1,0 +1,134 @@
+"""Character-level helpers shared by the detectors: folding, word tokens, sentence starts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Letters that NFD does not decompose into a base letter plus a mark.
+_EXTRA_FOLD = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "o",
+        "đ": "d",
+        "Đ": "d",
+        "ł": "l",
+        "Ł": "l",
+        "\u0131": "i",
+        "ß": "s",
+        "æ": "a",
+        "Æ": "a",
+        "œ": "o",
+        "Œ": "o",
+        "þ": "t",
+        "ð": "d",
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bb": "'",
+    }
+)
+
+
+def word_set(words: str) -> frozenset[str]:
+    """The whitespace-separated words of a hand-kept list."""
+    return frozenset(words.split())
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    base = unicodedata.normalize("NFD", char.translate(_EXTRA_FOLD))[:1] or char
+    folded = base.casefold()
+    return folded if len(folded) == 1 else base.lower()
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and strip diacritics, one output character per input character.
+
+    Keeping the length lets a match in the folded text be mapped back by offset alone.
+    """
+    return "".join(_fold_char(c) for c in text)
+
+
+#: A word: letters with inner hyphens or apostrophes ("Soo-ah", "O'Connell", "Al-Farsi").
+WORD = re.compile(r"[^\W\d_]{1,40}(?:['\u2019\-][^\W\d_]{1,40}){0,4}")
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    [
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "mx",
+        "prof",
+        "st",
+        "no",
+        "nos",
+        "rd",
+        "ave",
+        "apt",
+        "jr",
+        "sr",
+        "sra",
+        "snr",
+        "vs",
+        "etc",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "dept",
+        "mt",
+        "ft",
+        "sgt",
+        "capt",
+        "col",
+        "gen",
+        "lt",
+        "rev",
+        "hon",
+        "fig",
+        "art",
+        "sec",
+        "approx",
+        "e.g",
+        "i.e",
+    ]
+)
+_SENTENCE_GAP = re.compile(r"[\s\"'\u201c\u201d\u2018\u2019(\[]{0,8}$")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of the text with its offsets."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def capitalised(self) -> bool:
+        """Starts upper case and is not all capitals (an acronym is no name)."""
+        return self.text[:1].isupper() and not (len(self.text) > 1 and self.text.isupper())
+
+
+def tokens(text: str) -> list[Token]:
+    """Every word of ``text``, in order."""
+    return [Token(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+
+
+def starts_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``start`` opens a sentence (or the text)."""
+    head = text[max(0, start - 12) : start]
+    gap = _SENTENCE_GAP.search(head)
+    before = head[: gap.start()] if gap else head
+    if not before.strip():
+        return start - len(head) <= 0 or not text[:start].strip()
+    if before[-1] not in ".!?:":
+        return False
+    if before[-1] == ":":
+        return True
+    word = re.search(r"([A-Za-z.]{1,5})\.$", before)
+    return not (word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS)
