@@ -30,8 +30,10 @@ DATA = Path(__file__).resolve().parent.parent / "incidents" / "public" / "redact
 # A name must rank this high in at least one country: deeper ranks are mostly noise
 # (typos, words typed into a name field) in a data set scraped from a social network.
 NAME_RANK = 5000
-# English words this frequent or more are "common": a capitalised one alone is no name cue.
-WORD_RANK = 30000
+# Every English word of the frequency list is kept with its rank; the engine treats the
+# 30,000 most frequent as "common" (a capitalised one alone is no name cue) and the rest as
+# dictionary words (a role noun such as "Radiographer" opening a sentence is no name).
+WORD_RANK = 90000
 # ...unless it is above all a popular name that also happens to be a rare word ("Maria").
 POPULAR_NAME_RANK = 150
 RARE_WORD_RANK = 2500
@@ -91,7 +93,7 @@ def _stems(word: str) -> Iterable[str]:
             yield word[: -len(suffix)] + repl
 
 
-def _common_words(given: dict[str, int], surnames: dict[str, int]) -> list[str]:
+def _common_words(given: dict[str, int], surnames: dict[str, int]) -> list[tuple[str, int]]:
     ranks = _word_ranks()
     dictionary = _lower_dictionary()
     out = []
@@ -106,7 +108,7 @@ def _common_words(given: dict[str, int], surnames: dict[str, int]) -> list[str]:
             continue
         if name_rank <= POPULAR_NAME_RANK and rank > RARE_WORD_RANK:
             continue
-        out.append(word)
+        out.append((word, rank))
     return sorted(out)
 
 
@@ -140,7 +142,7 @@ def main() -> None:
     DATA.mkdir(parents=True, exist_ok=True)
     _write("given_names.txt.gz", (f"{n}\t{r}" for n, r in sorted(given.items())))
     _write("surnames.txt.gz", (f"{n}\t{r}" for n, r in sorted(surnames.items())))
-    _write("common_words.txt.gz", words)
+    _write("common_words.txt.gz", (f"{w}\t{r}" for w, r in words))
     _write("places.txt.gz", _places())
     print(f"{len(given)} given names, {len(surnames)} surnames, {len(words)} common words")
 

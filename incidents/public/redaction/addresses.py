@@ -17,12 +17,14 @@ from collections.abc import Iterator
 
 from incidents.public.redaction.model import Kind, Span
 
+_NUMBER_WORD = r"(?:No\.|No:|Nr\.|N°|n°|#)"
 _CAP = r"[A-ZÀ-ÖØ-Þ][\w'\u2019\-]{0,30}"
 _LINK = r"(?:de|da|das|do|dos|del|della|di|du|des|la|le|of|the|van|der|von|y|e|l'|d')"
 _STREET_TYPES = (
     r"(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Way|Drive|Dr\.?|Lane|Ln\.?|Close|Crescent|"
     r"Place|Court|Terrace|Boulevard|Blvd\.?|Highway|Hwy\.?|Parade|Square|Row|Gardens|Grove|"
-    r"Walk|Mews|Circle|Trail|Parkway|Esplanade|Quay|Wharf|Marg|Nagar|Salai|Cross|Main)"
+    r"Walk|Mews|Circle|Trail|Parkway|Esplanade|Quay|Wharf|Marg|Nagar|Salai|Cross|Main|"
+    r"Caddesi|Cad\.|Sokak|Sok\.|Bulvar\u0131|utca|út|tér)"
 )
 _UNIT = (
     r"(?:Flat|Apt\.?|Apartment|Appartement|Unit|Suite|Villa|House No\.?|House|Room|Plot|"
@@ -31,10 +33,15 @@ _UNIT = (
 _FRONT_TYPES = (
     r"(?:Calle|Carrer|Rua|Travessa|Avenida|Av\.|Alameda|Rambla|Paseo|Plaza|Praça|Praca|"
     r"Via|Viale|Corso|Piazza|Largo|Rue|Chemin|Strada|Ulica|ul\.|Jalan|Jl\.|Soi|Thanon|Calea|"
-    r"Carretera|Camino|Ronda|Estrada|Rodovia)"
+    r"Carretera|Camino|Ronda|Estrada|Rodovia|Rruga|Ulitsa|Ulica|Bulevar|Bulevardul|Strada|"
+    r"Jalan|Lorong|Calle|Cra\.|Carrera|Avenue|Boulevard)"
 )
 _FR_TYPES = r"(?:rue|avenue|av\.|boulevard|bd|quai|place|chemin|allée|impasse|route|cours|square)"
-_GERMAN = r"(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|steig|pfad|chaussee)"
+_GERMAN = (
+    r"(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|steig|pfad|chaussee|straat|"
+    r"gracht|laan|plein|kade|dijk|singel|steeg|vej|gade|gatan|vägen|väg|gata|gate|veien|vei|"
+    r"katu|tie|kuja)"
+)
 
 ANCHOR = re.compile(
     r"(?<![\w\-/])(?:"
@@ -45,8 +52,9 @@ ANCHOR = re.compile(
     rf"|\d{{1,4}}(?:-\d{{1,4}})? [A-Z][a-z]{{1,20}}-(?:ro|gil|daero|dong|gu)(?![\w])"
     rf"|\d{{1,4}}-\d{{1,4}}(?:-\d{{1,4}})? [A-Z][a-z]{{2,20}}(?:-[a-z]{{2,10}})?"
     rf"|{_FRONT_TYPES} (?:{_LINK} ){{0,2}}[A-ZÀ-ÖØ-Þ0-9][\w'\u2019\-]{{0,30}}"
-    rf"(?: (?:{_CAP}|{_LINK})){{0,4}}(?:,? \d{{1,5}}[A-Za-z]?)?"
-    rf"|[A-ZÄÖÜ][a-zäöüß]{{2,30}}{_GERMAN} \d{{1,4}}[a-z]?"
+    rf"(?: (?:{_NUMBER_WORD} ?\d{{1,5}}[A-Za-z]?|{_CAP}|{_LINK})){{0,4}}"
+    rf"(?:,? (?:{_NUMBER_WORD} ?)?\d{{1,5}}[A-Za-z]?)?"
+    rf"|[A-ZÄÖÜÅØÆ][a-zäöüßåøæ]{{2,30}}{_GERMAN} \d{{1,4}}[a-z]?(?:-\d{{1,3}})?"
     rf"|(?:Am|An der|Auf dem|Im|In der|Zum|Zur) [A-ZÄÖÜ][a-zäöüß]{{2,30}} \d{{1,4}}[a-z]?"
     r")"
 )
@@ -61,7 +69,8 @@ _CUE = re.compile(
 )
 _CUE_BEFORE = re.compile(_CUE.pattern + "$", re.IGNORECASE)
 _WORD = (
-    rf"(?:[A-ZÀ-ÖØ-Þ0-9][\w'\u2019ºª°\-]{{0,30}}(?:\.º)?|No\.|St\.|CEP|casa|apto|piso|bloco|andar|"
+    rf"(?:{_NUMBER_WORD} ?\d{{1,5}}[A-Za-z]?|[A-ZÀ-ÖØ-Þ0-9][\w'\u2019ºª°\-]{{0,30}}(?:\.º)?|"
+    rf"No\.|St\.|CEP|casa|apto|piso|bloco|andar|"
     rf"{_FR_TYPES})"
 )
 PART = re.compile(rf"(?:, | - | \u2013 |/| )({_WORD}(?: (?:{_WORD}|{_LINK})){{0,5}})")

@@ -97,7 +97,7 @@ def _persona_guards(
     text: str, folded: str, others: list[tuple[int, int, str]]
 ) -> Iterator[tuple[int, int]]:
     """Every occurrence of a name seen once as an organisation, product or persona."""
-    seen = {fold(text[s:e]) for s, e, why in others if why != "place"}
+    seen = {fold(text[s:e]) for s, e, why in others if not why.startswith("place")}
     for value in seen:
         yield from guards._bounded(folded, value)
 
@@ -125,6 +125,9 @@ def scan(text: str, known: KnownNames) -> Scan:
     board.soft = soft
     for f in found:
         board.widen(Span(f.start, f.end, Kind.PERSON, text[f.start : f.end], f.reason))
+    # A name found in full may be repeated alone where it also names a big city ("Milan").
+    board.soft = [(s, e) for s, e, why in others if why != "place name"]
+    board.soft.extend(_persona_guards(text, folded, others))
     discovered = [s.text for s in board.spans if s.kind is Kind.PERSON]
     _people_mentions(text, folded, board, discovered, "part of a name found in this text")
     return Scan(sorted(board.spans), structured)

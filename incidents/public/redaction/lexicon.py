@@ -15,6 +15,10 @@ from importlib import resources
 from incidents.public.redaction.text import fold
 
 
+#: Words at least this frequent are "common" English words.
+COMMON_RANK = 30000
+
+
 @dataclass(frozen=True)
 class Place:
     """A country, US state or city of 15,000 people or more."""
@@ -30,7 +34,7 @@ class Lexicon:
 
     given: dict[str, int]
     surnames: dict[str, int]
-    words: frozenset[str]
+    words: dict[str, int]
     places: dict[str, Place]
     countries: dict[str, str]
 
@@ -45,6 +49,10 @@ class Lexicon:
 
     def is_word(self, word: str) -> bool:
         """Whether ``word`` is a common English word (so capitalisation alone says little)."""
+        return self.words.get(word.lower(), COMMON_RANK + 1) <= COMMON_RANK
+
+    def in_dictionary(self, word: str) -> bool:
+        """Whether ``word`` is an English word at all, however rare ("radiographer")."""
         return word.lower() in self.words
 
     def place(self, name: str) -> Place | None:
@@ -93,7 +101,7 @@ def lexicon() -> Lexicon:
     return Lexicon(
         given=_ranks("given_names.txt.gz"),
         surnames=_ranks("surnames.txt.gz"),
-        words=frozenset(_lines("common_words.txt.gz")),
+        words=_ranks("common_words.txt.gz"),
         places=places,
         countries=countries,
     )

@@ -143,6 +143,8 @@ _HANDLE_CUE = re.compile(
     rf"({_HANDLE})(?![\w@/]|\.[A-Za-z0-9]|['\u2019]s)",
     re.IGNORECASE,
 )
+# A handle-shaped word in brackets right after a name: "Marta Nowak (marta_n84)".
+_BRACKETED = re.compile(rf"(?<=[^\W\d_]) \((?:u/|@)?({_HANDLE})\)")
 _PORTAL_AS = re.compile(
     r"\b(?:portal|platform|forum|site|app|registered|signed up|logged in|known online)"
     rf" as (?:u/|@)?({_HANDLE})(?![\w@/]|\.[A-Za-z0-9])",
@@ -247,6 +249,9 @@ def usernames(text: str) -> Iterator[Span]:
     """Account handles: after @ or u/, or named as a username, login or account."""
     for m in MARKED_HANDLE.finditer(text):
         yield Span(m.start(1), m.end(1), Kind.USERNAME, m.group(1), "@ or u/ handle")
+    for m in _BRACKETED.finditer(text):
+        if re.search(r"[\d_.]", m.group(1)) and re.search(r"[a-z]", m.group(1)):
+            yield Span(m.start(1), m.end(1), Kind.USERNAME, m.group(1), "handle in brackets")
     for pattern, reason in (
         (_HANDLE_CUE, "handle after 'account'/'username'"),
         (_PORTAL_AS, "handle after 'registered as'"),

@@ -28,7 +28,9 @@ _NAMED_BEFORE = re.compile(r"\b(\w+) (?:named|called|dubbed|branded|codenamed) $
 _PRODUCT_BEFORE = re.compile(r"\b(\w+)[,:]? (?:(?:named|called|dubbed|branded|codenamed) )?$")
 _BRANDED_BEFORE = re.compile(r"\b(?:branded|dubbed|codenamed|code-named|persona) $")
 _PRODUCT_AFTER = re.compile(
-    r"^,? (?:an?|the|its|our|their) (?:[\w\-]+ ){0,3}?(?:" + "|".join(PRODUCT_NOUNS) + r")\b"
+    r"^,? (?:an?|the|its|our|their) (?:(?:[\w\-]+ ){0,3}?(?:"
+    + "|".join(PRODUCT_NOUNS)
+    + r")\b|(?:AI|virtual|digital|automated|chat|voice|conversational|generative|LLM)\b)"
 )
 _VERB_AFTER = re.compile(
     r"^ (?:was|were|is|had|has|have|did|does|said|says|told|tells|asked|wrote|called|"
@@ -40,6 +42,7 @@ _VERB_AFTER = re.compile(
 )
 _APPOSITION_AFTER = re.compile(r"^(?:,|\)|\.| and\b| or\b| \()")
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|to|near|around|outside|across|via|of) (?:the )?$")
+_IN_BEFORE = re.compile(r"\b(?:in|near|outside|across) (?:the )?$")
 _CONNECTOR = re.compile(r"^(?: and | or |, | & )$")
 
 
@@ -149,15 +152,21 @@ class _Judge:
             _BRANDED_BEFORE.search(before) or _PRODUCT_AFTER.match(self.text[end : end + 60])
         )
 
-    def place(self, run: list[Token]) -> bool:
+    def place(self, run: list[Token]) -> str | None:
+        """ "place" for a sure place, "place name" for a big city also used as a name."""
         value = self.text[run[0].start : run[-1].end]
+        before = self.text[max(0, run[0].start - 12) : run[0].start]
+        after = self.text[run[-1].end : run[-1].end + 2]
         place = self.lex.place(value)
         if place is None:
-            return False
+            # "in Cebu": a lone capitalised word after "in" is a place, whatever the lists say.
+            lone = len(run) == 1 and after not in {"'s", "\u2019s"}
+            return "place" if lone and _IN_BEFORE.search(before) else None
         if len(run) > 1 or place.population == 0 or not self.name_like(value):
-            return True
-        before = self.text[max(0, run[0].start - 12) : run[0].start]
-        return bool(_PLACE_BEFORE.search(before)) or place.population >= 1_000_000
+            return "place"
+        if _PLACE_BEFORE.search(before):
+            return "place"
+        return "place name" if place.population >= 1_000_000 else None
 
 
 def _trim(run: list[Token], text: str, lex: Lexicon) -> list[Token]:
@@ -169,6 +178,11 @@ def _trim(run: list[Token], text: str, lex: Lexicon) -> list[Token]:
         or run[0].text.lower() in PARTICLES
     ):
         run = run[1:]
+    # "Radiographer Arash Karimi": a dictionary word that is no name, opening a sentence.
+    if len(run) > 1 and starts_sentence(text, run[0].start):
+        first = run[0].text
+        if lex.in_dictionary(first) and lex.name_rank(first) is None:
+            run = run[1:]
     while run and (run[-1].text.lower() in NON_NAMES or run[-1].text.lower() in PARTICLES):
         run = run[:-1]
     return run
@@ -192,14 +206,16 @@ def find(text: str) -> tuple[list[Found], list[tuple[int, int, str]]]:
         if _is_product(raw, text):
             others.append((raw[0].start, raw[-1].end, "product name"))
             continue
+        place = judge.place(raw) if len(raw) > 1 else None
         run = _trim(raw, text, lex)
         if not run:
             continue
         if judge.persona(run):
             others.append((run[0].start, run[-1].end, "AI system or persona"))
             continue
-        if judge.place(run):
-            others.append((run[0].start, run[-1].end, "place"))
+        place = place or judge.place(run)
+        if place:
+            others.append((raw[0].start, raw[-1].end, place))
             continue
         reason = _decide(judge, run, text)
         if reason:

@@ -20,7 +20,7 @@ from incidents.public.redaction.model import Kind, Span
 CANDIDATE = re.compile(
     r"(?<![\w+\-/.,:])(?:(?:\+|00)\d{1,3}[ .\-]?(?:\(0\)[ .\-]?)?|1[ .\-]?(?=\())?"
     r"(?:\(\d{1,5}\)[ .\-]?)?"
-    r"\d{1,8}(?:(?:[ .\-]|\.\s)\d{1,8}){0,6}(?![\w\-]|[.,/:]\d)"
+    r"\d{1,12}(?:(?:[ .\-]|\.\s)\d{1,8}){0,6}(?![\w\-]|[.,/:]\d)"
 )
 _CUE = re.compile(
     r"\b(?:phone|phoned|telephone|tel|mobile|cell|cellphone|number|call|called|calls|calling|"

@@ -110,8 +110,8 @@ class Token:
 
     @property
     def capitalised(self) -> bool:
-        """Starts upper case and is not all capitals (an acronym is no name)."""
-        return self.text[:1].isupper() and not (len(self.text) > 1 and self.text.isupper())
+        """Starts with one capital letter: "HR", "CVs" and "IDs" are acronyms, not names."""
+        return self.text[:1].isupper() and not self.text[1:2].isupper()
 
 
 def tokens(text: str) -> list[Token]:

@@ -46,6 +46,13 @@ ORG_WORDS = word_set(
     alliance consortium council
     """
 )
+ORG_WORDS |= word_set(
+    """
+    maritime logistik energi shipping hotels airport port foods brewery bakery garage
+    ventures gallery theatre cinema
+    """
+)
+
 
 #: Nouns for AI products: a capitalised name right after one is a system or persona.
 PRODUCT_NOUNS = word_set(
