@@ -14,7 +14,6 @@ from importlib import resources
 
 from incidents.public.redaction.text import fold
 
-
 #: Words at least this frequent are "common" English words.
 COMMON_RANK = 30000
 
