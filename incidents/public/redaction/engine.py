@@ -17,7 +17,7 @@ from incidents.public.redaction import (
 )
 from incidents.public.redaction.guards import Guard
 from incidents.public.redaction.model import Kind, KnownNames, Span
-from incidents.public.redaction.text import fold
+from incidents.public.redaction.text import fold, occurrences
 
 #: Pattern detectors, most specific first: an earlier one wins an overlap.
 DETECTORS: tuple[Callable[[str], Iterable[Span]], ...] = (
@@ -88,8 +88,7 @@ class _Board:
 def _people_mentions(
     text: str, folded: str, board: _Board, known: Iterable[str], reason: str
 ) -> None:
-    pattern = names.compile_forms(known)
-    for start, end in names.mentions(text, folded, pattern):
+    for start, end in names.mentions(text, folded, names.forms_of(known)):
         board.add(Span(start, end, Kind.PERSON, text[start:end], reason), soft=True)
 
 
@@ -99,7 +98,7 @@ def _persona_guards(
     """Every occurrence of a name seen once as an organisation, product or persona."""
     seen = {fold(text[s:e]) for s, e, why in others if not why.startswith("place")}
     for value in seen:
-        yield from guards._bounded(folded, value)
+        yield from occurrences(folded, value)
 
 
 def scan(text: str, known: KnownNames) -> Scan:

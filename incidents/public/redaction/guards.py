@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from incidents.public.redaction.dates import all_dates
 from incidents.public.redaction.model import Kind
-from incidents.public.redaction.text import fold
+from incidents.public.redaction.text import fold, occurrences
 
 
 @dataclass(frozen=True)
@@ -47,19 +47,10 @@ VERSION = re.compile(
 )
 
 
-def _bounded(folded: str, needle: str) -> Iterator[tuple[int, int]]:
-    """Word-bounded occurrences of ``needle`` in already folded text."""
-    if not needle:
-        return
-    pattern = re.compile(r"(?<![\w])" + re.escape(needle) + r"(?![\w])")
-    for m in pattern.finditer(folded):
-        yield m.start(), m.end()
-
-
 def structured(text: str, folded: str, names: Iterable[tuple[str, Kind, str]]) -> Iterator[Guard]:
     """Occurrences of structured organisation and system names (case- and accent-blind)."""
     for name, kind, reason in names:
-        for start, end in _bounded(folded, fold(name)):
+        for start, end in occurrences(folded, fold(name)):
             yield Guard(start, end, reason, hard=True, kind=kind)
 
 

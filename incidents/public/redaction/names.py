@@ -9,7 +9,6 @@ a possessive 's is never part of it, because matches end at a word boundary.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
 from incidents.public.redaction.lexicon import lexicon
@@ -47,31 +46,56 @@ def parts(name: str) -> list[str]:
     return sorted(forms, key=len, reverse=True)
 
 
-def compile_forms(names: Iterable[str]) -> re.Pattern[str] | None:
-    """One expression matching every form of every name, in folded text, longest first."""
-    forms = sorted({fold(f) for n in names for f in parts(n)}, key=len, reverse=True)
-    if not forms:
-        return None
-    return re.compile(
-        r"(?<![\w'\u2019@.\-])(?:"
-        + "|".join(map(re.escape, forms))
-        + r")(?![\w@]|-\w|['\u2019](?!s\b)\w)"
-    )
+def forms_of(names: Iterable[str]) -> list[str]:
+    """Every form of every name, folded (lower case, no diacritics), longest first."""
+    return sorted({fold(f) for n in names for f in parts(n)}, key=len, reverse=True)
 
 
-def mentions(text: str, folded: str, pattern: re.Pattern[str] | None) -> Iterator[tuple[int, int]]:
-    """Where the compiled forms occur as a name: capitalised, not a sentence-opening word."""
-    if pattern is None:
-        return
+def _bounded(folded: str, start: int, end: int) -> bool:
+    # Not inside a longer word, a handle or an address ("@marta", "marta.k@", "Jean-Paul"),
+    # but a possessive ("Moreau's") may follow.
+    before = folded[start - 1] if start else " "
+    if before.isalnum() or before in "_'@.-":
+        return False
+    after = folded[end : end + 2]
+    if not after:
+        return True
+    if after[0].isalnum() or after[0] in "_@":
+        return False
+    if after[0] in "-'" and after[1:2].isalnum():
+        return after == "'s" and not folded[end + 2 : end + 3].isalnum()
+    return True
+
+
+def mentions(text: str, folded: str, forms: list[str]) -> Iterator[tuple[int, int]]:
+    """Where the forms occur as a name: capitalised, not a sentence-opening common word.
+
+    Overlapping hits keep the leftmost, then the longest ("Claire Moreau" over "Claire").
+    """
     words = lexicon()
-    for m in pattern.finditer(folded):
-        value = text[m.start() : m.end()]
+    hits = sorted(
+        {(s, e) for f in forms for s, e in _occurrences(folded, f) if _bounded(folded, s, e)},
+        key=lambda h: (h[0], h[0] - h[1]),
+    )
+    last = -1
+    for start, end in hits:
+        if start < last:
+            continue
+        value = text[start:end]
         initial = next((c for c in value if c.isalpha()), "")
         if not initial.isupper() and " " not in value:
             continue
         if not any(c.isupper() for c in value):
             continue
         # "Will", "Grace" or "Park" opening a sentence is more likely the ordinary word.
-        if " " not in value and words.is_word(value) and starts_sentence(text, m.start()):
+        if " " not in value and words.is_word(value) and starts_sentence(text, start):
             continue
-        yield m.start(), m.end()
+        last = end
+        yield start, end
+
+
+def _occurrences(haystack: str, needle: str) -> Iterator[tuple[int, int]]:
+    start = haystack.find(needle)
+    while start != -1:
+        yield start, start + len(needle)
+        start = haystack.find(needle, start + 1)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 # Letters that NFD does not decompose into a base letter plus a mark.
 _EXTRA_FOLD = str.maketrans(
@@ -36,11 +36,19 @@ def word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    base = unicodedata.normalize("NFD", char.translate(_EXTRA_FOLD))[:1] or char
-    folded = base.casefold()
-    return folded if len(folded) == 1 else base.lower()
+class _FoldTable(dict[int, str]):
+    """str.translate table filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        base = unicodedata.normalize("NFD", char.translate(_EXTRA_FOLD))[:1] or char
+        folded = base.casefold()
+        # One character out for one in: casefold("ß") is "ss", which would shift offsets.
+        self[code] = folded if len(folded) == 1 else base.lower()[:1] or char
+        return self[code]
+
+
+_FOLD = _FoldTable()
 
 
 def fold(text: str) -> str:
@@ -48,7 +56,7 @@ def fold(text: str) -> str:
 
     Keeping the length lets a match in the folded text be mapped back by offset alone.
     """
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_FOLD)
 
 
 #: A word: letters with inner hyphens or apostrophes ("Soo-ah", "O'Connell", "Al-Farsi").
@@ -132,3 +140,21 @@ def starts_sentence(text: str, start: int) -> bool:
         return True
     word = re.search(r"([A-Za-z.]{1,5})\.$", before)
     return not (word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS)
+
+
+def _wordish(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def occurrences(haystack: str, needle: str) -> Iterator[tuple[int, int]]:
+    """Where ``needle`` occurs in ``haystack`` as whole words (not inside a longer word)."""
+    if not needle:
+        return
+    start = haystack.find(needle)
+    while start != -1:
+        end = start + len(needle)
+        before = haystack[start - 1] if start else " "
+        after = haystack[end] if end < len(haystack) else " "
+        if not _wordish(before) and not _wordish(after):
+            yield start, end
+        start = haystack.find(needle, start + 1)
