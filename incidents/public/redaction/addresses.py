@@ -18,7 +18,9 @@ from collections.abc import Iterator
 from incidents.public.redaction.model import Kind, Span
 
 _NUMBER_WORD = r"(?:No\.|No:|Nr\.|N°|n°|#)"
-_CAP = r"[A-ZÀ-ÖØ-Þ][\w'\u2019\-]{0,30}"
+# Upper-case initials: ASCII, Latin-1 and the Latin Extended blocks ("İstanbul", "Łódź").
+_UPPER = "A-ZÀ-ÖØ-Þ\u0100-\u024f\u1e00-\u1eff"
+_CAP = rf"[{_UPPER}][\w'\u2019\-]{{0,30}}"
 _LINK = r"(?:de|da|das|do|dos|del|della|di|du|des|la|le|of|the|van|der|von|y|e|l'|d')"
 _STREET_TYPES = (
     r"(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Way|Drive|Dr\.?|Lane|Ln\.?|Close|Crescent|"
@@ -51,7 +53,7 @@ ANCHOR = re.compile(
     rf"|\d{{1,4}}(?: ?(?:bis|ter))?,? {_FR_TYPES} (?:{_LINK} ?){{0,2}}{_CAP}"
     rf"|\d{{1,4}}(?:-\d{{1,4}})? [A-Z][a-z]{{1,20}}-(?:ro|gil|daero|dong|gu)(?![\w])"
     rf"|\d{{1,4}}-\d{{1,4}}(?:-\d{{1,4}})? [A-Z][a-z]{{2,20}}(?:-[a-z]{{2,10}})?"
-    rf"|{_FRONT_TYPES} (?:{_LINK} ){{0,2}}[A-ZÀ-ÖØ-Þ0-9][\w'\u2019\-]{{0,30}}"
+    rf"|{_FRONT_TYPES} (?:{_LINK} ){{0,2}}[{_UPPER}0-9][\w'\u2019\-]{{0,30}}"
     rf"(?: (?:{_NUMBER_WORD} ?\d{{1,5}}[A-Za-z]?|{_CAP}|{_LINK})){{0,4}}"
     rf"(?:,? (?:{_NUMBER_WORD} ?)?\d{{1,5}}[A-Za-z]?)?"
     rf"|[A-ZÄÖÜÅØÆ][a-zäöüßåøæ]{{2,30}}{_GERMAN} \d{{1,4}}[a-z]?(?:-\d{{1,3}})?"
@@ -69,7 +71,7 @@ _CUE = re.compile(
 )
 _CUE_BEFORE = re.compile(_CUE.pattern + "$", re.IGNORECASE)
 _WORD = (
-    rf"(?:{_NUMBER_WORD} ?\d{{1,5}}[A-Za-z]?|[A-ZÀ-ÖØ-Þ0-9][\w'\u2019ºª°\-]{{0,30}}(?:\.º)?|"
+    rf"(?:{_NUMBER_WORD} ?\d{{1,5}}[A-Za-z]?|[{_UPPER}0-9][\w'\u2019ºª°\-]{{0,30}}(?:\.º)?|"
     rf"No\.|St\.|CEP|casa|apto|piso|bloco|andar|"
     rf"{_FR_TYPES})"
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -41,27 +42,60 @@ class Scan:
     structured: list[Guard]
 
 
-def _overlaps(start: int, end: int, taken: Iterable[tuple[int, int]]) -> bool:
-    return any(start < t_end and t_start < end for t_start, t_end in taken)
+class _Intervals:
+    """Disjoint, sorted stretches of text, with a logarithmic overlap test.
+
+    Overlapping stretches are merged as they are added; a text of 50,000 one-letter names
+    must not cost a scan of every accepted span for every candidate.
+    """
+
+    def __init__(self, pairs: Iterable[tuple[int, int]] = ()) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in sorted(pairs):
+            if self.ends and start < self.ends[-1]:
+                self.ends[-1] = max(self.ends[-1], end)
+            elif start < end:
+                self.starts.append(start)
+                self.ends.append(end)
+
+    def hits(self, start: int, end: int) -> bool:
+        """Whether [start, end) overlaps any stretch."""
+        index = bisect_right(self.starts, start)
+        if index and self.ends[index - 1] > start:
+            return True
+        return index < len(self.starts) and self.starts[index] < end
+
+    def add(self, start: int, end: int) -> None:
+        """Add a stretch that overlaps none already there."""
+        index = bisect_right(self.starts, start)
+        self.starts.insert(index, start)
+        self.ends.insert(index, end)
+
+    def remove(self, start: int) -> None:
+        """Remove the stretch that starts at ``start``."""
+        index = bisect_left(self.starts, start)
+        del self.starts[index], self.ends[index]
 
 
 class _Board:
     """The spans accepted so far and the guarded stretches, for overlap checks."""
 
     def __init__(self, hard: list[Guard], soft: list[tuple[int, int]]) -> None:
-        self.hard = [(g.start, g.end) for g in hard]
-        self.soft = soft
-        self.spans: list[Span] = []
+        self.hard = _Intervals((g.start, g.end) for g in hard)
+        self.soft = _Intervals(soft)
+        self.taken = _Intervals()
+        self.spans: dict[int, Span] = {}
 
     def free(self, start: int, end: int, *, soft: bool) -> bool:
-        taken = [(s.start, s.end) for s in self.spans]
-        if _overlaps(start, end, taken) or _overlaps(start, end, self.hard):
+        if self.taken.hits(start, end) or self.hard.hits(start, end):
             return False
-        return not (soft and _overlaps(start, end, self.soft))
+        return not (soft and self.soft.hits(start, end))
 
     def add(self, span: Span, *, soft: bool = False) -> None:
         if span.start < span.end and self.free(span.start, span.end, soft=soft):
-            self.spans.append(span)
+            self.taken.add(span.start, span.end)
+            self.spans[span.start] = span
 
     def widen(self, span: Span) -> None:
         """Add a person span, swallowing the shorter person spans it overlaps.
@@ -69,20 +103,25 @@ class _Board:
         "Jonas Hoffmann" found in free text replaces the "Hoffmann" matched from a
         structured "Tobias Hoffmann", so the given name is not left behind.
         """
-        inside = [
-            s
-            for s in self.spans
-            if s.kind is Kind.PERSON and s.start < span.end and span.start < s.end
-        ]
-        if not inside or any(s.start < span.start or s.end > span.end for s in inside):
-            self.add(span, soft=True)
+        if self.hard.hits(span.start, span.end) or self.soft.hits(span.start, span.end):
             return
-        others = [s for s in self.spans if s not in inside]
-        kept, self.spans = self.spans, others
-        if self.free(span.start, span.end, soft=True):
-            self.spans.append(span)
-        else:
-            self.spans = kept
+        index = bisect_right(self.taken.starts, span.end - 1)
+        inside: list[Span] = []
+        while index > 0 and self.taken.ends[index - 1] > span.start:
+            inside.append(self.spans[self.taken.starts[index - 1]])
+            index -= 1
+        if any(s.kind is not Kind.PERSON for s in inside):
+            return
+        # Already covered by a longer or equal name, or only partly overlapping one: keep it.
+        if any(
+            s.start < span.start or s.end > span.end or s.end - s.start == span.end - span.start
+            for s in inside
+        ):
+            return
+        for old in inside:
+            self.taken.remove(old.start)
+            del self.spans[old.start]
+        self.add(span)
 
 
 def _people_mentions(
@@ -106,10 +145,9 @@ def scan(text: str, known: KnownNames) -> Scan:
     folded = fold(text)
     structured = list(guards.structured(text, folded, known.non_personal()))
     birth = list(dates.birth_dates(text))
+    births = _Intervals((b.start, b.end) for b in birth)
     fixed = [
-        g
-        for g in guards.fixed(text)
-        if not (g.reason == "date" and _overlaps(g.start, g.end, [(b.start, b.end) for b in birth]))
+        g for g in guards.fixed(text) if not (g.reason == "date" and births.hits(g.start, g.end))
     ]
     found, others = people.find(text)
     soft = [(s, e) for s, e, _ in others]
@@ -119,14 +157,18 @@ def scan(text: str, known: KnownNames) -> Scan:
         for span in detector(text):
             board.add(span)
     # A structured person's name wins over a guess that it is a place or a persona.
-    board.soft = [(s, e) for s, e, why in others if why in {"organisation name", "product name"}]
+    board.soft = _Intervals(
+        (s, e) for s, e, why in others if why in {"organisation name", "product name"}
+    )
     _people_mentions(text, folded, board, known.people, "structured person name")
-    board.soft = soft
+    board.soft = _Intervals(soft)
     for f in found:
         board.widen(Span(f.start, f.end, Kind.PERSON, text[f.start : f.end], f.reason))
     # A name found in full may be repeated alone where it also names a big city ("Milan").
-    board.soft = [(s, e) for s, e, why in others if why != "place name"]
-    board.soft.extend(_persona_guards(text, folded, others))
-    discovered = [s.text for s in board.spans if s.kind is Kind.PERSON]
+    board.soft = _Intervals(
+        [(s, e) for s, e, why in others if why != "place name"]
+        + list(_persona_guards(text, folded, others))
+    )
+    discovered = [s.text for s in board.spans.values() if s.kind is Kind.PERSON]
     _people_mentions(text, folded, board, discovered, "part of a name found in this text")
-    return Scan(sorted(board.spans), structured)
+    return Scan(sorted(board.spans.values()), structured)

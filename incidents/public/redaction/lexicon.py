@@ -24,7 +24,13 @@ class Place:
 
     name: str
     country: str
+    kind: str  # "country", "state" or "city"
     population: int
+
+    @property
+    def region(self) -> bool:
+        """A country or state: never a person's name, whatever the name lists say."""
+        return self.kind != "city"
 
 
 @dataclass(frozen=True)
@@ -77,17 +83,15 @@ def _places() -> tuple[dict[str, Place], dict[str, str]]:
     places: dict[str, Place] = {}
     countries: dict[str, str] = {}
     for line in _lines("places.txt.gz"):
-        name, country, population = line.split("\t")
-        place = Place(name, country, int(population))
-        if place.population == 0:
+        name, country, kind, population = line.split("\t")
+        place = Place(name, country, kind, int(population))
+        if kind == "country":
             countries[country] = name
         key = fold(name)
         known = places.get(key)
-        # A country beats a city of the same name; otherwise the larger city wins.
-        if (
-            known is None
-            or place.population == 0
-            or (known.population != 0 and place.population > known.population)
+        # A country or state beats a city of the same name; otherwise the larger city wins.
+        if known is None or (
+            not known.region and (place.region or place.population > known.population)
         ):
             places[key] = place
     return places, countries

@@ -38,7 +38,9 @@ def parts(name: str) -> list[str]:
     for index in range(1, len(words)):
         tail = " ".join(words[index:])
         # "van der Berg", "da Silva", "García Ortega": everything after the given name.
-        if index == 1 or words[index - 1].lower() in PARTICLES:
+        if index == 1 or (
+            words[index].lower() in PARTICLES and words[index - 1].lower() not in PARTICLES
+        ):
             forms.add(tail)
     for word in words:
         if len(word) > 1 and word.lower() not in PARTICLES and word.lower() not in _FUNCTION:

@@ -247,7 +247,9 @@ def _plausible_handle(handle: str) -> bool:
 
 def usernames(text: str) -> Iterator[Span]:
     """Account handles: after @ or u/, or named as a username, login or account."""
+    seen: set[int] = set()
     for m in MARKED_HANDLE.finditer(text):
+        seen.add(m.start(1))
         yield Span(m.start(1), m.end(1), Kind.USERNAME, m.group(1), "@ or u/ handle")
     for m in _BRACKETED.finditer(text):
         if re.search(r"[\d_.]", m.group(1)) and re.search(r"[a-z]", m.group(1)):
@@ -257,5 +259,5 @@ def usernames(text: str) -> Iterator[Span]:
         (_PORTAL_AS, "handle after 'registered as'"),
     ):
         for m in pattern.finditer(text):
-            if _plausible_handle(m.group(1)):
+            if m.start(1) not in seen and _plausible_handle(m.group(1)):
                 yield Span(m.start(1), m.end(1), Kind.USERNAME, m.group(1), reason)

@@ -162,7 +162,7 @@ class _Judge:
             # "in Cebu": a lone capitalised word after "in" is a place, whatever the lists say.
             lone = len(run) == 1 and after not in {"'s", "\u2019s"}
             return "place" if lone and _IN_BEFORE.search(before) else None
-        if len(run) > 1 or place.population == 0 or not self.name_like(value):
+        if len(run) > 1 or place.region or not self.name_like(value):
             return "place"
         if _PLACE_BEFORE.search(before):
             return "place"

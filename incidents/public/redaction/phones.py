@@ -155,4 +155,3 @@ def phones(text: str) -> Iterator[Span]:
             yield Span(m.start(), m.end(), Kind.PHONE, raw, "valid phone number")
         elif possible and (international or (cue and digits >= 8)):
             yield Span(m.start(), m.end(), Kind.PHONE, raw, "possible phone number after a cue")
-
