@@ -88,7 +88,7 @@ def _extend(text: str, end: int) -> int:
             break
         part = m.group(1)
         # "in Daejeon" and "and her ID card" start lower case and are not part of it.
-        if part.split(" ")[-1] in {"de", "da", "das", "do", "dos", "del", "of", "the", "y"}:
+        while part.split(" ")[-1] in {"de", "da", "das", "do", "dos", "del", "of", "the", "y"}:
             part = part.rsplit(" ", 1)[0]
         end = m.start(1) + len(part)
     return end

@@ -55,7 +55,7 @@ class _Intervals:
         for start, end in sorted(pairs):
             if self.ends and start < self.ends[-1]:
                 self.ends[-1] = max(self.ends[-1], end)
-            elif start < end:
+            else:
                 self.starts.append(start)
                 self.ends.append(end)
 

@@ -112,19 +112,19 @@ def _regions_for(digits: str) -> Iterator[str]:
             yield region
 
 
-def _judge(raw: str) -> tuple[bool, bool]:
-    """(valid, possible) for one candidate: with a country code as written, else anywhere.
+def _judge(raw: str) -> bool:
+    """Whether a candidate is a phone number: with a country code as written, else anywhere.
 
-    A number written with its country code only has to be possible (right length for that
-    country): validating it would load and compile the metadata of every country seen.
+    A number written with its country code only has to be possible (the right length for
+    that country): validating it would load and compile the metadata of every country
+    seen. A national number must be valid in one of :data:`REGIONS`.
     """
     if raw.startswith(("+", "00")):
         try:
             number = phonenumbers.parse("+" + raw[2:] if raw.startswith("00") else raw, None)
         except phonenumbers.NumberParseException:
-            return False, False
-        possible = phonenumbers.is_possible_number(number)
-        return possible, possible
+            return False
+        return bool(phonenumbers.is_possible_number(number))
     digits = "".join(c for c in raw if c.isdigit())
     for region in _regions_for(digits):
         try:
@@ -132,8 +132,8 @@ def _judge(raw: str) -> tuple[bool, bool]:
         except phonenumbers.NumberParseException:  # pragma: no cover - digits always parse
             continue
         if phonenumbers.is_valid_number(number):
-            return True, True
-    return False, False
+            return True
+    return False
 
 
 def phones(text: str) -> Iterator[Span]:
@@ -149,9 +149,7 @@ def phones(text: str) -> Iterator[Span]:
         )
         if not separated and not cue:
             continue
-        valid, possible = _judge(raw)
         international = raw.startswith(("+", "00"))
-        if valid and (international or digits >= 9 or cue):
-            yield Span(m.start(), m.end(), Kind.PHONE, raw, "valid phone number")
-        elif possible and (international or (cue and digits >= 8)):
-            yield Span(m.start(), m.end(), Kind.PHONE, raw, "possible phone number after a cue")
+        if (international or digits >= 9 or cue) and _judge(raw):
+            reason = "possible number for its country code" if international else "valid number"
+            yield Span(m.start(), m.end(), Kind.PHONE, raw, reason)

@@ -59,3 +59,8 @@ def test_text_after_the_word_address() -> None:
 def test_no_address_in_prose() -> None:
     text = "It took 47 minutes; Article 73 of the EU AI Act applies to 2026 Kestrel Labs."
     assert texts(addresses.street_addresses(text)) == []
+
+
+def test_link_words_at_the_end_are_not_part_of_it() -> None:
+    text = "her address, 12 High Street, Porto of the north, was leaked"
+    assert texts(addresses.street_addresses(text)) == ["12 High Street, Porto"]

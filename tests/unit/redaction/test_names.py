@@ -64,3 +64,9 @@ def test_common_word_parts_opening_a_sentence() -> None:
 
 def test_a_blank_name_matches_nothing() -> None:
     assert redacted("Anything at all.", people("", "  "), Kind.PERSON) == []
+
+
+def test_lower_case_and_end_of_text() -> None:
+    known = people("Claire Moreau")
+    assert redacted("claire moreau wrote", known, Kind.PERSON) == []
+    assert redacted("Written by Claire Moreau", known, Kind.PERSON) == ["Claire Moreau"]

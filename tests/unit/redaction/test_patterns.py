@@ -69,6 +69,8 @@ def test_luhn_and_iban_checks() -> None:
         ("4111 1111 1111 1112 fails Luhn", []),
         ("order 1234567812345670 (Luhn-valid, no card prefix)", []),
         ("ref 40128888888818810 has 17 digits and no cue", []),
+        ("batch 4222222222222 shipped", []),
+        ("the card 4222222222222 was", ["4222222222222"]),
     ],
 )
 def test_payment_cards(text: str, expected: list[str]) -> None:

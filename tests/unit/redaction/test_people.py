@@ -31,6 +31,8 @@ def people_in(text: str, names: KnownNames | None = None) -> list[str]:
         ),
         ("flagged Sanne van der Berg as a shoplifter", ["Sanne van der Berg"]),
         ("Correspondence for Grace, the claimant, arrived.", ["Grace"]),
+        ("her daughter, Hope, called.", ["Hope"]),
+        ("a woman named Faith Park called.", ["Faith Park"]),
     ],
 )
 def test_people_found_by_name_list_and_cues(text: str, expected: list[str]) -> None:
