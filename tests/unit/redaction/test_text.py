@@ -6,9 +6,9 @@ from incidents.public.redaction import text
 
 
 def test_fold_keeps_offsets() -> None:
-    for value in ("Søren Ørsted", "Straße", "İstanbul", "Đorđe Łukasz", "Ærø", "O’Neill"):
+    for value in ("Søren Ørsted", "Straße", "İstanbul", "Đorđe Łukasz", "Ærø", "O\u2019Neill"):
         assert len(text.fold(value)) == len(value)
-    assert text.fold("Søren O’Neill") == "soren o'neill"
+    assert text.fold("Søren O\u2019Neill") == "soren o'neill"
 
 
 def test_occurrences_are_whole_words() -> None:
