@@ -744,6 +744,122 @@ TEMPLATES = [
     "held {A.g}'s {NID} and {B.g}'s phone number {PHONE}. {C.s} was only named.",
 ]
 
+# Round two: written after the engine was tuned on everything above, to measure it blind
+# (see the description). Longer narratives, a second name pool, other address conventions.
+PEOPLE_B = [
+    ("Wiremu", "Tane", False),
+    ("Aroha", "Ngata", False),
+    ("Malia", "Tuilagi", False),
+    ("Sefo", "Leiataua", False),
+    ("Tsegaye", "Worku", False),
+    ("Meron", "Haile", False),
+    ("Idris", "Amazigh", False),
+    ("Tiziri", "Ait Said", False),
+    ("Batbayar", "Ganbold", False),
+    ("Oyuun", "Bold", False),
+    ("Nuka", "Kleist", False),
+    ("Aputsiaq", "Lynge", False),
+    ("Siobhan", "Ní Bhriain", False),
+    ("Cathal", "Mac Giolla", False),
+    ("Paloma", "Pérez García", False),
+    ("Joaquín", "Ruiz de Alda", False),
+    ("Khalid", "bin Rashid", False),
+    ("Huda", "Al-Qahtani", False),
+    ("Dagny", "Sigurðardóttir", False),
+    ("Jessica", "Wang", False),
+    ("Kevin", "Nakashima", False),
+    ("Wulandari", "Putri", False),
+    ("Thandeka", "Ndlovu", False),
+    ("Kagiso", "Molefe", False),
+    ("Ngozi", "Adeyemi-Bello", False),
+    ("Faith", "Mwangi", False),
+    ("Hope", "Chikwanha", False),
+    ("Bill", "Thorsen", False),
+    ("Victoria", "Lindahl", False),
+    ("Tanvir", "Hossain", False),
+    ("Rukhsana", "Begum", False),
+    ("Shreya", "Ghoshal", False),
+    ("Dinara", "Akhmetova", False),
+    ("Timur", "Rakhimov", False),
+    ("Lucas", "von Arnim", False),
+    ("Marlene", "zu Stolberg", False),
+    ("Yerlan", "Dzhaksybekov", False),
+    ("Priscila", "Quintero", False),
+    ("Eun-ji", "Seo", True),
+    ("Jia Hui", "Tan", True),
+    ("Kiri", "Rangi", False),
+    ("Pania", "Horomona", False),
+    ("Ebo", "Mensimah", False),
+    ("Adwoa", "Boakye", False),
+    ("Sacnité", "Chan Poot", False),
+]
+ADDRESSES_B = [
+    "Calle 45 # 12-34, Chapinero, Bogotá",
+    "Av. Paulista, 1578 - Bela Vista, São Paulo - SP, 01310-200",
+    "Block 123 Ang Mo Kio Avenue 6, #08-45, Singapore 560123",
+    "Plot 45, Kampala Road, Kampala",
+    "Sukhumvit Soi 11, Khlong Toei Nuea, Bangkok 10110",
+    "14 Rue Ibn Batouta, Gueliz, Marrakech 40000",
+    "House 12, Road 7, Dhanmondi, Dhaka 1205",
+    "Apartment 3, 17 Ponsonby Road, Auckland 1011",
+    "Dorpsstraat 4, 3732 HJ De Bilt",
+    "Westerstraße 88, 28199 Bremen",
+    "Ul. Mira 15, kv. 42, Almaty 050000",
+    "PO Box 1742, Gaborone",
+]
+TEMPLATES_B = [
+    "Case review for the board. Over three weekends in {COUNTRY}, the call-centre assistant "
+    "{PERSONA} handled disputes for {ORG}. In one of them a caller said she was {A} and "
+    "asked for her balance; {PERSONA} read it out together with her registered address, "
+    "{ADDRB}, after the caller answered only one security question. The real {A.g} was on a "
+    "flight at the time. Her husband, {B}, noticed a new payee and rang {PHONE}. Our fraud "
+    "analyst, {C}, traced the call to {IP4}. Release notes for build {VER} had removed the "
+    "second question; it is back since {DATE}.",
+    "Statement given by {A.T} on {DATE}: 'I was supervising the night shift when the "
+    "medication robot {SYS} dispensed the wrong strength to bed 14. The patient, {B}, is "
+    "fine. {B.g}'s son, {C}, was visiting and filmed the screen.' {A.s} escalated to the "
+    "vendor ({ORG}) the same night. The ward uses {STATUTE} as its reporting basis.",
+    "Problem: {SYS}, a benefits-eligibility model used by {ORG}, cut payments to claimants "
+    "whose names contain particles or apostrophes. Examples in the complaint file: {A}, {B} "
+    "and {C}. {A.s} lost two months of payments; {B.s}'s claim was closed. Payments to "
+    "{IBAN} have resumed. The agency's contact is {EMAIL.C}.",
+    "The voice-cloning attack. A voice that sounded like {A}, chief executive of {ORG}, "
+    "called {B} on {PHONE} and asked for an urgent transfer to {IBAN}. {B.s} hesitated "
+    "because the caller mispronounced the name of the CFO, {C}. Investigators found the "
+    "cloning service had been paid with the card {CARD}. Report {REF}.",
+    "During the pilot in {CITY}, the tutoring bot {PERSONA} shared a pupil's progress "
+    "report with the wrong family. The report named the pupil, {A}, her teacher, {B.T}, and "
+    "gave the family login ({USER.A}). {A.g}'s mother, {C}, complained by e-mail from "
+    "{EMAIL.C}. The school ({ORG}) suspended {PERSONA} on {DATE}.",
+    "A hiring platform's ranking model ({SYS}) scored applicants from two postcodes lower. "
+    "One applicant, {A} ({EMAIL.A}), obtained her score sheet through a data-access request "
+    "under {STATUTE}. It listed her {NID} and her date of birth ({DOB}). {ORG} says the "
+    "identifier should never have reached the model. {A.s}'s adviser is {B}.",
+    "Log extract, {DATE}: user {USER.A} asked the assistant to 'draft a complaint about my "
+    "landlord'. The draft included the landlord's name, {B}, and address, {ADDRB}, taken "
+    "from an unrelated conversation of another user, {C}. {ORG} disabled cross-session "
+    "memory in {SYS} version {VER}.",
+    "A robot lawn-mower running {SYS} crossed into a neighbouring garden in {CITY} and "
+    "injured a dog. The owner, {A}, lives at {ADDRB}; the neighbour, {B.g} {B.s}, filmed it. "
+    "{ORG} offered compensation to {A.s} and updated the geofence. Both can be reached "
+    "through {EMAIL.A} and {PHONE}.",
+    "Interview with {A}, {ORG}'s head of trust and safety, on {DATE}: 'Our moderation model "
+    "{SYS} removed a post by {B}, a journalist in {CITY}, and kept the reply that published "
+    "her home address. {B.s} asked us to restore the post. We did, and we suspended the "
+    "account @{USER.C}.' The address has been removed.",
+    "A translation model used by {ORG} turned a doctor's note for {A} ({DOB}) into a "
+    "referral with the wrong dosage. The pharmacist, {B.T}, called the clinic on {PHONE}. "
+    "{A.g} received the correct dose. {C}, the clinic manager, filed {REF}.",
+    "From the regulator's letter to {ORG}: 'On {DATE} your agent {PERSONA} cancelled the "
+    "insurance policy of {A} without a request. When {A.g} complained, {PERSONA} sent the "
+    "cancellation notice, including the policy holder's {NID}, to {EMAIL}. We note that "
+    "{B.T} of your compliance team acknowledged this.' The letter cites {STATUTE}.",
+    "An age-estimation camera ({SYS}) at a supermarket in {CITY} refused to sell "
+    "paracetamol to {A}, a 41-year-old customer. {A.s} asked the manager, {B}, for a "
+    "manual check, which the system did not allow. Card receipts show {CARD}. {ORG} has "
+    "since added an override.",
+]
+
 SLOT = re.compile(r"\{([A-Z]+[0-9]?)(?:\.([A-Za-z]))?\}")
 DESCRIPTION = (
     "PII redaction evaluation set - EXTRA split, written for AI Incident Exchange's redaction "
@@ -767,6 +883,13 @@ DESCRIPTION = (
     "exclusive, type, text; sorted, never overlapping) and keep; titles and a possessive 's are "
     "outside person spans, a leading @ or u/ is outside username spans, when only the street "
     "part of an address is given and the city is named separately the city is a keep string. "
+    "The second half of the templates ('round two': longer narratives, a second name pool "
+    "with Pacific, Mongolian, Greenlandic, Irish, Spanish double-barrelled, Arabic 'bin', "
+    "German 'von'/'zu' and word-like names such as Faith, Hope, Bill and Victoria, and "
+    "address formats of Colombia, Singapore, Uganda, Thailand, Morocco, Bangladesh, "
+    "Kazakhstan and Botswana) was written after the engine had been tuned on the first half "
+    "and scored blind first: recall 0.95 overall, free-text people 0.95, usernames 0.67, "
+    "street addresses 0.73, 1 keep violation; the engine was then improved on generic rules. "
     "A person is listed in known_entities.people with probability 0.8, 0.5, 0.3 for the first "
     "three people of a narrative, written as in the text; organisations and systems are listed "
     "with probability 0.6. A keep string that would overlap, contain or be contained in a gold "
@@ -789,10 +912,10 @@ class Item:
     country: str
 
 
-def _cast(rng: random.Random) -> Item:
+def _cast(rng: random.Random, people: list[tuple[str, str, bool]]) -> Item:
     org, org2 = rng.sample(ORGS, 2)
     chosen: dict[str, Person] = {}
-    pool = [p for p in PEOPLE if p[1].split()[-1] not in org + org2]
+    pool = [p for p in people if p[1].split()[-1] not in org + org2]
     for letter, chance in zip("ABCD", (0.8, 0.5, 0.3, 0.0), strict=True):
         given, surname, first = rng.choice(
             [p for p in pool if p[0] not in {c.given for c in chosen.values()}]
@@ -862,6 +985,8 @@ def _slot(b: Builder, item: Item, name: str, part: str | None, rng: random.Rando
         cue, value = birth_date(rng)
         b.plain(cue)
         b.gold(value, "date_of_birth")
+    elif name == "ADDRB":
+        b.gold(rng.choice(ADDRESSES_B), "street_address")
     elif name == "ADDR":
         address, city = street_address(rng, item.city)
         b.gold(address, "street_address")
@@ -887,7 +1012,7 @@ def _keep(text: str, spans: list[dict[str, Any]], keep: list[str]) -> list[str]:
 
 def build(index: int, template: str, rng: random.Random) -> dict[str, Any]:
     """One labelled item from one template."""
-    item = _cast(rng)
+    item = _cast(rng, PEOPLE_B if template in TEMPLATES_B else PEOPLE)
     b = Builder(rng)
     cursor = 0
     for m in SLOT.finditer(template):
@@ -918,11 +1043,13 @@ def build(index: int, template: str, rng: random.Random) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=20261205)
-    parser.add_argument("--items", type=int, default=104)
+    parser.add_argument("--items", type=int, default=104, help="from the first templates")
+    parser.add_argument("--items-b", type=int, default=60, help="from the round-two templates")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     rng = random.Random(args.seed)
     order = [TEMPLATES[i % len(TEMPLATES)] for i in range(args.items)]
+    order += [TEMPLATES_B[i % len(TEMPLATES_B)] for i in range(args.items_b)]
     rng.shuffle(order)
     items = [build(i + 1, t, rng) for i, t in enumerate(order)]
     counts: dict[str, int] = {}
@@ -932,7 +1059,7 @@ def main() -> None:
     description = DESCRIPTION.format(
         n=len(items),
         seed=args.seed,
-        t=len(TEMPLATES),
+        t=len(TEMPLATES) + len(TEMPLATES_B),
         spans=sum(counts.values()),
         counts=", ".join(f"{k} {v}" for k, v in sorted(counts.items())),
     )

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from incidents.public.redaction.model import Kind, Span
 
-_NUMBER_WORD = r"(?:No\.|No:|Nr\.|N°|n°|#)"
+_NUMBER_WORD = r"(?:No\.|No:|Nr\.|N°|n°|#|kv\.|apt\.|d\.)"
 # Upper-case initials: ASCII, Latin-1 and the Latin Extended blocks ("İstanbul", "Łódź").
 _UPPER = "A-ZÀ-ÖØ-Þ\u0100-\u024f\u1e00-\u1eff"
 _CAP = rf"[{_UPPER}][\w'\u2019\-]{{0,30}}"
@@ -35,7 +35,7 @@ _UNIT = (
 _FRONT_TYPES = (
     r"(?:Calle|Carrer|Rua|Travessa|Avenida|Av\.|Alameda|Rambla|Paseo|Plaza|Praça|Praca|"
     r"Via|Viale|Corso|Piazza|Largo|Rue|Chemin|Strada|Ulica|ul\.|Jalan|Jl\.|Soi|Thanon|Calea|"
-    r"Carretera|Camino|Ronda|Estrada|Rodovia|Rruga|Ulitsa|Ulica|Bulevar|Bulevardul|Strada|"
+    r"Carretera|Camino|Ronda|Estrada|Rodovia|Rruga|Ulitsa|Ulica|Ul\.|Bulevar|Bulevardul|Strada|"
     r"Jalan|Lorong|Calle|Cra\.|Carrera|Avenue|Boulevard)"
 )
 _FR_TYPES = r"(?:rue|avenue|av\.|boulevard|bd|quai|place|chemin|allée|impasse|route|cours|square)"
@@ -54,7 +54,7 @@ ANCHOR = re.compile(
     rf"|\d{{1,4}}(?:-\d{{1,4}})? [A-Z][a-z]{{1,20}}-(?:ro|gil|daero|dong|gu)(?![\w])"
     rf"|\d{{1,4}}-\d{{1,4}}(?:-\d{{1,4}})? [A-Z][a-z]{{2,20}}(?:-[a-z]{{2,10}})?"
     rf"|{_FRONT_TYPES} (?:{_LINK} ){{0,2}}[{_UPPER}0-9][\w'\u2019\-]{{0,30}}"
-    rf"(?: (?:{_NUMBER_WORD} ?\d{{1,5}}[A-Za-z]?|{_CAP}|{_LINK})){{0,4}}"
+    rf"(?: (?:{_NUMBER_WORD} ?\d{{1,5}}(?:-\d{{1,5}})?[A-Za-z]?|{_CAP}|{_LINK})){{0,4}}"
     rf"(?:,? (?:{_NUMBER_WORD} ?)?\d{{1,5}}[A-Za-z]?)?"
     rf"|[A-ZÄÖÜÅØÆ][a-zäöüßåøæ]{{2,30}}{_GERMAN} \d{{1,4}}[a-z]?(?:-\d{{1,3}})?"
     rf"|(?:Am|An der|Auf dem|Im|In der|Zum|Zur) [A-ZÄÖÜ][a-zäöüß]{{2,30}} \d{{1,4}}[a-z]?"
@@ -71,7 +71,8 @@ _CUE = re.compile(
 )
 _CUE_BEFORE = re.compile(_CUE.pattern + "$", re.IGNORECASE)
 _WORD = (
-    rf"(?:{_NUMBER_WORD} ?\d{{1,5}}[A-Za-z]?|[{_UPPER}0-9][\w'\u2019ºª°\-]{{0,30}}(?:\.º)?|"
+    rf"(?:{_NUMBER_WORD} ?\d{{1,5}}(?:-\d{{1,5}})?[A-Za-z]?|"
+    rf"[{_UPPER}0-9][\w'\u2019ºª°\-]{{0,30}}(?:\.º)?|"
     rf"No\.|St\.|CEP|casa|apto|piso|bloco|andar|"
     rf"{_FR_TYPES})"
 )

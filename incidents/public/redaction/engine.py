@@ -17,6 +17,7 @@ from incidents.public.redaction import (
     phones,
 )
 from incidents.public.redaction.guards import Guard
+from incidents.public.redaction.lexicon import lexicon
 from incidents.public.redaction.model import Kind, KnownNames, Span
 from incidents.public.redaction.text import fold, occurrences
 
@@ -128,14 +129,27 @@ def _people_mentions(
     text: str, folded: str, board: _Board, known: Iterable[str], reason: str
 ) -> None:
     for start, end in names.mentions(text, folded, names.forms_of(known)):
-        board.add(Span(start, end, Kind.PERSON, text[start:end], reason), soft=True)
+        # widen: "von Arnim" replaces an "Arnim" found on its own before it.
+        board.widen(Span(start, end, Kind.PERSON, text[start:end], reason))
 
 
-def _persona_guards(
-    text: str, folded: str, others: list[tuple[int, int, str]]
+def _name_guards(
+    text: str, folded: str, others: list[tuple[int, int, str]], known: KnownNames
 ) -> Iterator[tuple[int, int]]:
-    """Every occurrence of a name seen once as an organisation, product or persona."""
-    seen = {fold(text[s:e]) for s, e, why in others if not why.startswith("place")}
+    """Every occurrence of a name seen once as an organisation, product or persona.
+
+    Its first word too, when that word is distinctive ("Brightwater" of "Brightwater Bank"
+    in "Brightwater said"): reports shorten the names of the companies they are about.
+    """
+    names_seen = [text[s:e] for s, e, why in others if not why.startswith("place")]
+    names_seen += [name for name, _, _ in known.non_personal()]
+    lex = lexicon()
+    seen: set[str] = set()
+    for name in names_seen:
+        seen.add(fold(name))
+        first = name.split()[0]
+        if " " in name and len(first) > 3 and first[:1].isupper() and not lex.is_word(first):
+            seen.add(fold(first))
     for value in seen:
         yield from occurrences(folded, value)
 
@@ -151,7 +165,7 @@ def scan(text: str, known: KnownNames) -> Scan:
     ]
     found, others = people.find(text)
     soft = [(s, e) for s, e, _ in others]
-    soft.extend(_persona_guards(text, folded, others))
+    soft.extend(_name_guards(text, folded, others, known))
     board = _Board(structured + fixed, soft)
     for detector in DETECTORS:
         for span in detector(text):
@@ -167,7 +181,7 @@ def scan(text: str, known: KnownNames) -> Scan:
     # A name found in full may be repeated alone where it also names a big city ("Milan").
     board.soft = _Intervals(
         [(s, e) for s, e, why in others if why != "place name"]
-        + list(_persona_guards(text, folded, others))
+        + list(_name_guards(text, folded, others, known))
     )
     discovered = [s.text for s in board.spans.values() if s.kind is Kind.PERSON]
     _people_mentions(text, folded, board, discovered, "part of a name found in this text")

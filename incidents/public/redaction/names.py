@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from incidents.public.redaction.lexicon import lexicon
-from incidents.public.redaction.text import fold, starts_sentence, word_set
+from incidents.public.redaction.text import VERB_AFTER, fold, starts_sentence, word_set
 
 PARTICLES = word_set(
     """
@@ -89,8 +89,15 @@ def mentions(text: str, folded: str, forms: list[str]) -> Iterator[tuple[int, in
             continue
         if not any(c.isupper() for c in value):
             continue
-        # "Will", "Grace" or "Park" opening a sentence is more likely the ordinary word.
-        if " " not in value and words.is_word(value) and starts_sentence(text, start):
+        # "Will", "Hope" or "Park" opening a sentence is more likely the ordinary word,
+        # unless a verb follows ("Hope received the correct dose").
+        if (
+            " " not in value
+            and words.is_word(value)
+            and starts_sentence(text, start)
+            and not VERB_AFTER.match(text, end)
+            and text[end : end + 2] not in {"'s", "\u2019s"}
+        ):
             continue
         last = end
         yield start, end

@@ -138,7 +138,7 @@ MARKED_HANDLE = re.compile(rf"(?:(?<![\w.@/])@|(?<![\w/])u/)({_HANDLE})(?![\w@]|
 # A handle named as one: "username X", "login: X", "account called X", "(account X)".
 _HANDLE_CUE = re.compile(
     r"\b(?:user ?name|handle|login|log-in|user ?id|screen ?name|gamertag|nickname|alias|"
-    r"account|profile)s?(?: handle| name)?"
+    r"account|profile|user)s?(?: handle| name)?"
     r"(?:\s{1,3}(?:called|named|was|is|of))?[\s,:(\"'\u201c]{1,4}(?:u/|@)?"
     rf"({_HANDLE})(?![\w@/]|\.[A-Za-z0-9]|['\u2019]s)",
     re.IGNORECASE,

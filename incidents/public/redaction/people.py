@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from incidents.public.redaction.lexicon import Lexicon, lexicon
 from incidents.public.redaction.names import PARTICLES
-from incidents.public.redaction.text import Token, starts_sentence, tokens
+from incidents.public.redaction.text import VERB_AFTER, Token, starts_sentence, tokens
 from incidents.public.redaction.vocabulary import NON_NAMES, ORG_WORDS, PRODUCT_NOUNS, TITLES
 
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
@@ -25,23 +25,23 @@ _PREFIXED = re.compile(r"^(?:Mc|Mac|De|La|Le|Di|Da|Du|Van|Von|D['\u2019]|O['\u20
 _TITLE_BEFORE = re.compile(r"\b([A-Za-z]{1,12})\.? {1,2}$")
 _APPOSITION_BEFORE = re.compile(r"\b[a-z][\w\-'\u2019]{1,30}(?: \([^)]{0,30}\))?, $")
 _NAMED_BEFORE = re.compile(r"\b(\w+) (?:named|called|dubbed|branded|codenamed) $")
-_PRODUCT_BEFORE = re.compile(r"\b(\w+)[,:]? (?:(?:named|called|dubbed|branded|codenamed) )?$")
+_PRODUCT_BEFORE = re.compile(r"\b(\w+)[,:]? \(?(?:(?:named|called|dubbed|branded|codenamed) )?$")
 _BRANDED_BEFORE = re.compile(r"\b(?:branded|dubbed|codenamed|code-named|persona) $")
 _PRODUCT_AFTER = re.compile(
     r"^,? (?:an?|the|its|our|their) (?:(?:[\w\-]+ ){0,3}?(?:"
     + "|".join(PRODUCT_NOUNS)
     + r")\b|(?:AI|virtual|digital|automated|chat|voice|conversational|generative|LLM)\b)"
 )
-_VERB_AFTER = re.compile(
-    r"^ (?:was|were|is|had|has|have|did|does|said|says|told|tells|asked|wrote|called|"
-    r"received|reported|noticed|learned|learnt|lost|suffered|obtained|posted|applied|"
-    r"transferred|complained|explained|confirmed|replied|stopped|secured|deleted|raised|"
-    r"escalated|flagged|recalled|spotted|challenged|found|filed|contacted|emailed|phoned|"
-    r"visited|paid|spoke|made|gave|sent|signed|got|left|went|saw|knew|lives|lived|works|"
-    r"worked|[a-z]{3,}ed)\b"
-)
 _APPOSITION_AFTER = re.compile(r"^(?:,|\)|\.| and\b| or\b| \()")
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|to|near|around|outside|across|via|of) (?:the )?$")
+# "deployed Theo to summarise", "running Maya": what one does with software, not a person.
+_DEPLOYED_BEFORE = re.compile(
+    r"\b(?:deploy(?:s|ed|ing)?|run(?:s|ning)?|ran|us(?:e|es|ed|ing)|powered by|built on|"
+    r"based on|integrat(?:e|es|ed|ing)|launch(?:es|ed|ing)?|roll(?:s|ed|ing)? out|"
+    r"install(?:s|ed|ing)?|licens(?:e|es|ed|ing)|fine-tun(?:e|es|ed|ing)|retrain(?:s|ed|ing)?|"
+    r"upgrad(?:e|es|ed|ing)) $"
+)
+_PARTICLES_BEFORE = re.compile(r"(?<![\w\-])((?:(?:" + "|".join(sorted(PARTICLES)) + r") ){1,3})$")
 _IN_BEFORE = re.compile(r"\b(?:in|near|outside|across) (?:the )?$")
 _CONNECTOR = re.compile(r"^(?: and | or |, | & )$")
 
@@ -119,7 +119,7 @@ class _Judge:
     def unknown(self, word: str) -> bool:
         return (
             self.lex.name_rank(word) is None
-            and not self.lex.is_word(word)
+            and not self.lex.in_dictionary(word)
             and word.lower() not in NON_NAMES
             and len(word) >= 3
         )
@@ -138,7 +138,7 @@ class _Judge:
             return "after 'named'"
         if self.text[end : end + 2] in {"'s", "\u2019s"} or after.startswith(("' ", "\u2019 ")):
             return "possessive"
-        if _VERB_AFTER.match(after):
+        if VERB_AFTER.match(after):
             return "before a verb"
         return None
 
@@ -148,9 +148,10 @@ class _Judge:
         product = _PRODUCT_BEFORE.search(before)
         if product and product.group(1).lower() in PRODUCT_NOUNS:
             return True
-        return bool(
-            _BRANDED_BEFORE.search(before) or _PRODUCT_AFTER.match(self.text[end : end + 60])
-        )
+        after = self.text[end : end + 60]
+        if _DEPLOYED_BEFORE.search(before) and not after.startswith(("'s", "\u2019s")):
+            return True
+        return bool(_BRANDED_BEFORE.search(before) or _PRODUCT_AFTER.match(after))
 
     def place(self, run: list[Token]) -> str | None:
         """ "place" for a sure place, "place name" for a big city also used as a name."""
@@ -170,18 +171,30 @@ class _Judge:
 
 
 def _trim(run: list[Token], text: str, lex: Lexicon) -> list[Token]:
-    """Drop a sentence-opening common word ("The", "During") and non-name words at the ends."""
+    """The part of a run that may be a name.
+
+    Drops what comes up to a title inside it ("Staff Nurse Kiri Rangi"), function words
+    ("The", "During"), a sentence-opening word that is no name or mostly a common word
+    ("Radiographer Arash Karimi", "Witness Emi Fujita") and particles or non-names at the
+    end. A common word that is also a name ("Hope", "Will")
+    stays: the decision weighs it.
+    """
+    for index in range(len(run) - 1, 0, -1):
+        if run[index - 1].text.lower() in TITLES:
+            run = run[index:]
+            break
     while run and (
         run[0].text.lower() in NON_NAMES
         or run[0].text.lower() in TITLES
-        or (lex.is_word(run[0].text) and starts_sentence(text, run[0].start) and len(run) > 1)
         or run[0].text.lower() in PARTICLES
     ):
         run = run[1:]
-    # "Radiographer Arash Karimi": a dictionary word that is no name, opening a sentence.
     if len(run) > 1 and starts_sentence(text, run[0].start):
         first = run[0].text
-        if lex.in_dictionary(first) and lex.name_rank(first) is None:
+        rank = lex.name_rank(first)
+        # A role opening the sentence ("Witness", "Patient"), unless it is mostly a name
+        # ("Hope", "Mark", "Park").
+        if lex.in_dictionary(first) and (rank is None or (lex.is_word(first) and rank > 500)):
             run = run[1:]
     while run and (run[-1].text.lower() in NON_NAMES or run[-1].text.lower() in PARTICLES):
         run = run[:-1]
@@ -217,10 +230,24 @@ def find(text: str) -> tuple[list[Found], list[tuple[int, int, str]]]:
         if place:
             others.append((raw[0].start, raw[-1].end, place))
             continue
+        run = _with_particles(run, text)
         reason = _decide(judge, run, text)
         if reason:
             people.append(Found(run[0].start, run[-1].end, reason))
     return people, others
+
+
+def _with_particles(run: list[Token], text: str) -> list[Token]:
+    """The run with the lower-case particles just before it: "Dr de Graaf", "van den Broek"."""
+    m = _PARTICLES_BEFORE.search(text, max(0, run[0].start - 24), run[0].start)
+    if m is None:
+        return run
+    offset = m.start(1)
+    particles = [
+        Token(offset + w.start(), offset + w.end(), w.group())
+        for w in re.finditer(r"\S+", m.group(1))
+    ]
+    return particles + run
 
 
 def _decide(judge: _Judge, run: list[Token], text: str) -> str | None:
@@ -238,6 +265,9 @@ def _decide(judge: _Judge, run: list[Token], text: str) -> str | None:
             return "given name or surname from the name list"
         if unknown == len(words) and not starts_sentence(text, run[0].start):
             return "capitalised words not in the dictionary"
+        if unknown and named:
+            # "Hope Chikwanha", "Oyuun Bold": a word no dictionary has, next to a name.
+            return "a name next to a word no dictionary has"
         if cue:
             return f"capitalised words, {cue}"
         return None

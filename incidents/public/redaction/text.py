@@ -59,6 +59,16 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+#: A verb right after a word: "Kwame was found", "Tigist obtained", "Hope received".
+VERB_AFTER = re.compile(
+    r" (?:was|were|is|had|has|have|did|does|said|says|told|tells|asked|wrote|called|"
+    r"received|reported|noticed|learned|learnt|lost|suffered|obtained|posted|applied|"
+    r"transferred|complained|explained|confirmed|replied|stopped|secured|deleted|raised|"
+    r"escalated|flagged|recalled|spotted|challenged|found|filed|contacted|emailed|phoned|"
+    r"visited|paid|spoke|made|gave|sent|signed|got|left|went|saw|knew|lives|lived|works|"
+    r"worked|[a-z]{3,}ed)\b"
+)
+
 #: A word: letters with inner hyphens or apostrophes ("Soo-ah", "O'Connell", "Al-Farsi").
 WORD = re.compile(r"[^\W\d_]{1,40}(?:['\u2019\-][^\W\d_]{1,40}){0,4}")
 

@@ -84,3 +84,16 @@ NON_NAMES = word_set(
     hers them their our his one someone anyone everyone nobody staff
     """
 )
+
+# Function words: never a name, whatever a name list scraped from the web says ("The").
+NON_NAMES |= word_set(
+    """
+    the a an this that these those there here during after before when whenever while if
+    but and or nor for from in on at by with as so then also however meanwhile although
+    though because since until once all both each every no not none some any several many
+    most our their its his her my your we they what which who whom whose where why how
+    later earlier today yesterday tomorrow now still yet again instead despite between
+    under over about above below into onto upon within without across along among around
+    per via according following including regarding concerning unlike like than
+    """
+)

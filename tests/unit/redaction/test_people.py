@@ -32,6 +32,11 @@ def people_in(text: str, names: KnownNames | None = None) -> list[str]:
         ("flagged Sanne van der Berg as a shoplifter", ["Sanne van der Berg"]),
         ("Correspondence for Grace, the claimant, arrived.", ["Grace"]),
         ("her daughter, Hope, called.", ["Hope"]),
+        ("Dr de Graaf confirmed it.", ["de Graaf"]),
+        ("police officer van den Broek took the statement.", ["van den Broek"]),
+        ("a note from Kofi Asante Monday morning", ["Kofi Asante"]),
+        ("The clinic was using Maria's account.", ["Maria"]),
+        ("Witness Emi Fujita filmed it; Hope Chikwanha saw it.", ["Emi Fujita", "Hope Chikwanha"]),
         ("a woman named Faith Park called.", ["Faith Park"]),
     ],
 )
@@ -54,6 +59,9 @@ def test_people_found_by_name_list_and_cues(text: str, expected: list[str]) -> N
         "The CVs, IDs and APIs were in English and Dari. Staff asked her to leave.",
         "He said it. She agreed. The model was retrained. One user complained.",
         "It was Monday, 3 March; During Ramadan, the Korean team met.",
+        "The clinic deployed Theo to summarise letters. Theo erred; running Maya fixed it.",
+        "Brightwater Bank froze the account. Brightwater said it had acted lawfully.",
+        "An age-estimation camera (Clara) refused the sale.",
     ],
 )
 def test_not_people(text: str) -> None:
