@@ -860,6 +860,76 @@ TEMPLATES_B = [
     "since added an override.",
 ]
 
+# Round three: again written before the engine saw it.
+PEOPLE_C = [
+    ("Temuulen", "Batsaikhan", False),
+    ("Ikaika", "Kahananui", False),
+    ("Leilani", "Kealoha", False),
+    ("Ayelen", "Huenchual", False),
+    ("Quilla", "Mamani", False),
+    ("Nizhoni", "Begay", False),
+    ("Kaya", "Yazzie", False),
+    ("Sung-min", "Bae", True),
+    ("Haruki", "Ogawa", False),
+    ("Mirela", "Dumitrescu", False),
+    ("Bogdan", "Popescu", False),
+    ("Ilse", "de Wit", False),
+    ("Oisín", "Ó Súilleabháin", False),
+    ("Nkechi", "Obiora", False),
+    ("Olumide", "Fashola", False),
+    ("Wanjiku", "Gathoni", False),
+    ("Ama", "Serwaa", False),
+    ("Farrukh", "Tashkentov", False),
+    ("Gulnara", "Yusupova", False),
+    ("Zainab", "Al-Sayegh", False),
+    ("Omid", "Rostami", False),
+    ("Parisa", "Jafari", False),
+    ("Kalani", "Akana", False),
+    ("Rahel", "Gebremedhin", False),
+    ("Yonatan", "Abera", False),
+    ("Isabella", "Ferraz", False),
+    ("Bruno", "Marchetti", False),
+    ("Elodie", "Fournier", False),
+    ("Henrik", "Lindgren", False),
+    ("Sanna", "Laitinen", False),
+    ("Tiva", "Lonewolf", False),
+    ("Marama", "Te Rangi", False),
+]
+TEMPLATES_C = [
+    "Q: Who reported the incident? A: {A}, a volunteer at {ORG}. Q: What did {SYS} do? A: "
+    "It matched her face to a wanted-persons photo of {B}. Q: Were the police called? A: "
+    "Yes; officer {C.s} released {A.g} after an hour. Q: Contact? A: {EMAIL.A}.",
+    "From: {A} <{EMAIL.A}>\nTo: privacy@{ORG2}.example\nSubject: your assistant\n\nYour "
+    "chatbot {PERSONA} gave my sister, {B}, my medical history when she asked about "
+    "'family conditions'. Please call me on {PHONE}. Regards, {A.g}",
+    "Mr and Mrs {A.s} were both flagged by {SYS}, the fraud screen at {ORG}, because they "
+    "share a card ({CARD}). {A.g} {A.s} was refused a loan; her husband was not asked. "
+    "The bank's ombudsman, {B}, found the rule unlawful under {STATUTE}.",
+    "Affected: {A} (customer, {NID}); {B} (customer); {C} (staff, login {USER.C}). "
+    "Systems: {SYS}; {PERSONA}. Root cause: the export job in {SYS} copied the customer "
+    "table to a public bucket on {DATE}. Access from {IP6} was logged.",
+    "The complaint came from the {A.s} family in {CITY}. Their son, aged nine, was shown "
+    "adult content by {PERSONA}, the reading app of {ORG}. The father, {A.g}, "
+    "uninstalled it; the mother, {B}, wrote to {EMAIL.B}. The vendor blamed version {VER}.",
+    "'{PERSONA} told me my claim was rejected because of my name,' said {A}, who lives at "
+    "{ADDR}. {A.s} is one of 212 claimants whose files {SYS} marked for review; "
+    "{PERSONA} is the claims chatbot that passes them on. Caseworker {B} confirmed the "
+    "pattern on {DATE}.",
+    "A warehouse robot from {ORG} pinned {A} against a shelf for four minutes. Colleagues "
+    "{B} and {C} freed {A.g}. The robot's controller, {SYS}, had received firmware {VER} "
+    "the night before. {A.s}'s union rep can be reached on {PHONE}.",
+    "{A.g} {A.s} ({DOB}) applied for a mortgage with {ORG}. The underwriting model {SYS} "
+    "read her salary as monthly instead of yearly. Account {IBAN} was debited a fee. Broker "
+    "{B.T} spotted it; ticket {REF}.",
+    "Survey responses pasted into {SYS} by a contractor were used to fine-tune a public "
+    "model. One response, from {A} of {ADDRB}, can now be recalled word for word, "
+    "including her phone number {PHONE}. {ORG} asked the contractor, {B}, to delete the "
+    "dataset.",
+    "Children's smartwatch app {PERSONA} ({ORG}) sent the live location of {A}, 8, to a "
+    "stranger's phone. The stranger, who gave her name as {B}, alerted the school. "
+    "{A.g}'s father, {C}, asked for the logs; they show requests from {IP4}.",
+]
+
 SLOT = re.compile(r"\{([A-Z]+[0-9]?)(?:\.([A-Za-z]))?\}")
 DESCRIPTION = (
     "PII redaction evaluation set - EXTRA split, written for AI Incident Exchange's redaction "
@@ -890,6 +960,13 @@ DESCRIPTION = (
     "Kazakhstan and Botswana) was written after the engine had been tuned on the first half "
     "and scored blind first: recall 0.95 overall, free-text people 0.95, usernames 0.67, "
     "street addresses 0.73, 1 keep violation; the engine was then improved on generic rules. "
+    "'Round three' (Q&A, e-mail headers, 'Mr and Mrs X', affected-party lists, quotes; "
+    "Hawaiian, Mapuche, Quechua, Navajo, Irish 'Ó', Romanian, Uzbek, Tigrinya names) was "
+    "scored blind the same way: free-text people 0.98, street addresses 0.75, 6 keep "
+    "violations (AI personas introduced as 'the fraud screen', 'the robot's controller', in a "
+    "'Systems:' list), then fixed likewise; one round-three template quoted a persona that "
+    "the text never said was software ('Leo told me...'), undecidable for a reader too, and "
+    "was given the sentence that says so. "
     "A person is listed in known_entities.people with probability 0.8, 0.5, 0.3 for the first "
     "three people of a narrative, written as in the text; organisations and systems are listed "
     "with probability 0.6. A keep string that would overlap, contain or be contained in a gold "
@@ -1012,7 +1089,8 @@ def _keep(text: str, spans: list[dict[str, Any]], keep: list[str]) -> list[str]:
 
 def build(index: int, template: str, rng: random.Random) -> dict[str, Any]:
     """One labelled item from one template."""
-    item = _cast(rng, PEOPLE_B if template in TEMPLATES_B else PEOPLE)
+    pool = PEOPLE_C if template in TEMPLATES_C else PEOPLE_B if template in TEMPLATES_B else PEOPLE
+    item = _cast(rng, pool)
     b = Builder(rng)
     cursor = 0
     for m in SLOT.finditer(template):
@@ -1045,11 +1123,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261205)
     parser.add_argument("--items", type=int, default=104, help="from the first templates")
     parser.add_argument("--items-b", type=int, default=60, help="from the round-two templates")
+    parser.add_argument("--items-c", type=int, default=40, help="from the round-three templates")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     rng = random.Random(args.seed)
     order = [TEMPLATES[i % len(TEMPLATES)] for i in range(args.items)]
     order += [TEMPLATES_B[i % len(TEMPLATES_B)] for i in range(args.items_b)]
+    order += [TEMPLATES_C[i % len(TEMPLATES_C)] for i in range(args.items_c)]
     rng.shuffle(order)
     items = [build(i + 1, t, rng) for i, t in enumerate(order)]
     counts: dict[str, int] = {}
@@ -1059,7 +1139,7 @@ def main() -> None:
     description = DESCRIPTION.format(
         n=len(items),
         seed=args.seed,
-        t=len(TEMPLATES) + len(TEMPLATES_B),
+        t=len(TEMPLATES) + len(TEMPLATES_B) + len(TEMPLATES_C),
         spans=sum(counts.values()),
         counts=", ".join(f"{k} {v}" for k, v in sorted(counts.items())),
     )

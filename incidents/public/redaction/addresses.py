@@ -38,7 +38,10 @@ _FRONT_TYPES = (
     r"Carretera|Camino|Ronda|Estrada|Rodovia|Rruga|Ulitsa|Ulica|Ul\.|Bulevar|Bulevardul|Strada|"
     r"Jalan|Lorong|Calle|Cra\.|Carrera|Avenue|Boulevard)"
 )
-_FR_TYPES = r"(?:rue|avenue|av\.|boulevard|bd|quai|place|chemin|allée|impasse|route|cours|square)"
+_FR_TYPES = (
+    r"(?:[Rr]ue|[Aa]venue|av\.|[Bb]oulevard|bd|[Qq]uai|place|chemin|allée|impasse|route|"
+    r"cours|square)"
+)
 _GERMAN = (
     r"(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|steig|pfad|chaussee|straat|"
     r"gracht|laan|plein|kade|dijk|singel|steeg|vej|gade|gatan|vägen|väg|gata|gate|veien|vei|"
@@ -48,6 +51,7 @@ _GERMAN = (
 ANCHOR = re.compile(
     r"(?<![\w\-/])(?:"
     rf"{_UNIT} ?[A-Z]?\d[\w/\-]{{0,8}}"
+    r"|(?:P\.? ?O\.? Box|Postfach|Caixa Postal|Apartado|Casilla|BP) \d{1,6}"
     rf"|\d{{1,5}}[A-Za-z]?(?:[/\-]\d{{1,5}}[A-Za-z]?){{0,3}},? (?:(?:{_CAP}|{_LINK}) ){{0,4}}"
     rf"{_STREET_TYPES}(?![\w])"
     rf"|\d{{1,4}}(?: ?(?:bis|ter))?,? {_FR_TYPES} (?:{_LINK} ?){{0,2}}{_CAP}"

@@ -17,7 +17,7 @@ from incidents.public.redaction.text import VERB_AFTER, fold, starts_sentence, w
 PARTICLES = word_set(
     """
     van der den de da das do dos del della di du la le von zu bin binti ibn al el ter ten y
-    e st
+    e st ó ní nic uí mac mc abu ap
     """
 )
 # Short function words that a name part may coincide with ("An", "Will", "May").

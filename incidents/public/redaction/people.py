@@ -26,9 +26,21 @@ _TITLE_BEFORE = re.compile(r"\b([A-Za-z]{1,12})\.? {1,2}$")
 _APPOSITION_BEFORE = re.compile(r"\b[a-z][\w\-'\u2019]{1,30}(?: \([^)]{0,30}\))?, $")
 _NAMED_BEFORE = re.compile(r"\b(\w+) (?:named|called|dubbed|branded|codenamed) $")
 _PRODUCT_BEFORE = re.compile(r"\b(\w+)[,:]? \(?(?:(?:named|called|dubbed|branded|codenamed) )?$")
+# "Systems: RouteWise 4; Clara." - a list after a label that says what it lists.
+_LISTED_BEFORE = re.compile(
+    r"\b(?:systems?|models?|products?|tools?|apps?|assistants?|agents?)\s?:\s"
+    r"(?:[^.:;]{1,40}?(?:[;,]|\s(?:and|or))\s){0,4}$",
+    re.IGNORECASE,
+)
+# "pasted a customer spreadsheet into Leo": data goes into software.
+_INTO_BEFORE = re.compile(
+    r"\b(?:past(?:e|ed|ing)|upload(?:s|ed|ing)?|fed|feed(?:s|ing)?|typ(?:e|ed|ing)|"
+    r"enter(?:s|ed|ing)?|cop(?:y|ied|ying)|load(?:s|ed|ing)?|import(?:s|ed|ing)?)\b"
+    r"[^.]{0,60}\b(?:into|to) $"
+)
 _BRANDED_BEFORE = re.compile(r"\b(?:branded|dubbed|codenamed|code-named|persona) $")
 _PRODUCT_AFTER = re.compile(
-    r"^,? (?:an?|the|its|our|their) (?:(?:[\w\-]+ ){0,3}?(?:"
+    r"^,? (?:is |was )?(?:an?|the|its|our|their) (?:(?:[\w\-]+ ){0,3}?(?:"
     + "|".join(PRODUCT_NOUNS)
     + r")\b|(?:AI|virtual|digital|automated|chat|voice|conversational|generative|LLM)\b)"
 )
@@ -151,6 +163,9 @@ class _Judge:
         after = self.text[end : end + 60]
         if _DEPLOYED_BEFORE.search(before) and not after.startswith(("'s", "\u2019s")):
             return True
+        wide = self.text[max(0, start - 120) : start]
+        if _LISTED_BEFORE.search(wide) or _INTO_BEFORE.search(wide):
+            return True
         return bool(_BRANDED_BEFORE.search(before) or _PRODUCT_AFTER.match(after))
 
     def place(self, run: list[Token]) -> str | None:
@@ -196,7 +211,11 @@ def _trim(run: list[Token], text: str, lex: Lexicon) -> list[Token]:
         # ("Hope", "Mark", "Park").
         if lex.in_dictionary(first) and (rank is None or (lex.is_word(first) and rank > 500)):
             run = run[1:]
-    while run and (run[-1].text.lower() in NON_NAMES or run[-1].text.lower() in PARTICLES):
+    while run and (
+        run[-1].text.lower() in NON_NAMES
+        or run[-1].text.lower() in PARTICLES
+        or run[-1].text.lower() in TITLES
+    ):
         run = run[:-1]
     return run
 

@@ -59,7 +59,11 @@ PRODUCT_NOUNS = word_set(
     """
     assistant assistants agent agents chatbot chatbots bot bots interface avatar persona
     copilot companion model models tool app application robot system platform feature widget
-    scribe planner classifier detector camera wearable device speaker drone
+    scribe planner classifier detector camera wearable device speaker drone systems tools
+    apps platforms features devices robots cameras screen filter engine scanner checker
+    monitor controller algorithm pipeline matcher ranker scorer generator transcriber
+    summariser summarizer recommender optimiser optimizer predictor estimator software
+    program programme module plugin extension
     """
 )
 

@@ -24,6 +24,10 @@ ADDRESSES = [
     "Jl. Diponegoro No. 8, Surabaya 60150",
     "Atatürk Caddesi No: 45, Kad\u0131köy, İstanbul",
     "Keizersgracht 123-2, 1015 CJ Amsterdam",
+    "14 Rue Ibn Batouta, Gueliz, Marrakech 40000",
+    "PO Box 1742, Gaborone",
+    "Calle 45 # 12-34, Chapinero, Bogotá",
+    "Ul. Mira 15, kv. 42, Almaty 050000",
     "8394 Lakeview Drive, Springfield, IL 62734",
 ]
 

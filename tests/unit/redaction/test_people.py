@@ -33,6 +33,8 @@ def people_in(text: str, names: KnownNames | None = None) -> list[str]:
         ("Correspondence for Grace, the claimant, arrived.", ["Grace"]),
         ("her daughter, Hope, called.", ["Hope"]),
         ("Dr de Graaf confirmed it.", ["de Graaf"]),
+        ("Affected: Oisín Ó Súilleabháin (staff).", ["Oisín Ó Súilleabháin"]),
+        ("Broker Dr. Gathoni spotted it.", ["Gathoni"]),
         ("police officer van den Broek took the statement.", ["van den Broek"]),
         ("a note from Kofi Asante Monday morning", ["Kofi Asante"]),
         ("The clinic was using Maria's account.", ["Maria"]),
@@ -62,6 +64,10 @@ def test_people_found_by_name_list_and_cues(text: str, expected: list[str]) -> N
         "The clinic deployed Theo to summarise letters. Theo erred; running Maya fixed it.",
         "Brightwater Bank froze the account. Brightwater said it had acted lawfully.",
         "An age-estimation camera (Clara) refused the sale.",
+        "Flagged by Jasper, the fraud screen at the bank. The robot's controller, Theo, failed.",
+        "Systems: RouteWise 4; Clara. Models: Eve, Leo and Maya.",
+        "An employee pasted a customer spreadsheet into Leo. Leo kept it.",
+        "'Theo told me I was rejected,' she said. Theo is the claims chatbot of the bank.",
     ],
 )
 def test_not_people(text: str) -> None:
