@@ -48,7 +48,7 @@ DATE = re.compile(
 _BIRTH_CUE = re.compile(
     r"(?:\bborn(?: on| in)?|\bdate of birth|\bbirth ?date|\bd\.?o\.?b\b\.?|\bbirthday|"
     r"\bdate de naissance|\bgeburtsdatum|\bfecha de nacimiento|\bdata de nascimento)"
-    r"(?:\s{0,3}(?:is|was|of|:|,|\(|on|as|=))*\s{0,3}$",
+    r"(?:\s{0,3}(?:is|was|of|the|:|,|\(|on|as|=))*\s{0,3}$",
     re.IGNORECASE,
 )
 _BIRTH_YEAR = re.compile(r"\bborn (?:in )?(" + _YEAR + r")\b", re.IGNORECASE)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from incidents.public.redaction.lexicon import lexicon
 from incidents.public.redaction.text import VERB_AFTER, fold, starts_sentence, word_set
+from incidents.public.redaction.vocabulary import TITLES
 
 PARTICLES = word_set(
     """
@@ -30,8 +31,15 @@ _FUNCTION = word_set(
 
 
 def parts(name: str) -> list[str]:
-    """The forms of one person's name that identify them, longest first."""
+    """The forms of one person's name that identify them, longest first.
+
+    A title typed into the name field ("Dr. Claire Moreau") is left out: titles stay outside
+    a person span.
+    """
     words = name.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
+        words = words[1:]
+    name = " ".join(words)
     forms = {name}
     if len(words) == 2:
         forms.add(f"{words[1]} {words[0]}")

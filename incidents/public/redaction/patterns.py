@@ -21,7 +21,8 @@ EMAIL = re.compile(
 )
 
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-IPV4 = re.compile(rf"(?<![\w.:])(?:{_OCTET}\.){{3}}{_OCTET}(?![\w:]|\.\d)")
+# A port may follow ("192.0.2.1:8080"); a colon and more hex may not (that is IPv6).
+IPV4 = re.compile(rf"(?<![\w.:])(?:{_OCTET}\.){{3}}{_OCTET}(?!\w|\.\d|:[A-Za-z])")
 # A loose IPv6 shape (hex groups and colons); ipaddress decides whether it is an address.
 IPV6 = re.compile(
     r"(?<![\w:.])(?:[0-9A-Fa-f]{1,4}|:)?(?::[0-9A-Fa-f]{0,4}){1,7}"
@@ -238,7 +239,7 @@ def _plausible_handle(handle: str) -> bool:
     # A plain word after "account" is prose ("account holder", "account was"), not a handle.
     if not re.search(r"[A-Za-z]", handle):
         return False
-    if re.search(r"[\d_.]", handle):
+    if re.search(r"[\d_.]|[a-z][A-Z]", handle):
         return True
     if handle.islower() and len(handle) >= 4:
         return not lexicon().is_word(handle)

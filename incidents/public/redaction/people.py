@@ -45,6 +45,8 @@ _PRODUCT_AFTER = re.compile(
     + r")\b|(?:AI|virtual|digital|automated|chat|voice|conversational|generative|LLM)\b)"
 )
 _APPOSITION_AFTER = re.compile(r"^(?:,|\)|\.| and\b| or\b| \()")
+# "Kwame, 81, fell", "Ana Lima (34) said".
+_AGE_AFTER = re.compile(r"^(?:, (?:aged )?\d{1,3},| \((?:aged )?\d{1,3}\))")
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|to|near|around|outside|across|via|of) (?:the )?$")
 # "deployed Theo to summarise", "running Maya": what one does with software, not a person.
 _DEPLOYED_BEFORE = re.compile(
@@ -145,6 +147,8 @@ class _Judge:
             return f"after the title '{title.group(1)}'"
         if _APPOSITION_BEFORE.search(before) and _APPOSITION_AFTER.match(after):
             return "apposition after a role"
+        if _AGE_AFTER.match(after):
+            return "an age after it"
         named = _NAMED_BEFORE.search(before)
         if named and named.group(1).lower() not in PRODUCT_NOUNS:
             return "after 'named'"
@@ -232,7 +236,8 @@ def find(text: str) -> tuple[list[Found], list[tuple[int, int, str]]]:
     others: list[tuple[int, int, str]] = []
     for raw in _runs(text):
         last = raw[-1].text.lower()
-        if last in ORG_WORDS or (len(raw) > 1 and raw[0].text.lower() in ORG_WORDS):
+        joined = " & " in text[raw[0].start : raw[-1].end]
+        if joined or last in ORG_WORDS or (len(raw) > 1 and raw[0].text.lower() in ORG_WORDS):
             others.append((raw[0].start, raw[-1].end, "organisation name"))
             continue
         if _is_product(raw, text):

@@ -19,6 +19,7 @@ from tests.unit.redaction.conftest import redacted, texts
         ("her birth date 9 August 1965 and", ["9 August 1965"]),
         ("born on March 5, 1968 in Lyon", ["March 5, 1968"]),
         ("born in 1979, she", ["1979"]),
+        ("She was born on the 3rd of May, 1985, in Accra.", ["3rd of May, 1985"]),
     ],
 )
 def test_birth_dates(text: str, expected: list[str]) -> None:

@@ -70,3 +70,9 @@ def test_lower_case_and_end_of_text() -> None:
     known = people("Claire Moreau")
     assert redacted("claire moreau wrote", known, Kind.PERSON) == []
     assert redacted("Written by Claire Moreau", known, Kind.PERSON) == ["Claire Moreau"]
+
+
+def test_a_title_typed_into_the_name_field_stays_outside() -> None:
+    known = people("Dr. Claire Moreau")
+    text = "Dr. Claire Moreau wrote; Dr. Moreau agreed."
+    assert redacted(text, known, Kind.PERSON) == ["Claire Moreau", "Moreau"]

@@ -37,6 +37,7 @@ def test_emails(text: str, expected: list[str]) -> None:
             ["fe80::315:e8b1:69c6:403c", "2001:db8::c90a"],
         ),
         ("mapped ::ffff:192.0.2.33 here", ["::ffff:192.0.2.33"]),
+        ("with a port 192.0.2.1:8080 or a prefix 10.0.0.0/8", ["192.0.2.1", "10.0.0.0"]),
         (
             "full 2001:0db8:85a3:0000:0000:8a2e:0370:7334",
             ["2001:0db8:85a3:0000:0000:8a2e:0370:7334"],
@@ -102,6 +103,7 @@ def test_ibans(text: str, expected: list[str]) -> None:
         ("(account esposito.giulia.5), was", ["esposito.giulia.5"]),
         ("careers portal as toliveira and later", ["toliveira"]),
         ("student Marta Nowak (marta_n84) was", ["marta_n84"]),
+        ("the account JaneDoe was used", ["JaneDoe"]),
         ("the account holder was told; accounts of 1,140 customers", []),
         ("her email a@b.example is not a handle", []),
         ("account Email and login HR", []),
