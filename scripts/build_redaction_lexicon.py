@@ -29,7 +29,7 @@ DATA = Path(__file__).resolve().parent.parent / "incidents" / "public" / "redact
 
 # A name must rank this high in at least one country: deeper ranks are mostly noise
 # (typos, words typed into a name field) in a data set scraped from a social network.
-NAME_RANK = 5000
+NAME_RANK = 3000
 # Every English word of the frequency list is kept with its rank; the engine treats the
 # 30,000 most frequent as "common" (a capitalised one alone is no name cue) and the rest as
 # dictionary words (a role noun such as "Radiographer" opening a sentence is no name).

@@ -283,12 +283,13 @@ def _decide(judge: _Judge, run: list[Token], text: str) -> str | None:
     named = sum(judge.name_like(w) for w in words)
     unknown = sum(judge.unknown(w) for w in words)
     if len(words) > 1:
+        if judge.unknown(words[-1]):
+            # "Ploy Wongsakul", "Kiprono Kiplagat": a surname no dictionary has.
+            return "a surname no dictionary has"
         if named + unknown < len(words):
             return f"name list, {cue}" if cue and named else None
         if strong:
             return "given name or surname from the name list"
-        if unknown == len(words) and not starts_sentence(text, run[0].start):
-            return "capitalised words not in the dictionary"
         if unknown and named:
             # "Hope Chikwanha", "Oyuun Bold": a word no dictionary has, next to a name.
             return "a name next to a word no dictionary has"
