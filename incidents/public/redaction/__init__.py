@@ -13,7 +13,8 @@ Pure (no Flask, no database, no network). Two entry points:
 
 ``names`` is a :class:`KnownNames` built from the structured fields of the incident's
 reports. Generalisation for text that needs less precision is separate:
-:func:`month_of`, :func:`country_of` and :func:`count_band`.
+:func:`month_of`, :func:`country_of` and :func:`count_band`. :func:`prepare` loads the word
+lists ahead of the first call (a server calls it at start).
 
 Usage::
 
@@ -31,7 +32,7 @@ What is detected and how: :mod:`.patterns` (e-mail, IP, card, IBAN, handles),
 
 from __future__ import annotations
 
-from incidents.public.redaction.api import findings, redact
+from incidents.public.redaction.api import findings, prepare, redact
 from incidents.public.redaction.generalise import count_band, country_of, month_of
 from incidents.public.redaction.model import Finding, Kind, KnownNames, Redaction, Span
 
@@ -45,5 +46,6 @@ __all__ = [
     "country_of",
     "findings",
     "month_of",
+    "prepare",
     "redact",
 ]

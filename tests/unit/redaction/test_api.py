@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from incidents.public.redaction import Finding, Kind, KnownNames, Redaction, findings, redact
+from incidents.public.redaction import (
+    Finding,
+    Kind,
+    KnownNames,
+    Redaction,
+    findings,
+    prepare,
+    redact,
+)
 
 TEXT = (
     "Dr. Moreau told Acme Ltd that Ada, built by Orbital, leaked claire@example.org "
@@ -63,3 +71,9 @@ def test_known_names_are_cleaned() -> None:
     assert names.people == ("Claire Moreau",)
     assert names.systems == ()
     assert redact("", names) == Redaction("", ())
+
+
+def test_prepare_loads_once_and_changes_nothing() -> None:
+    prepare()
+    prepare()
+    assert redact(TEXT, NAMES).text.startswith("Dr. [person] told Acme Ltd")
