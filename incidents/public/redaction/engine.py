@@ -157,7 +157,7 @@ def _name_guards(
 def scan(text: str, known: KnownNames) -> Scan:
     """Find the personal data in ``text`` and the structured non-personal names in it."""
     folded = fold(text)
-    structured = list(guards.structured(text, folded, known.non_personal()))
+    structured = list(guards.structured(folded, known.non_personal()))
     birth = list(dates.birth_dates(text))
     births = _Intervals((b.start, b.end) for b in birth)
     fixed = [

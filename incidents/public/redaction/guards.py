@@ -1,9 +1,10 @@
-"""What must survive redaction: organisations, AI systems and personas, places, incident
-dates, report and ticket references, CVE ids, statute references and version numbers.
+"""What no detector may redact: structured organisation and system names, incident dates,
+report and ticket references, CVE ids, statute references and version numbers.
 
-A *hard* guard blocks every detector (a ticket number is never a phone number); a *soft*
-guard only stops a capitalised word from being taken for a person's name, since a city may
-legitimately end a street address.
+These guards block every detector (a ticket number is never a phone number). Organisations,
+products, personas and places recognised in the prose only keep a capitalised word from
+being taken for a person's name (a city may end a street address): the engine holds those
+as *soft* guards, see :func:`incidents.public.redaction.people.find`.
 """
 
 from __future__ import annotations
@@ -19,12 +20,11 @@ from incidents.public.redaction.text import fold, occurrences
 
 @dataclass(frozen=True)
 class Guard:
-    """A stretch of text no detector may redact (``hard``) or take for a name (soft)."""
+    """A stretch of text no detector may redact; ``kind`` is set for structured names."""
 
     start: int
     end: int
     reason: str
-    hard: bool
     kind: Kind | None = None
 
 
@@ -47,11 +47,11 @@ VERSION = re.compile(
 )
 
 
-def structured(text: str, folded: str, names: Iterable[tuple[str, Kind, str]]) -> Iterator[Guard]:
+def structured(folded: str, names: Iterable[tuple[str, Kind, str]]) -> Iterator[Guard]:
     """Occurrences of structured organisation and system names (case- and accent-blind)."""
     for name, kind, reason in names:
         for start, end in occurrences(folded, fold(name)):
-            yield Guard(start, end, reason, hard=True, kind=kind)
+            yield Guard(start, end, reason, kind=kind)
 
 
 def fixed(text: str) -> Iterator[Guard]:
@@ -62,6 +62,6 @@ def fixed(text: str) -> Iterator[Guard]:
         (VERSION, "version number"),
     ):
         for m in pattern.finditer(text):
-            yield Guard(m.start(), m.end(), reason, hard=True)
+            yield Guard(m.start(), m.end(), reason)
     for start, end in all_dates(text):
-        yield Guard(start, end, "date", hard=True)
+        yield Guard(start, end, "date")

@@ -19,7 +19,7 @@ from incidents.public.redaction.names import PARTICLES
 from incidents.public.redaction.text import VERB_AFTER, Token, starts_sentence, tokens
 from incidents.public.redaction.vocabulary import NON_NAMES, ORG_WORDS, PRODUCT_NOUNS, TITLES
 
-_POSSESSIVE = re.compile(r"['\u2019]s?$")
+_POSSESSIVE = re.compile(r"['\u2019]s$")
 _CAMEL = re.compile(r"[a-z][A-Z]")
 _PREFIXED = re.compile(r"^(?:Mc|Mac|De|La|Le|Di|Da|Du|Van|Von|D['\u2019]|O['\u2019])[A-Z][a-z]+$")
 _TITLE_BEFORE = re.compile(r"\b([A-Za-z]{1,12})\.? {1,2}$")
@@ -55,9 +55,34 @@ _DEPLOYED_BEFORE = re.compile(
     r"install(?:s|ed|ing)?|licens(?:e|es|ed|ing)|fine-tun(?:e|es|ed|ing)|retrain(?:s|ed|ing)?|"
     r"upgrad(?:e|es|ed|ing)) $"
 )
-_PARTICLES_BEFORE = re.compile(r"(?<![\w\-])((?:(?:" + "|".join(sorted(PARTICLES)) + r") ){1,3})$")
+# Particles that may open a surname written without its given name ("de Graaf"); not the
+# ones that are also English or Romance function words ("do", "e", "y").
+_LEADING = (
+    "van",
+    "der",
+    "den",
+    "de",
+    "da",
+    "das",
+    "dos",
+    "del",
+    "della",
+    "di",
+    "du",
+    "von",
+    "zu",
+    "la",
+    "le",
+    "ter",
+    "ten",
+    "bin",
+    "binti",
+    "ibn",
+    "al",
+    "el",
+)
+_PARTICLES_BEFORE = re.compile(r"(?<![\w\-])((?:(?:" + "|".join(_LEADING) + r") ){1,3})$")
 _IN_BEFORE = re.compile(r"\b(?:in|near|outside|across) (?:the )?$")
-_CONNECTOR = re.compile(r"^(?: and | or |, | & )$")
 
 
 @dataclass(frozen=True)
@@ -72,7 +97,7 @@ class Found:
 def _strip(token: Token) -> Token:
     """The token without a possessive ("Boateng's" -> "Boateng")."""
     m = _POSSESSIVE.search(token.text)
-    if m and len(token.text) - len(m.group()) >= 2 and m.group() != "'":
+    if m and m.start() >= 2:
         text = token.text[: m.start()]
         return Token(token.start, token.start + len(text), text)
     return token
