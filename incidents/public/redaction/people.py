@@ -82,6 +82,8 @@ _LEADING = (
     "el",
 )
 _PARTICLES_BEFORE = re.compile(r"(?<![\w\-])((?:(?:" + "|".join(_LEADING) + r") ){1,3})$")
+_INITIALS_BEFORE = re.compile(r"(?<![\w.])(?:[A-Z]\. ?){1,3}$")
+_LIST_BEFORE = re.compile(r"(?:, | and | or |, and |, or | & )$")
 _IN_BEFORE = re.compile(r"\b(?:in|near|outside|across) (?:the )?$")
 
 
@@ -259,6 +261,7 @@ def find(text: str) -> tuple[list[Found], list[tuple[int, int, str]]]:
     judge = _Judge(text, lex)
     people: list[Found] = []
     others: list[tuple[int, int, str]] = []
+    listed: list[Token] = []
     for raw in _runs(text):
         last = raw[-1].text.lower()
         joined = " & " in text[raw[0].start : raw[-1].end]
@@ -282,8 +285,31 @@ def find(text: str) -> tuple[list[Found], list[tuple[int, int, str]]]:
         run = _with_particles(run, text)
         reason = _decide(judge, run, text)
         if reason:
-            people.append(Found(run[0].start, run[-1].end, reason))
+            people.append(Found(_with_initials(run[0].start, text), run[-1].end, reason))
+        elif len(run) == 1 and (judge.unknown(run[0].text) or judge.strong(run[0].text)):
+            listed.append(run[0])
+    people.extend(_coordinated(listed, people, text))
     return people, others
+
+
+def _with_initials(start: int, text: str) -> int:
+    """Where a name starts once the initials before it are counted: "J. K. Okafor"."""
+    m = _INITIALS_BEFORE.search(text, max(0, start - 12), start)
+    return m.start() if m else start
+
+
+def _coordinated(candidates: list[Token], people: list[Found], text: str) -> Iterator[Found]:
+    """Capitalised words listed with people ("Ana Lima, Kofi and Wanjiru") are people too."""
+    ends = {f.end for f in people}
+    found = True
+    while found:
+        found = False
+        for token in candidates:
+            before = _LIST_BEFORE.search(text, max(0, token.start - 8), token.start)
+            if before and before.start() in ends and token.end not in ends:
+                ends.add(token.end)
+                found = True
+                yield Found(token.start, token.end, "listed with a person")
 
 
 def _with_particles(run: list[Token], text: str) -> list[Token]:

@@ -66,7 +66,11 @@ VERB_AFTER = re.compile(
     r"transferred|complained|explained|confirmed|replied|stopped|secured|deleted|raised|"
     r"escalated|flagged|recalled|spotted|challenged|found|filed|contacted|emailed|phoned|"
     r"visited|paid|spoke|made|gave|sent|signed|got|left|went|saw|knew|lives|lived|works|"
-    r"worked|[a-z]{3,}ed)\b"
+    r"worked|came|took|heard|felt|fell|kept|met|ran|sat|stood|spent|won|began|broke|brought|"
+    r"bought|caught|chose|drove|flew|forgot|grew|held|hid|hurt|led|meant|rode|rang|rose|"
+    r"sold|shook|slept|stole|taught|thought|threw|understood|woke|wore|recalls|adds|notes|"
+    r"explains|describes|insists|claims|believes|remembers|says|wants|needs|hopes|fears|"
+    r"will|would|could|should|can|cannot|may|might|must|[a-z]{3,}ed)\b"
 )
 
 #: A word: letters with inner hyphens or apostrophes ("Soo-ah", "O'Connell", "Al-Farsi").
@@ -149,6 +153,8 @@ def starts_sentence(text: str, start: int) -> bool:
     if before[-1] == ":":
         return True
     word = re.search(r"([A-Za-z.]{1,5})\.$", before)
+    if word and re.fullmatch(r"(?:[A-Z]\. ?)*[A-Z]", word.group(1)):
+        return False  # an initial: "J. K. Okafor"
     return not (word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS)
 
 

@@ -49,7 +49,8 @@ ORG_WORDS = word_set(
 ORG_WORDS |= word_set(
     """
     maritime logistik energi shipping hotels airport port foods brewery bakery garage
-    ventures gallery theatre cinema
+    ventures gallery theatre cinema centre center initiative programme project observatory
+    institution commission network lab
     """
 )
 
