@@ -27,7 +27,6 @@ DETECTORS: tuple[Callable[[str], Iterable[Span]], ...] = (
     patterns.ibans,
     patterns.payment_cards,
     identifiers.national_ids,
-    dates.birth_dates,
     patterns.ip_addresses,
     phones.phones,
     patterns.usernames,
@@ -167,6 +166,9 @@ def scan(text: str, known: KnownNames) -> Scan:
     soft = [(s, e) for s, e, _ in others]
     soft.extend(_name_guards(text, folded, others, known))
     board = _Board(structured + fixed, soft)
+    # Birth dates outrank the detectors below them (a date is never a phone number).
+    for span in birth:
+        board.add(span)
     for detector in DETECTORS:
         for span in detector(text):
             board.add(span)
