@@ -69,7 +69,8 @@ _NAMED_STREET = re.compile(
 )
 _CUE = re.compile(
     r"\b(?:(?<!ip )(?<!e-mail )(?<!email )(?<!mac )(?<!web )(?<!wallet )address(?:es)?|"
-    r"home at|lives at|living at|resides at|residing at|staying at|registered at|"
+    r"home at|lives at|living at|resides at|residing at|staying at|registered at|lives on|"
+    r"living on|resides on|"
     r"sent to|delivered to|moved to|discharged to)[\s,:(]{1,3}(?:is |was |as |at |of )?",
     re.IGNORECASE,
 )

@@ -25,7 +25,10 @@ _PREFIXED = re.compile(r"^(?:Mc|Mac|De|La|Le|Di|Da|Du|Van|Von|D['\u2019]|O['\u20
 _TITLE_BEFORE = re.compile(r"\b([A-Za-z]{1,12})\.? {1,2}$")
 _APPOSITION_BEFORE = re.compile(r"\b[a-z][\w\-'\u2019]{1,30}(?: \([^)]{0,30}\))?, $")
 _NAMED_BEFORE = re.compile(r"\b(\w+) (?:named|called|dubbed|branded|codenamed) $")
-_PRODUCT_BEFORE = re.compile(r"\b(\w+)[,:]? \(?(?:(?:named|called|dubbed|branded|codenamed) )?$")
+_QUOTE = "[(\"'\u201c\u2018]?"
+_PRODUCT_BEFORE = re.compile(
+    rf"\b(\w+)[,:]? {_QUOTE}(?:(?:named|called|dubbed|branded|codenamed) {_QUOTE})?$"
+)
 # "Systems: RouteWise 4; Clara." - a list after a label that says what it lists.
 _LISTED_BEFORE = re.compile(
     r"\b(?:systems?|models?|products?|tools?|apps?|assistants?|agents?)\s?:\s"
@@ -47,6 +50,8 @@ _PRODUCT_AFTER = re.compile(
 _APPOSITION_AFTER = re.compile(r"^(?:,|\)|\.| and\b| or\b| \()")
 # "Kwame, 81, fell", "Ana Lima (34) said".
 _AGE_AFTER = re.compile(r"^(?:, (?:aged )?\d{1,3},| \((?:aged )?\d{1,3}\))")
+# "Wanjiru, a nurse at the clinic, said": a role in apposition after the name.
+_ROLE_AFTER = re.compile(r"^, (?:a|an|the|our|their|his|her) (?:[a-z\-']+ ){0,4}[a-z\-]+,")
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|to|near|around|outside|across|via|of) (?:the )?$")
 # "deployed Theo to summarise", "running Maya": what one does with software, not a person.
 _DEPLOYED_BEFORE = re.compile(
@@ -176,6 +181,8 @@ class _Judge:
             return "apposition after a role"
         if _AGE_AFTER.match(after):
             return "an age after it"
+        if _ROLE_AFTER.match(after):
+            return "a role after it"
         named = _NAMED_BEFORE.search(before)
         if named and named.group(1).lower() not in PRODUCT_NOUNS:
             return "after 'named'"

@@ -50,7 +50,7 @@ ORG_WORDS |= word_set(
     """
     maritime logistik energi shipping hotels airport port foods brewery bakery garage
     ventures gallery theatre cinema centre center initiative programme project observatory
-    institution commission network lab
+    institution commission network lab brothers sons
     """
 )
 
@@ -64,7 +64,7 @@ PRODUCT_NOUNS = word_set(
     apps platforms features devices robots cameras screen filter engine scanner checker
     monitor controller algorithm pipeline matcher ranker scorer generator transcriber
     summariser summarizer recommender optimiser optimizer predictor estimator software
-    program programme module plugin extension
+    program programme module plugin extension product products
     """
 )
 

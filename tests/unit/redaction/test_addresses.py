@@ -48,6 +48,8 @@ def test_named_streets_need_a_cue_or_more_parts() -> None:
     assert texts(addresses.street_addresses(near)) == [
         "Mvule Close, Mombasa Road, South C, Nairobi"
     ]
+    lives = "She lives on Maple Avenue, Springfield. Her"
+    assert texts(addresses.street_addresses(lives)) == ["Maple Avenue, Springfield"]
     cued = "delivery address, Baobab Crescent, Kisumu. The"
     assert texts(addresses.street_addresses(cued)) == ["Baobab Crescent, Kisumu"]
     assert texts(addresses.street_addresses("They met on Wall Street yesterday.")) == []
