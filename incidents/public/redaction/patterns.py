@@ -135,7 +135,8 @@ IBAN_LENGTHS = {
 
 _HANDLE = r"[A-Za-z0-9](?:[A-Za-z0-9._\-]{0,38}[A-Za-z0-9])?"
 # "@handle" and "u/handle": the marker is outside the span, as in the data conventions.
-MARKED_HANDLE = re.compile(rf"(?:(?<![\w.@/])@|(?<![\w/])u/)({_HANDLE})(?![\w@]|\.[A-Za-z0-9])")
+# Not a path ("@docs/report.json") nor an e-mail address.
+MARKED_HANDLE = re.compile(rf"(?:(?<![\w.@/])@|(?<![\w/])u/)({_HANDLE})(?![\w@/]|\.[A-Za-z0-9])")
 # A handle named as one: "username X", "login: X", "account called X", "(account X)".
 _HANDLE_CUE = re.compile(
     r"\b(?:user ?name|handle|login|log-in|user ?id|screen ?name|gamertag|nickname|alias|"
@@ -241,8 +242,8 @@ def _plausible_handle(handle: str) -> bool:
         return False
     if re.search(r"[\d_.]|[a-z][A-Z]", handle):
         return True
-    if handle.islower() and len(handle) >= 4:
-        return not lexicon().is_word(handle)
+    if handle.isalpha() and handle.islower() and len(handle) >= 4:
+        return not lexicon().in_dictionary(handle)
     return False
 
 

@@ -107,6 +107,7 @@ def test_ibans(text: str, expected: list[str]) -> None:
         ("the account holder was told; accounts of 1,140 customers", []),
         ("her email a@b.example is not a handle", []),
         ("account Email and login HR", []),
+        ("login throttling per account (e-mail) and --data @docs/report.json", []),
     ],
 )
 def test_usernames(text: str, expected: list[str]) -> None:
