@@ -30,7 +30,7 @@ _STREET_TYPES = (
 )
 _UNIT = (
     r"(?:Flat|Apt\.?|Apartment|Appartement|Unit|Suite|Villa|House No\.?|House|Room|Plot|"
-    r"Block|Building|Bldg\.?|Apto\.?|Wohnung|Chambre|Piso|Casa|Lot)"
+    r"Block|Building|Bldg\.?|Apto\.?|Wohnung|Chambre|Piso|Casa|Lot|H\. ?No\.?)"
 )
 _FRONT_TYPES = (
     r"(?:Calle|Carrer|Rua|Travessa|Avenida|Av\.|Alameda|Rambla|Paseo|Plaza|Praça|Praca|"
@@ -52,7 +52,8 @@ ANCHOR = re.compile(
     r"(?<![\w\-/])(?:"
     rf"{_UNIT} ?[A-Z]?\d[\w/\-]{{0,8}}"
     r"|(?:P\.? ?O\.? Box|Postfach|Caixa Postal|Apartado|Casilla|BP) \d{1,6}"
-    rf"|\d{{1,5}}[A-Za-z]?(?:[/\-]\d{{1,5}}[A-Za-z]?){{0,3}},? (?:(?:{_CAP}|{_LINK}) ){{0,4}}"
+    rf"|\d{{1,5}}[A-Za-z]?(?:[/\-]\d{{1,5}}[A-Za-z]?){{0,3}},? "
+    rf"(?:(?:{_CAP}|{_LINK}|\d{{1,3}}(?:st|nd|rd|th)) ){{0,4}}"
     rf"{_STREET_TYPES}(?![\w])"
     rf"|\d{{1,4}}(?: ?(?:bis|ter))?,? {_FR_TYPES} (?:{_LINK} ?){{0,2}}{_CAP}"
     rf"|\d{{1,4}}(?:-\d{{1,4}})? [A-Z][a-z]{{1,20}}-(?:ro|gil|daero|dong|gu)(?![\w])"
@@ -60,6 +61,7 @@ ANCHOR = re.compile(
     rf"|{_FRONT_TYPES} (?:{_LINK} ){{0,2}}[{_UPPER}0-9][\w'\u2019\-]{{0,30}}"
     rf"(?: (?:{_NUMBER_WORD} ?\d{{1,5}}(?:-\d{{1,5}})?[A-Za-z]?|{_CAP}|{_LINK})){{0,4}}"
     rf"(?:,? (?:{_NUMBER_WORD} ?)?\d{{1,5}}[A-Za-z]?)?"
+    rf"|[A-Z]-\d{{1,4}}, (?:Sector|Block|Phase|Pocket) \d{{1,3}}[A-Z]?"
     rf"|[A-ZÄÖÜÅØÆ][a-zäöüßåøæ]{{2,30}}{_GERMAN} \d{{1,4}}[a-z]?(?:-\d{{1,3}})?"
     rf"|(?:Am|An der|Auf dem|Im|In der|Zum|Zur) [A-ZÄÖÜ][a-zäöüß]{{2,30}} \d{{1,4}}[a-z]?"
     r")"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from incidents.public.redaction import addresses
-from tests.unit.redaction.conftest import texts
+from tests.unit.redaction.helpers import texts
 
 ADDRESSES = [
     "276 Daehak-ro, Yuseong-gu, Daejeon 34124",
@@ -26,6 +26,9 @@ ADDRESSES = [
     "Keizersgracht 123-2, 1015 CJ Amsterdam",
     "14 Rue Ibn Batouta, Gueliz, Marrakech 40000",
     "PO Box 1742, Gaborone",
+    "55 W 42nd St, New York, NY 10036",
+    "C-42, Sector 15, Noida 201301",
+    "H.No. 12-3-456, Banjara Hills, Hyderabad",
     "Calle 45 # 12-34, Chapinero, Bogotá",
     "Ul. Mira 15, kv. 42, Almaty 050000",
     "8394 Lakeview Drive, Springfield, IL 62734",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from incidents.public.redaction import Kind, dates
-from tests.unit.redaction.conftest import redacted, texts
+from tests.unit.redaction.helpers import redacted, texts
 
 
 @pytest.mark.parametrize(

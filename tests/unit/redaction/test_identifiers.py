@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from incidents.public.redaction import identifiers
-from tests.unit.redaction.conftest import texts
+from tests.unit.redaction.helpers import texts
 
 
 @pytest.mark.parametrize(

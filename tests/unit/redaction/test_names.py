@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from incidents.public.redaction import Kind, KnownNames, names
-from tests.unit.redaction.conftest import redacted
+from tests.unit.redaction.helpers import redacted
 
 
 def people(*full: str) -> KnownNames:
