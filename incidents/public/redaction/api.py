@@ -37,9 +37,16 @@ def findings(text: str, names: KnownNames, cleared: frozenset[str] = frozenset()
     result = scan(text, names)
     allowed = {fold(name) for name in cleared}
     out: list[Finding] = list(result.spans)
+    seen: set[tuple[int, int]] = set()
     for guard in result.structured:
         value = text[guard.start : guard.end]
-        if guard.kind is not None and fold(value) not in allowed:
+        # A name typed as both organisation and deployer is one finding, not two.
+        if (
+            guard.kind is not None
+            and fold(value) not in allowed
+            and (guard.start, guard.end) not in seen
+        ):
+            seen.add((guard.start, guard.end))
             out.append(Finding(guard.start, guard.end, guard.kind, value, guard.reason))
     return sorted(out)
 
