@@ -100,18 +100,21 @@ def _register_blueprints(app: Flask) -> None:
     from incidents.accounts.views import accounts
     from incidents.api.incidents import incidents_api
     from incidents.api.openapi import api_docs
+    from incidents.api.publications import publications_api
     from incidents.api.reports import reports_api
     from incidents.api.views import api
     from incidents.audit.views import audit
     from incidents.classification.api import taxonomy_api
     from incidents.classification.views import taxonomy_pages
     from incidents.cli import register_commands
+    from incidents.public.summary_views import publication
     from incidents.public.views import public_pages
     from incidents.registry.views import registry
     from incidents.reports.views import reports
 
     for blueprint in (
         public_pages,
+        publication,
         accounts,
         members,
         admin,
@@ -123,12 +126,14 @@ def _register_blueprints(app: Flask) -> None:
         reports_api,
         registry,
         incidents_api,
+        publications_api,
         api_docs,
     ):
         app.register_blueprint(blueprint)
     extensions.csrf.exempt(api)  # token-only: the API never reads a session cookie
     extensions.csrf.exempt(reports_api)
     extensions.csrf.exempt(incidents_api)
+    extensions.csrf.exempt(publications_api)
     register_commands(app)
 
 

@@ -13,6 +13,7 @@ from incidents.extensions import db_session, services
 from incidents.outbox.cli import outbox_cli
 from incidents.placement.cli import dedup_cli
 from incidents.placement.services import drain, thresholds
+from incidents.public.demo import load_demo_publications
 from incidents.reports.cli import reports_cli
 from incidents.reports.demo import load_demo_reports
 
@@ -30,6 +31,8 @@ def demo_command() -> None:
     placed = drain(session, thresholds(current_app.config["INCIDENTS_SETTINGS"]))
     for entry_id, error in placed.failed:
         click.echo(f"Outbox entry {entry_id} could not be placed: {error}", err=True)
+    load_demo_publications(session)
+    session.commit()
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for user in users:
         click.echo(f"  {user.role.value:<10} {user.email:<28} {user.organization}")

@@ -64,6 +64,8 @@ def _handle_refusal(refusal: Refused) -> Response:
     else:
         error = HTTPException(description=str(refusal))
         error.code = refusal.status
+        if isinstance(refusal, Conflict) and refusal.details is not None:
+            error.details = refusal.details  # type: ignore[attr-defined]
     return _handle_http_error(error)
 
 

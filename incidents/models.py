@@ -5,6 +5,7 @@ from incidents.audit.models import AuditEvent
 from incidents.db import Base
 from incidents.dedup.models import DedupFingerprint, DedupKey, DedupKeyCount
 from incidents.outbox.models import OutboxEntry
+from incidents.public.models import Publication, PublicationRevision
 from incidents.registry.models import (
     Audience,
     DedupCandidate,
@@ -36,6 +37,8 @@ __all__ = [
     "IncidentLink",
     "Organization",
     "OutboxEntry",
+    "Publication",
+    "PublicationRevision",
     "ReferenceCounter",
     "Report",
     "ReportDeadline",

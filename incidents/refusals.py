@@ -29,9 +29,14 @@ class Invalid(Refused, ValueError):
 
 
 class Conflict(Refused):
-    """The object's state does not allow it, or it changed since the caller read it."""
+    """The object's state does not allow it, or it changed since the caller read it;
+    ``details``, when given, say what stands in the way (shown to the caller)."""
 
     status = 409
+
+    def __init__(self, message: str, details: object = None) -> None:
+        super().__init__(message)
+        self.details = details
 
 
 class NotFound(Refused):

@@ -28,14 +28,16 @@ CLASSIFICATION = {
     "intermediate": "ClassificationIntermediate",
     "final": "ClassificationFinal",
 }
+PUBLIC_CLASSIFICATION = "ClassificationPublic"
 
 
 def ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def classification_components() -> dict[str, dict[str, Any]]:
-    """The classification schemas of the latest taxonomy, by component name."""
+def classification_components(public: frozenset[str]) -> dict[str, dict[str, Any]]:
+    """The classification schemas of the latest taxonomy, by component name; the public
+    one holds only the dimensions in ``public``."""
     current = taxonomy.load()
     found = {}
     for stage, name in CLASSIFICATION.items():
@@ -50,6 +52,10 @@ def classification_components() -> dict[str, dict[str, Any]]:
         else:
             schema["allOf"] = [_unconditional(rule) for rule in schema.get("allOf", [])]
         found[name] = schema
+    shown = dict(found[CLASSIFICATION["draft"]])
+    shown["properties"] = {k: v for k, v in shown["properties"].items() if k in public}
+    shown["title"] = f"{current.title} {current.version}: what the public may see of it"
+    found[PUBLIC_CLASSIFICATION] = shown
     return found
 
 

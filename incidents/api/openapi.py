@@ -17,11 +17,13 @@ from marshmallow import Schema
 
 # The modules that declare operations: imported so the document knows them all.
 import taxonomy
-from incidents.api import contract, incidents, reports, views  # noqa: F401
+from incidents.api import contract, incidents, publications, reports, views  # noqa: F401
 from incidents.api.idempotency import KEY_HEADER, KEY_PATTERN
 from incidents.api.routing import OPERATIONS, Operation
 from incidents.classification import api  # noqa: F401
 from incidents.extensions import db_session
+from incidents.public.schemas import contract_rules as public_rules
+from incidents.public.services import public_dimensions
 from incidents.registry.schemas import contract_rules as registry_rules
 from incidents.reports.schemas import ApiReceiptSchema, NewReportSchema, ReporterReportSchema
 from incidents.reports.schemas import contract_rules as report_rules
@@ -160,7 +162,8 @@ def _document(recipients: tuple[str, ...]) -> dict[str, Any]:
             "schema": {"type": "string", "pattern": KEY_PATTERN, "maxLength": 255},
         },
     )
-    for name, described in contract.classification_components().items():
+    public = frozenset(dimension.id for dimension in public_dimensions())
+    for name, described in contract.classification_components(public).items():
         components.schema(name, described)
     for name, (_, description, schema_name) in _ERRORS.items():
         components.response(name, {"description": description, **_json(schema_name)})
@@ -177,6 +180,7 @@ def _document(recipients: tuple[str, ...]) -> dict[str, Any]:
     stages = contract.CLASSIFICATION
     contract.apply_rules(document, report_rules(recipients, taxonomy.load().version, stages))
     contract.apply_rules(document, registry_rules(stages))
+    contract.apply_rules(document, public_rules(contract.PUBLIC_CLASSIFICATION))
     contract.storable_text(document)
     return document
 

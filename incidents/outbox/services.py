@@ -28,6 +28,7 @@ class Event(enum.StrEnum):
     REPORT_WITHDRAWN = "report.withdrawn"
     REPORT_MOVED = "report.moved"  # the incidents it belongs to changed
     INCIDENT_CHANGED = "incident.changed"  # curated, merged, split, or its reports changed
+    PUBLICATION_CHANGED = "publication.changed"  # published, corrected or withdrawn
 
 
 #: Which consumer follows which events. Every event a consumer follows gets a row of its own.

@@ -21,6 +21,7 @@ from incidents.db import utcnow
 from incidents.extensions import db_session
 from incidents.forms import ConfirmForm
 from incidents.pages import page_number
+from incidents.public.queries import published_for_report
 from incidents.reports import deadlines, services
 from incidents.reports.access import own_report, readable_report, report_key
 from incidents.reports.content import ReportInvalid, check_content
@@ -282,6 +283,7 @@ def show(key: str) -> str:
         show_identity=not (outsider and report.withhold_identity),
         may_file=can_file_for(principal, report),
         open_deadlines=deadlines.open_deadlines(report),
+        published_as=published_for_report(db_session(), report.id) if not outsider else [],
         now=utcnow(),
         status_of=status_of,
     )

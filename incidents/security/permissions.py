@@ -33,6 +33,8 @@ class Permission(enum.StrEnum):
     INCIDENT_READ = "incident:read"
     INCIDENT_CURATE = "incident:curate"
     DEDUP_TRIAGE = "dedup:triage"
+    SUMMARY_DRAFT = "summary:draft"
+    SUMMARY_APPROVE = "summary:approve"
 
 
 _EVERY_ACCOUNT = frozenset({Permission.ACCOUNT_READ, Permission.ACCOUNT_CHANGE_PASSWORD})
@@ -43,6 +45,7 @@ _ANALYSIS = frozenset(
         Permission.INCIDENT_READ,
         Permission.INCIDENT_CURATE,
         Permission.DEDUP_TRIAGE,
+        Permission.SUMMARY_DRAFT,
     }
 )
 
@@ -50,7 +53,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.REPORTER: _EVERY_ACCOUNT | {Permission.REPORT_FILE, Permission.REPORT_READ_OWN},
     Role.ORG_ADMIN: _EVERY_ACCOUNT | {Permission.MEMBERS_MANAGE, Permission.TOKENS_MANAGE},
     Role.ANALYST: _EVERY_ACCOUNT | _ANALYSIS,
-    Role.EDITOR: _EVERY_ACCOUNT | _ANALYSIS,
+    # An editor also approves the public summaries others drafted (two-person rule).
+    Role.EDITOR: _EVERY_ACCOUNT | _ANALYSIS | {Permission.SUMMARY_APPROVE},
     # Least privilege: the operator's admin manages accounts but never reads report contents.
     Role.ADMIN: _EVERY_ACCOUNT
     | {

@@ -16,6 +16,7 @@ from incidents.accounts.models import Organization
 from incidents.classification.display import TLP_LABELS, in_words
 from incidents.extensions import db_session
 from incidents.pages import attach, form_errors, page_number, redirect_on_conflict
+from incidents.public.services import publication_of
 from incidents.refusals import Conflict, Invalid
 from incidents.registry import access, audiences, curation, queries, services
 from incidents.registry.audiences import Distribution
@@ -157,6 +158,7 @@ def _render_incident(view: IncidentView, forms: PageForms) -> Page:
             if link.removed_audience_id is None or link.removed_audience_id in readable_removals
         },
         audience_words=audience_words,
+        publication=publication_of(session, view.incident),
         merge_form=forms.get("merge", MergeForm),
         split_form=split,
         unlink_forms={
