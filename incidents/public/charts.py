@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-WIDTH = 640
+WIDTH = 720
 BAR = 22
 GAP = 6
-LABEL = 200
+LABEL = 270
 TOP = 8
 
 
