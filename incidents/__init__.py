@@ -140,6 +140,8 @@ def _register_blueprints(app: Flask) -> None:
 def _register_hooks(app: Flask, settings: Settings) -> None:
     from flask_login import current_user
 
+    from incidents.mail import services as mail
+    from incidents.mail.senders import make_sender
     from incidents.outbox.hooks import init_outbox
     from incidents.placement.services import CONSUMER, handler, thresholds
 
@@ -157,7 +159,16 @@ def _register_hooks(app: Flask, settings: Settings) -> None:
         )
 
     app.after_request(security_headers)
-    init_outbox(app, {CONSUMER: handler(thresholds(settings))})
+    mail_settings = mail.MailSettings(mail_from=settings.mail_from, base_url=settings.base_url)
+    init_outbox(
+        app,
+        {
+            CONSUMER: handler(thresholds(settings)),
+            mail.CONSUMER: mail.handler(
+                make_sender(settings.mail_url, settings.instance_path), mail_settings
+            ),
+        },
+    )
     app.jinja_env.add_extension("jinja2.ext.do")
 
     @app.context_processor

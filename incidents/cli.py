@@ -10,6 +10,7 @@ from incidents.accounts.cli import org_cli, token_cli, user_cli
 from incidents.accounts.demo import DEMO_PASSWORD, load_demo
 from incidents.classification.cli import taxonomy_cli
 from incidents.extensions import db_session, services
+from incidents.mail.cli import mail_cli
 from incidents.outbox.cli import outbox_cli
 from incidents.placement.cli import dedup_cli
 from incidents.placement.services import drain, thresholds
@@ -47,6 +48,7 @@ def register_commands(app: Flask) -> None:
         reports_cli,
         dedup_cli,
         outbox_cli,
+        mail_cli,
         demo_command,
     ):
         app.cli.add_command(command)

@@ -10,7 +10,9 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from limits import parse_many
@@ -48,6 +50,9 @@ class Settings:
     dedup_min_reports: int = 25
     outbox_after_response: bool = True
     outbox_drain_seconds: float = 5.0
+    base_url: str = "http://127.0.0.1:5000"
+    mail_url: str = ""
+    mail_from: str = "AI Incident Exchange <noreply@localhost>"
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -149,6 +154,23 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
         "While fewer reports are stored, an automatic link needs a score of 0.97 (text "
         "statistics of a near-empty store are not calibrated).",
     ),
+    (
+        "INCIDENTS_BASE_URL",
+        "`http://127.0.0.1:5000`",
+        "The site's address as people reach it: links in e-mails start with it, and its host "
+        "names each message's Message-ID.",
+    ),
+    (
+        "INCIDENTS_MAIL_URL",
+        "empty",
+        "`smtp://[user:password@]host[:port][?starttls=true&timeout=10]` or `smtps://…`; "
+        "empty writes each message as an `.eml` file under `instance/mail/`.",
+    ),
+    (
+        "INCIDENTS_MAIL_FROM",
+        "`AI Incident Exchange <noreply@localhost>`",
+        "The From address of every message the site sends.",
+    ),
 )
 
 
@@ -205,6 +227,9 @@ def load_settings(
         dedup_min_reports=_int(environ, overrides, "DEDUP_MIN_REPORTS", 25, 0),
         outbox_after_response=_bool(environ, overrides, "OUTBOX_AFTER_RESPONSE", default=True),
         outbox_drain_seconds=_seconds(environ, overrides, "OUTBOX_DRAIN_SECONDS", default=5.0),
+        base_url=_base_url(environ, overrides),
+        mail_url=_mail_url(environ, overrides),
+        mail_from=_mail_from(environ, overrides),
         extra={k: v for k, v in overrides.items() if k.isupper() and not _is_known(k)},
     )
 
@@ -289,6 +314,31 @@ def _rate(
         raise ConfigError(
             f"INCIDENTS_{name} must be a rate such as '10 per minute', not {raw!r}"
         ) from None
+    return raw
+
+
+def _base_url(environ: Mapping[str, str], overrides: Mapping[str, object]) -> str:
+    raw = _get(environ, overrides, "BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise ConfigError(f"INCIDENTS_BASE_URL must be an http(s) address, not {raw!r}")
+    return raw
+
+
+def _mail_url(environ: Mapping[str, str], overrides: Mapping[str, object]) -> str:
+    raw = _get(environ, overrides, "MAIL_URL", "")
+    if raw:
+        from incidents.mail.senders import parse_mail_url
+
+        parse_mail_url(raw)  # raises ConfigError, never repeating the password
+    return raw
+
+
+def _mail_from(environ: Mapping[str, str], overrides: Mapping[str, object]) -> str:
+    raw = _get(environ, overrides, "MAIL_FROM", "AI Incident Exchange <noreply@localhost>")
+    _, address = parseaddr(raw)
+    if "@" not in address or "\n" in raw or "\r" in raw:
+        raise ConfigError(f"INCIDENTS_MAIL_FROM must be an e-mail address, not {raw!r}")
     return raw
 
 

@@ -4,6 +4,7 @@ from incidents.accounts.models import ApiToken, Organization, User
 from incidents.audit.models import AuditEvent
 from incidents.db import Base
 from incidents.dedup.models import DedupFingerprint, DedupKey, DedupKeyCount
+from incidents.mail.models import OutgoingMail
 from incidents.outbox.models import OutboxEntry
 from incidents.public.models import Publication, PublicationRevision
 from incidents.registry.models import (
@@ -37,6 +38,7 @@ __all__ = [
     "IncidentLink",
     "Organization",
     "OutboxEntry",
+    "OutgoingMail",
     "Publication",
     "PublicationRevision",
     "ReferenceCounter",

@@ -29,11 +29,13 @@ class Event(enum.StrEnum):
     REPORT_MOVED = "report.moved"  # the incidents it belongs to changed
     INCIDENT_CHANGED = "incident.changed"  # curated, merged, split, or its reports changed
     PUBLICATION_CHANGED = "publication.changed"  # published, corrected or withdrawn
+    MAIL_QUEUED = "mail.queued"  # a message waits to be sent
 
 
 #: Which consumer follows which events. Every event a consumer follows gets a row of its own.
 SUBSCRIPTIONS: dict[str, frozenset[Event]] = {
     "dedup": frozenset({Event.REPORT_SUBMITTED, Event.REPORT_AMENDED, Event.REPORT_MOVED}),
+    "mail": frozenset({Event.MAIL_QUEUED}),
 }
 #: In ``Session.info`` once entries written by the session are committed: the request (or
 #: command) that owns the session drains the outbox.
