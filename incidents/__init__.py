@@ -67,12 +67,31 @@ def _configure(app: Flask, settings: Settings) -> None:
         INCIDENTS_SETTINGS=settings,
     )
     app.config.update(settings.extra)
+    _warn_about_production(app, settings)
     if settings.proxy_hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app,
             x_for=settings.proxy_hops,
             x_proto=settings.proxy_hops,
             x_host=settings.proxy_hops,
+        )
+
+
+def _warn_about_production(app: Flask, settings: Settings) -> None:
+    """Loud warnings for a production start that works but is not what it should be."""
+    if not settings.is_production:
+        return
+    if settings.ratelimit_storage_url.startswith("memory://"):
+        app.logger.warning(
+            "WARNING: INCIDENTS_RATELIMIT_STORAGE_URL is memory://: login throttling counts are "
+            "per worker process; use redis:// before running more than one worker "
+            "(gunicorn.conf.py refuses to)."
+        )
+    if not settings.mail_url:
+        app.logger.warning(
+            "WARNING: INCIDENTS_MAIL_URL is not set: invitations and unlock links are only "
+            "written as .eml files under %s and reach nobody.",
+            settings.instance_path / "mail",
         )
 
 

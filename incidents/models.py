@@ -1,6 +1,13 @@
 """Every model, imported once so the metadata (and Alembic) sees all tables."""
 
-from incidents.accounts.models import ApiToken, Organization, User
+from incidents.accounts.models import (
+    ApiToken,
+    Invitation,
+    MembershipChange,
+    Organization,
+    UnlockLink,
+    User,
+)
 from incidents.audit.models import AuditEvent
 from incidents.db import Base
 from incidents.dedup.models import DedupFingerprint, DedupKey, DedupKeyCount
@@ -36,6 +43,8 @@ __all__ = [
     "Incident",
     "IncidentCuration",
     "IncidentLink",
+    "Invitation",
+    "MembershipChange",
     "Organization",
     "OutboxEntry",
     "OutgoingMail",
@@ -46,5 +55,6 @@ __all__ = [
     "ReportDeadline",
     "ReportRevision",
     "ReportSeries",
+    "UnlockLink",
     "User",
 ]

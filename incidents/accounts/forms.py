@@ -52,6 +52,46 @@ class LoginForm(Form):
     submit = SubmitField("Sign in")
 
 
+class UnlockForm(Form):
+    password = PasswordField(
+        "Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+    )
+    submit = SubmitField("Sign in")
+
+
+class InvitationAcceptForm(Form):
+    name = StringField("Your name", validators=[Optional(), Length(max=200)])
+    password = PasswordField("Choose a password", validators=[DataRequired(), _PASSWORD_LENGTH])
+    confirm = PasswordField(
+        "Repeat the password",
+        validators=[DataRequired(), EqualTo("password", message="The two entries differ.")],
+    )
+    submit = SubmitField("Create my account")
+
+
+class InviteForm(Form):
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    role = SelectField(
+        "Role", choices=[choice(role.value, label) for role, label in ROLE_LABELS.items()]
+    )
+    submit = SubmitField("Send invitation")
+
+
+class MembershipProposalForm(Form):
+    make_member = BooleanField("Member of the International Network")
+    submit = SubmitField("Propose (another operator admin must approve)")
+
+
+class MembershipDecisionForm(Form):
+    approve = SubmitField("Approve")
+    reject = SubmitField("Reject")
+
+
+class UserActiveForm(Form):
+    is_active = BooleanField("Active (unticking ends the user's sessions and tokens)")
+    submit = SubmitField("Save")
+
+
 class PasswordChangeForm(Form):
     current_password = PasswordField("Current password", validators=[DataRequired()])
     new_password = PasswordField("New password", validators=[DataRequired(), _PASSWORD_LENGTH])
@@ -67,7 +107,6 @@ class OrganizationForm(Form):
     kind = SelectField(
         "Kind", choices=[choice(kind.value, label) for kind, label in KIND_LABELS.items()]
     )
-    is_network_member = BooleanField("Member of the International Network (institutes only)")
     is_active = BooleanField("Active", default=True)
     submit = SubmitField("Save")
 

@@ -1,7 +1,7 @@
 """An organisation admin's pages: the organisation's members and API tokens.
 
-Admins of the platform reach the same pages for any organisation through the admin pages;
-here an org admin only ever sees its own organisation (others answer 404).
+Only the organisation's own org admins manage its members and give their roles (the
+operator's admin does not: least privilege); others' members answer 404.
 """
 
 from __future__ import annotations
@@ -64,7 +64,11 @@ def member_list() -> Response | str:
         if added is not None:
             return added
     return render_template(
-        "accounts/members.html", organization=organization, members=organization.users, form=form
+        "accounts/members.html",
+        organization=organization,
+        members=organization.users,
+        grants=account_services.role_grants(db_session(), organization),
+        form=form,
     )
 
 

@@ -126,3 +126,72 @@ class ApiToken(Base):
         if self.expires_at is not None and self.expires_at <= utcnow():
             return "expired"
         return "active"
+
+
+class Invitation(Base):
+    """A one-time link by which a person sets up their own account with a given role.
+
+    Only the SHA-256 of the secret is kept; the link itself travels in the e-mail only.
+    """
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    role: Mapped[Role] = mapped_column(enum_type(Role))
+    digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Accepted, or replaced by a newer invitation of the same address: dead either way.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organization: Mapped[Organization] = relationship(lazy="joined")
+
+
+class MembershipChange(Base):
+    """A proposal by one operator admin to switch an institute's network membership, which
+    takes effect only once a different operator admin approves it."""
+
+    __tablename__ = "membership_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"))
+    make_member: Mapped[bool]
+    proposed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved: Mapped[bool | None]
+
+    organization: Mapped[Organization] = relationship(lazy="joined")
+    proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id], lazy="joined")
+
+    __table_args__ = (
+        # At most one open proposal per institute.
+        sa.Index(
+            "ux_membership_changes_open",
+            "organization_id",
+            unique=True,
+            sqlite_where=sa.text("decided_at IS NULL"),
+            postgresql_where=sa.text("decided_at IS NULL"),
+        ),
+    )
+
+
+class UnlockLink(Base):
+    """A one-time link e-mailed to the owner of an account that failed too many logins: it
+    lets them sign in with their password despite the per-account limit."""
+
+    __tablename__ = "unlock_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failures: Mapped[int] = mapped_column(default=0)
+
+    user: Mapped[User] = relationship(lazy="joined")

@@ -10,6 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
 from incidents.accounts.models import ApiToken, Organization, User, new_session_nonce
+from incidents.audit.models import AuditEvent
 from incidents.audit.services import record
 from incidents.db import utcnow
 from incidents.security.caller import Caller
@@ -19,7 +20,7 @@ from incidents.security.passwords import (
     verify_password,
 )
 from incidents.security.permissions import OrganizationKind, Role
-from incidents.security.policy import role_fits_organization
+from incidents.security.policy import may_grant_roles, role_fits_organization
 from incidents.security.tokens import looks_like_token, mint_token, token_digest
 
 # A real hash of a random password: verifying against it when the e-mail is unknown makes
@@ -89,18 +90,15 @@ def update_organization(
     organization: Organization,
     *,
     name: str,
-    is_network_member: bool,
     is_active: bool,
 ) -> Organization:
-    """Rename an organisation, change its membership or (de)activate it."""
+    """Rename or (de)activate an organisation. Its network membership changes only through
+    two operator admins (:mod:`incidents.accounts.membership`)."""
     name = name.strip()
     other = find_organization(session, name)
     if not name or (other is not None and other.id != organization.id):
         raise AccountError("name", f"An organisation called {name!r} already exists.")
-    _check_membership(organization.kind, is_network_member)
-    changes = _changes(
-        organization, name=name, is_network_member=is_network_member, is_active=is_active
-    )
+    changes = _changes(organization, name=name, is_active=is_active)
     if not is_active:
         for user in organization.users:
             user.session_nonce = new_session_nonce()
@@ -131,14 +129,22 @@ def create_user(
     role: Role,
     password: str,
     name: str = "",
+    demo: bool = False,
 ) -> User:
-    """Create a user. Raises AccountError for a taken e-mail, a role the organisation's kind
-    cannot hold, or a password that breaks the rules."""
+    """Create a user; the role grant is audited (``user.role_grant``).
+
+    Only the organisation's own org admins (the operator's own admins in the operator) give
+    roles; from the command line only operator admins are made (``demo`` lifts that for the
+    fictional demo data, which production refuses). Raises AccountError for a taken e-mail,
+    a role the organisation's kind cannot hold, a caller who may not grant it, or a password
+    that breaks the rules.
+    """
     email = normalize_email(email)
+    check_grant(caller, organization, role, demo=demo)
     if find_user(session, email) is not None:
         raise AccountError("email", f"A user with e-mail {email} already exists.")
     _check_role(role, organization)
-    _check_password(password, email)
+    check_new_password(password, email)
     user = User(
         email=email,
         name=name.strip(),
@@ -158,18 +164,74 @@ def create_user(
         organization=organization.name,
         role=role.value,
     )
+    record_grant(session, caller, user, role, previous=None)
     return user
+
+
+def check_grant(
+    caller: Caller, organization: Organization, role: Role, *, demo: bool = False
+) -> None:
+    """Raise AccountError unless ``caller`` may give ``role`` in ``organization``."""
+    if demo:
+        return
+    if caller.principal is None:
+        allowed = role is Role.ADMIN and organization.kind is OrganizationKind.OPERATOR
+    else:
+        allowed = may_grant_roles(caller.principal, organization.id, organization.kind)
+    if not allowed:
+        raise AccountError(
+            "role", f"Only the org admins of {organization.name!r} give roles in it."
+        )
+
+
+def record_grant(
+    session: Session, caller: Caller, user: User, role: Role, *, previous: Role | None
+) -> None:
+    """Audit a role given to ``user`` (shown to the organisation's admins)."""
+    record(
+        session,
+        caller,
+        "user.role_grant",
+        subject_type="user",
+        subject_ref=user.email,
+        organization=user.organization.name,
+        role=role.value,
+        previous=previous.value if previous else None,
+    )
 
 
 def update_user(
     session: Session, caller: Caller, user: User, *, name: str, role: Role, is_active: bool
 ) -> User:
-    """Change a user's name, role or activation. Deactivation ends the user's sessions."""
+    """Change a user's name, role or activation. Deactivation ends the user's sessions.
+
+    A role change is a grant (:func:`check_grant`, audited). Raises AccountError.
+    """
     _check_role(role, user.organization)
+    previous = user.role
+    if role is not previous:
+        check_grant(caller, user.organization, role)
     if caller.principal is not None and caller.principal.id == user.id and not is_active:
         raise AccountError("is_active", "You cannot deactivate your own account.")
     changes = _changes(user, name=name.strip(), role=role, is_active=is_active)
     if "is_active" in changes and not is_active:
+        user.session_nonce = new_session_nonce()
+    session.flush()
+    record(
+        session, caller, "user.update", subject_type="user", subject_ref=user.email, changes=changes
+    )
+    if role is not previous:
+        record_grant(session, caller, user, role, previous=previous)
+    return user
+
+
+def set_active(session: Session, caller: Caller, user: User, *, is_active: bool) -> User:
+    """(De)activate ``user`` (the operator's admin may; it grants nothing). Deactivation
+    ends the user's sessions; raises AccountError for the caller's own account."""
+    if caller.principal is not None and caller.principal.id == user.id and not is_active:
+        raise AccountError("is_active", "You cannot deactivate your own account.")
+    changes = _changes(user, is_active=is_active)
+    if changes and not is_active:
         user.session_nonce = new_session_nonce()
     session.flush()
     record(
@@ -186,7 +248,8 @@ def _check_role(role: Role, organization: Organization) -> None:
         )
 
 
-def _check_password(password: str, email: str) -> None:
+def check_new_password(password: str, email: str) -> None:
+    """Raise AccountError (field ``password``) when ``password`` breaks the rules."""
     try:
         check_password_policy(password, email=email)
     except PasswordPolicyError as error:
@@ -228,6 +291,13 @@ def authenticate(
             subject_ref=user.email,
         )
         return user
+    record_failed_login(session, caller, email, "password")
+    return None
+
+
+def record_failed_login(session: Session, caller: Caller, email: str, reason: str) -> None:
+    """Audit a failed login of ``email`` (``reason``: password, or throttled when the
+    password was not even checked)."""
     record(
         session,
         caller,
@@ -235,8 +305,8 @@ def authenticate(
         subject_type="user",
         subject_ref=email.strip().lower()[:64],
         label="anonymous",
+        reason=reason,
     )
-    return None
 
 
 def _may_log_in(user: User) -> bool:
@@ -273,7 +343,7 @@ def set_password(
     session: Session, caller: Caller, hasher: PasswordHasher, user: User, password: str
 ) -> None:
     """Set a new password (checked against the rules) and end the user's sessions."""
-    _check_password(password, user.email)
+    check_new_password(password, user.email)
     user.password_hash = hasher.hash(password)
     user.password_changed_at = utcnow()
     user.session_nonce = new_session_nonce()
@@ -346,5 +416,20 @@ def tokens_of_organization(session: Session, organization_id: int) -> list[ApiTo
         .join(ApiToken.user)
         .where(User.organization_id == organization_id)
         .order_by(ApiToken.created_at.desc())
+    )
+    return list(session.scalars(query))
+
+
+def role_grants(session: Session, organization: Organization, limit: int = 50) -> list[AuditEvent]:
+    """The latest role grants to ``organization``'s members, newest first (its admins see
+    who gave which role to whom)."""
+    emails = [user.email for user in organization.users]
+    if not emails:
+        return []
+    query = (
+        sa.select(AuditEvent)
+        .where(AuditEvent.action == "user.role_grant", AuditEvent.subject_ref.in_(emails))
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        .limit(limit)
     )
     return list(session.scalars(query))

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import logout_user
 from werkzeug.wrappers import Response
 
+from incidents.accounts import invitations, lockout, throttle
 from incidents.accounts import services as account_services
 from incidents.accounts.authentication import require_user, signed_in_user
-from incidents.accounts.forms import LoginForm, PasswordChangeForm
+from incidents.accounts.forms import (
+    InvitationAcceptForm,
+    LoginForm,
+    PasswordChangeForm,
+    UnlockForm,
+)
 from incidents.accounts.login import start_session
 from incidents.accounts.services import AccountError
 from incidents.extensions import db_session, limiter, services
@@ -23,16 +39,8 @@ def _login_failed(response: Response) -> bool:
     return response.status_code != 302
 
 
-def _account_key() -> str:
-    return "login:" + request.form.get("email", "").strip().lower()[:254]
-
-
 def _limit_per_address() -> str:
     return str(current_app.config["INCIDENTS_SETTINGS"].login_limit_per_address)
-
-
-def _limit_per_account() -> str:
-    return str(current_app.config["INCIDENTS_SETTINGS"].login_limit_per_account)
 
 
 def attach_error(form: object, error: AccountError) -> None:
@@ -47,30 +55,79 @@ def attach_error(form: object, error: AccountError) -> None:
 @accounts.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit(_limit_per_address, methods=["POST"], deduct_when=_login_failed)
-@limiter.limit(
-    _limit_per_account, methods=["POST"], key_func=_account_key, deduct_when=_login_failed
-)
 def login() -> Response | str | tuple[str, int]:
+    """Sign in. Per address, failures are limited (429). Per account nothing is refused:
+    beyond its limit the password is not checked, every answer is "not right", and the
+    owner is e-mailed an unlock link (:mod:`incidents.accounts.lockout`)."""
     form = LoginForm()
     target = safe_next(request.args.get("next"))
     if signed_in_user() is not None and request.method in ("GET", "HEAD"):
         return redirect(target)
     if form.validate_on_submit():
         session = db_session()
-        user = account_services.authenticate(
-            session,
-            current_caller(),
-            services().hasher,
-            email=form.email.data or "",
-            password=form.password.data or "",
-        )
+        email = form.email.data or ""
+        if throttle.exhausted(email):
+            lockout.send_unlock_link(
+                session, current_caller(), account_services.find_user(session, email)
+            )
+            account_services.record_failed_login(session, current_caller(), email, "throttled")
+            user = None
+        else:
+            user = account_services.authenticate(
+                session,
+                current_caller(),
+                services().hasher,
+                email=email,
+                password=form.password.data or "",
+            )
+            if user is None:
+                throttle.count_failure(email)
         session.commit()
         if user is not None:
             start_session(user)
             return redirect(target)
-        form.password.errors = ["The e-mail or password is not right."]
+        form.password.errors = [_NOT_RIGHT]
         return render_template("accounts/login.html", form=form), 200
     return render_template("accounts/login.html", form=form)
+
+
+_NOT_RIGHT = "The e-mail or password is not right."
+
+
+@accounts.route("/login/unlock/<secret>", methods=["GET", "POST"])
+@public
+@limiter.limit(_limit_per_address, methods=["POST"], deduct_when=_login_failed)
+def unlock(secret: str) -> Response:
+    """The e-mailed unlock link: its owner signs in with their password despite the
+    per-account limit. Used, expired, dead or unknown links answer 404."""
+    session = db_session()
+    link = lockout.open_link(session, secret)
+    if link is None:
+        abort(404)
+    form = UnlockForm()
+    if form.validate_on_submit():
+        user = account_services.authenticate(
+            session,
+            current_caller(),
+            services().hasher,
+            email=link.user.email,
+            password=form.password.data or "",
+        )
+        if user is not None:
+            lockout.use(session, link)
+            session.commit()
+            start_session(user)
+            return _no_store(redirect(safe_next(None)))
+        lockout.failed(session, link)
+        session.commit()
+        form.password.errors = [_NOT_RIGHT]
+    return _no_store(render_template("accounts/unlock.html", form=form, email=link.user.email))
+
+
+def _no_store(response: Response | str) -> Response:
+    made = make_response(response)
+    made.headers["Cache-Control"] = "no-store"
+    return made
 
 
 @accounts.route("/logout", methods=["POST"])
@@ -118,3 +175,37 @@ def change_password() -> Response | str:
             flash("Your password is changed; other sessions have been signed out.", "info")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/password.html", form=form)
+
+
+@accounts.route("/invitations/<secret>", methods=["GET", "POST"])
+@public
+@limiter.limit(_limit_per_address, methods=["POST"])
+def invitation(secret: str) -> Response:
+    """The e-mailed invitation: the invited person chooses their password and is signed in.
+    Used, replaced, expired or unknown invitations answer 404."""
+    session = db_session()
+    found = invitations.open_invitation(session, secret)
+    if found is None:
+        abort(404)
+    form = InvitationAcceptForm()
+    if form.validate_on_submit():
+        try:
+            user = invitations.accept(
+                session,
+                current_caller(),
+                services().hasher,
+                found,
+                password=form.password.data or "",
+                name=form.name.data or "",
+            )
+        except AccountError as error:
+            session.commit()  # a no longer valid invitation stays closed
+            if error.field == "invitation":
+                abort(404)
+            attach_error(form, error)
+        else:
+            session.commit()
+            start_session(user)
+            flash("Welcome: your account is ready.", "info")
+            return _no_store(redirect(url_for("accounts.account")))
+    return _no_store(render_template("accounts/invitation.html", form=form, invitation=found))

@@ -92,13 +92,60 @@ def role_fits_organization(role: Role, kind: OrganizationKind) -> bool:
 def can_manage_member(principal: Principal, member: OrganizationMember) -> bool:
     """Whether ``principal`` may manage ``member`` (a user or token of some organisation).
 
-    Admins manage anyone; org admins manage their own organisation's members only.
+    Only the org admins of the member's own organisation do; the operator's admin does not
+    (least privilege: managing members would let it make an account that reads reports).
     """
-    if has_permission(principal, Permission.USERS_ADMINISTER):
-        return True
     return (
         has_permission(principal, Permission.MEMBERS_MANAGE)
         and member.organization_id == principal.organization_id
+    )
+
+
+def may_grant_roles(
+    principal: Principal | None, organization_id: int, kind: OrganizationKind
+) -> bool:
+    """Whether ``principal`` may give roles in organisation ``organization_id`` (of ``kind``):
+    only that organisation's own org admins, or, in the operator, its own admins."""
+    if principal is None or not principal.is_active or principal.organization_id != organization_id:
+        return False
+    if kind is OrganizationKind.OPERATOR:
+        return principal.role is Role.ADMIN
+    return principal.role is Role.ORG_ADMIN
+
+
+def may_invite(
+    principal: Principal | None,
+    organization_id: int,
+    kind: OrganizationKind,
+    role: Role,
+    *,
+    ever_had_users: bool,
+) -> bool:
+    """Whether ``principal`` may invite someone as ``role`` into organisation
+    ``organization_id`` (of ``kind``).
+
+    The organisation's own role granters may (:func:`may_grant_roles`); besides them, the
+    operator's admin may invite the first org admin of an organisation that never had a user
+    (deactivated ones count), and nothing else.
+    """
+    if not role_fits_organization(role, kind):
+        return False
+    if may_grant_roles(principal, organization_id, kind):
+        return True
+    return (
+        has_permission(principal, Permission.ORGANIZATIONS_ADMINISTER)
+        and role is Role.ORG_ADMIN
+        and not ever_had_users
+    )
+
+
+def may_decide_membership(principal: Principal | None, proposed_by_id: int) -> bool:
+    """Whether ``principal`` may approve or reject a network membership change proposed by
+    ``proposed_by_id``: another operator admin (two people for every change)."""
+    return (
+        has_permission(principal, Permission.ORGANIZATIONS_ADMINISTER)
+        and principal is not None
+        and principal.id != proposed_by_id
     )
 
 
