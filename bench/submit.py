@@ -151,6 +151,7 @@ def create_reporter(app: Any) -> Reporter:
             organization=company,
             role=Role.REPORTER,
             password="bench password long enough",  # noqa: S106 - a throwaway database
+            seed=True,
         )
         _token, secret = account_services.create_token(session, caller, user, name="bench")
         session.commit()

@@ -140,7 +140,10 @@ def organization_invite(organization_id: int) -> Response | str:
                 role=Role(form.role.data),
             )
         except AccountError as error:
-            attach_error(form, error)
+            if error.field == "email":
+                attach_error(form, error)
+            else:  # the form may not even be shown: say it above the page
+                flash(error.message, "error")
         else:
             session.commit()
             flash(f"An invitation is on its way to {form.email.data}.", "info")

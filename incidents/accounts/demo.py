@@ -85,6 +85,6 @@ def load_demo(session: Session, hasher: PasswordHasher) -> list[DemoUser]:
                 organization=organizations[demo_user.organization],
                 role=demo_user.role,
                 password=DEMO_PASSWORD,
-                demo=True,
+                seed=True,
             )
     return list(USERS)

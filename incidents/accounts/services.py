@@ -129,21 +129,21 @@ def create_user(
     role: Role,
     password: str,
     name: str = "",
-    demo: bool = False,
+    seed: bool = False,
 ) -> User:
     """Create a user; the role grant is audited (``user.role_grant``).
 
     Only the organisation's own org admins (the operator's own admins in the operator) give
-    roles; from the command line only operator admins are made (``demo`` lifts that for the
-    fictional demo data, which production refuses). Raises AccountError for a taken e-mail,
+    roles; from the command line only operator admins are made (``seed`` lifts that for the
+    fictional demo data, which production refuses, and for test and benchmark fixtures). Raises AccountError for a taken e-mail,
     a role the organisation's kind cannot hold, a caller who may not grant it, or a password
     that breaks the rules.
     """
     email = normalize_email(email)
-    check_grant(caller, organization, role, demo=demo)
     if find_user(session, email) is not None:
         raise AccountError("email", f"A user with e-mail {email} already exists.")
     _check_role(role, organization)
+    check_grant(caller, organization, role, seed=seed)
     check_new_password(password, email)
     user = User(
         email=email,
@@ -169,10 +169,10 @@ def create_user(
 
 
 def check_grant(
-    caller: Caller, organization: Organization, role: Role, *, demo: bool = False
+    caller: Caller, organization: Organization, role: Role, *, seed: bool = False
 ) -> None:
     """Raise AccountError unless ``caller`` may give ``role`` in ``organization``."""
-    if demo:
+    if seed:
         return
     if caller.principal is None:
         allowed = role is Role.ADMIN and organization.kind is OrganizationKind.OPERATOR

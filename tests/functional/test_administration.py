@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -11,9 +13,10 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from incidents.accounts import services
-from incidents.accounts.models import ApiToken, Organization, User
+from incidents.accounts.models import ApiToken, Invitation, MembershipChange, Organization, User
 from incidents.audit.models import AuditEvent
 from incidents.db import utcnow
+from incidents.mail.models import OutgoingMail
 from incidents.security.permissions import OrganizationKind, Role
 from tests import factories
 from tests.conftest import csrf_token, login
@@ -62,9 +65,10 @@ def test_admin_creates_and_edits_an_organization(admin_client, db: Session) -> N
     assert response.status_code == 302
     organization = services.find_organization(db, "Institute Z")
     assert organization is not None
+    # Membership is never set by one admin, whatever the form carries.
     assert (organization.kind, organization.is_network_member) == (
         OrganizationKind.INSTITUTE,
-        True,
+        False,
     )
     _assert_audited(_event(db, "organization.create"), admin, "Institute Z")
     assert "Institute Z" in client.get("/admin/organizations").get_data(as_text=True)
@@ -72,7 +76,7 @@ def test_admin_creates_and_edits_an_organization(admin_client, db: Session) -> N
     response = _post(
         client,
         f"/admin/organizations/{organization.id}",
-        {"name": "Institute Zeta", "is_active": "y"},
+        {"name": "Institute Zeta", "is_active": "y", "is_network_member": "y"},
     )
     assert response.status_code == 302
     db.refresh(organization)
@@ -83,94 +87,120 @@ def test_admin_creates_and_edits_an_organization(admin_client, db: Session) -> N
     assert event.details["changes"]["name"] == ["Institute Z", "Institute Zeta"]
 
 
-def test_company_cannot_join_the_network(admin_client, db: Session) -> None:  # type: ignore[no-untyped-def]
+def test_network_membership_takes_two_admins_and_tells_the_members(  # type: ignore[no-untyped-def]
+    admin_client, app, db: Session, make_user
+) -> None:
+    client, admin = admin_client
+    institute = factories.InstituteFactory(name="Institute Y", is_network_member=False)
+    analyst = make_user(Role.ANALYST, organization=institute)
+    path = f"/admin/organizations/{institute.id}"
+    proposed = _post(client, f"{path}/membership", {"membership-make_member": "y"})
+    assert proposed.status_code == 302
+    change = db.scalar(sa.select(MembershipChange))
+    assert change is not None
+    db.refresh(institute)
+    assert institute.is_network_member is False
+    # The proposer cannot approve its own proposal.
+    _post(client, f"/admin/membership-changes/{change.id}", {"approve": "Approve"})
+    db.refresh(institute)
+    assert institute.is_network_member is False
+    assert change.decided_at is None
+    # A second admin can.
+    second = make_user(Role.ADMIN)
+    other = app.test_client()
+    login(other, second)
+    page = other.get("/admin/organizations").get_data(as_text=True)
+    assert "Institute Y" in page
+    assert admin.email in page
+    answer = other.post(
+        f"/admin/membership-changes/{change.id}",
+        data={"approve": "Approve", "csrf_token": csrf_token(other, path)},
+    )
+    assert answer.status_code == 302
+    db.refresh(institute)
+    assert institute.is_network_member is True
+    assert _event(db, "organization.membership_approve").actor_user_id == second.id
+    told = db.scalars(sa.select(OutgoingMail.recipient)).all()
+    assert told == [analyst.email]
+
+
+def test_company_cannot_join_the_network(admin_client, db: Session, company) -> None:  # type: ignore[no-untyped-def]
     client, _ = admin_client
     response = _post(
-        client,
-        "/admin/organizations",
-        {"name": "Shady Corp", "kind": "company", "is_network_member": "y"},
+        client, f"/admin/organizations/{company.id}/membership", {"membership-make_member": "y"}
     )
     assert response.status_code == 200
-    assert "Only institutes" in (
-        field_error(response.get_data(as_text=True), "is_network_member") or ""
-    )
-    assert services.find_organization(db, "Shady Corp") is None
+    assert "Only institutes" in response.get_data(as_text=True)
+    assert db.scalar(sa.select(MembershipChange)) is None
 
 
-def test_admin_creates_a_user_who_can_sign_in(  # type: ignore[no-untyped-def]
+def _invitation_link(app, db: Session, email: str) -> str:  # type: ignore[no-untyped-def]
+    [token] = db.scalars(sa.select(OutgoingMail.token).where(OutgoingMail.recipient == email))
+    [sent] = (Path(app.instance_path) / "mail").glob(f"{token}@*.eml")
+    found = re.search(r"https?://[^/\s]+(/invitations/\S+)", sent.read_text())
+    assert found
+    return found.group(1)
+
+
+def test_admin_invites_the_first_org_admin_who_chooses_their_own_password(  # type: ignore[no-untyped-def]
     admin_client, app, db: Session, company: Organization
 ) -> None:
     client, admin = admin_client
+    path = f"/admin/organizations/{company.id}"
     response = _post(
         client,
-        "/admin/users",
-        {
-            "email": "Newcomer@Example.org",
-            "name": "New Comer",
-            "organization": company.id,
-            "role": "org_admin",
-            "password": PASSWORD,
-        },
+        f"{path}/invitations",
+        {"invite-email": "First@Example.org", "invite-role": "org_admin"},
     )
     assert response.status_code == 302
-    user = services.find_user(db, "newcomer@example.org")
+    assert services.find_user(db, "first@example.org") is None
+    _assert_audited(_event(db, "user.invite"), admin, "first@example.org")
+    link = _invitation_link(app, db, "first@example.org")
+    newcomer = app.test_client()
+    page = newcomer.get(link)
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"
+    token = csrf_token(newcomer, link)
+    accepted = newcomer.post(
+        link, data={"csrf_token": token, "password": PASSWORD, "confirm": PASSWORD}
+    )
+    assert accepted.status_code == 302
+    user = services.find_user(db, "first@example.org")
     assert user is not None
     assert (user.role, user.organization_id) == (Role.ORG_ADMIN, company.id)
-    event = _event(db, "user.create")
-    _assert_audited(event, admin, "newcomer@example.org")
-    assert PASSWORD not in str(event.details)
-    login(app.test_client(), user, PASSWORD)
-
-
-@pytest.mark.parametrize(
-    ("role", "home"), [("analyst", "company"), ("reporter", "institute"), ("admin", "company")]
-)
-def test_role_must_fit_the_organization_kind(  # type: ignore[no-untyped-def]
-    admin_client, db: Session, company: Organization, institute: Organization, role: str, home: str
-) -> None:
-    client, _ = admin_client
-    organization = company if home == "company" else institute
-    response = _post(
+    grant = _event(db, "user.role_grant")
+    assert grant.actor_user_id == admin.id
+    assert PASSWORD not in str(grant.details)
+    assert newcomer.get(link).status_code == 404  # used
+    # The organisation has a user now: its own org admin invites the rest, not the operator.
+    again = _post(
         client,
-        "/admin/users",
-        {
-            "email": "misfit@example.org",
-            "organization": organization.id,
-            "role": role,
-            "password": PASSWORD,
-        },
+        f"{path}/invitations",
+        {"invite-email": "second@example.org", "invite-role": "org_admin"},
     )
-    assert response.status_code == 200
-    error = field_error(response.get_data(as_text=True), "role")
-    assert error == f"A member of {home} {organization.name!r} cannot be {role}."
-    assert services.find_user(db, "misfit@example.org") is None
-    assert (
-        db.scalar(
-            sa.select(sa.func.count())
-            .select_from(AuditEvent)
-            .where(AuditEvent.action == "user.create")
-        )
-        == 0
-    )
+    assert again.status_code == 200
+    assert "its own org admins" in again.get_data(as_text=True)
+    assert db.scalar(sa.select(sa.func.count()).select_from(Invitation)) == 1
 
 
-def test_admin_edits_a_user(admin_client, db: Session, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_admin_only_activates_or_deactivates_a_user(admin_client, db: Session, make_user) -> None:  # type: ignore[no-untyped-def]
     client, admin = admin_client
     user = make_user(Role.ANALYST)
+    name = user.name
     response = _post(
-        client, f"/admin/users/{user.id}", {"name": "Eddie", "role": "editor", "is_active": "y"}
+        client, f"/admin/users/{user.id}", {"name": "Eddie", "role": "editor", "is_active": ""}
     )
     assert response.status_code == 302
     db.refresh(user)
-    assert (user.name, user.role, user.is_active) == ("Eddie", Role.EDITOR, True)
+    assert (user.name, user.role, user.is_active) == (name, Role.ANALYST, False)
     event = _event(db, "user.update")
     _assert_audited(event, admin, user.email)
-    assert event.details["changes"]["role"] == ["analyst", "editor"]
+    assert event.details["changes"] == {"is_active": ["True", "False"]}
 
 
 def test_admin_cannot_deactivate_itself(admin_client, db: Session) -> None:  # type: ignore[no-untyped-def]
     client, admin = admin_client
-    response = _post(client, f"/admin/users/{admin.id}", {"name": "", "role": "admin"})
+    response = _post(client, f"/admin/users/{admin.id}", {})
     assert response.status_code == 200
     assert "cannot deactivate your own" in response.get_data(as_text=True)
     db.refresh(admin)
@@ -205,6 +235,16 @@ def test_org_admin_manages_its_own_members(client: FlaskClient, make_user, db: S
     db.refresh(colleague)
     assert (colleague.role, colleague.is_active) == (Role.ORG_ADMIN, False)
     _assert_audited(_event(db, "user.update"), org_admin, "colleague@example.org")
+    grants = db.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "user.role_grant").order_by(AuditEvent.id)
+    ).all()
+    assert [(g.details["role"], g.details["previous"]) for g in grants] == [
+        ("reporter", None),
+        ("org_admin", "reporter"),
+    ]
+    page = client.get("/organization/members").get_data(as_text=True)
+    assert "Role changes" in page
+    assert page.count(org_admin.email) >= 3  # the member row and the two grants it gave
 
 
 def test_org_admin_cannot_reach_another_organization(  # type: ignore[no-untyped-def]

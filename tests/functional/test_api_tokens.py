@@ -119,6 +119,7 @@ def test_last_use_is_recorded(app: Flask) -> None:
             organization=organization,
             role=Role.REPORTER,
             password=factories.TEST_PASSWORD,
+            seed=True,
         )
         token, secret = services.create_token(session, caller, user, name="probe")
         session.commit()

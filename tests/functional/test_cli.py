@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 from click.testing import Result
 from flask import Flask
 from flask.testing import FlaskClient
@@ -13,7 +14,9 @@ from sqlalchemy.orm import Session
 from incidents.accounts import services
 from incidents.accounts.demo import DEMO_PASSWORD, USERS
 from incidents.accounts.models import Organization
+from incidents.mail.models import OutgoingMail
 from incidents.security.permissions import OrganizationKind, Role
+from tests import factories
 from tests.conftest import csrf_token, login
 
 PASSWORD = "a sufficiently long passphrase"
@@ -30,26 +33,27 @@ def cli(app: Flask, db: Session):  # type: ignore[no-untyped-def]
 
 
 def test_org_create(cli, db: Session) -> None:  # type: ignore[no-untyped-def]
-    result = cli("org", "create", "Institute Y", "--kind", "institute", "--network-member")
+    result = cli("org", "create", "Institute Y", "--kind", "institute")
     assert result.exit_code == 0, result.output
     organization = services.find_organization(db, "Institute Y")
     assert organization is not None
     assert organization.kind is OrganizationKind.INSTITUTE
-    assert organization.is_network_member
+    assert not organization.is_network_member
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "message", "status"),
     [
-        (("Shady Corp", "--kind", "company", "--network-member"), "Only institutes"),
-        (("Acme Models", "--kind", "company"), "already exists"),
+        # Network membership takes two operator admins on the admin pages: no option for it.
+        (("Institute X", "--kind", "institute", "--network-member"), "No such option", 2),
+        (("Acme Models", "--kind", "company"), "already exists", 1),
     ],
 )
-def test_org_create_errors_exit_1(
-    cli, company: Organization, args: tuple[str, ...], message: str
-) -> None:  # type: ignore[no-untyped-def]
+def test_org_create_errors(  # type: ignore[no-untyped-def]
+    cli, company: Organization, args: tuple[str, ...], message: str, status: int
+) -> None:
     result = cli("org", "create", *args)
-    assert result.exit_code == 1
+    assert result.exit_code == status
     assert message in result.output
 
 
@@ -59,17 +63,17 @@ def test_org_create_rejects_an_unknown_kind(cli) -> None:  # type: ignore[no-unt
     assert "'bank' is not one of" in result.output
 
 
-def test_user_create_reads_the_password_from_stdin(
-    cli, client: FlaskClient, db: Session, company: Organization
+def test_user_create_makes_an_operator_admin_reading_the_password_from_stdin(
+    cli, client: FlaskClient, db: Session, operator: Organization
 ) -> None:  # type: ignore[no-untyped-def]
     result = cli(
         "user",
         "create",
         "Rita@Example.org",
         "--org",
-        "Acme Models",
+        operator.name,
         "--role",
-        "reporter",
+        "admin",
         "--name",
         "Rita",
         input=PASSWORD + "\n",
@@ -77,36 +81,74 @@ def test_user_create_reads_the_password_from_stdin(
     assert result.exit_code == 0, result.output
     user = services.find_user(db, "rita@example.org")
     assert user is not None
-    assert (user.name, user.role, user.organization) == ("Rita", Role.REPORTER, company)
+    assert (user.name, user.role, user.organization) == ("Rita", Role.ADMIN, operator)
     assert PASSWORD not in result.output
     login(client, user, PASSWORD)
 
 
 @pytest.mark.parametrize(
-    ("email", "org", "role", "password", "message"),
+    ("email", "org", "role", "password", "message", "status"),
     [
-        ("new@example.org", "No Such Org", "reporter", PASSWORD, "No organisation is called"),
-        ("taken@example.org", "Acme Models", "reporter", PASSWORD, "already exists"),
-        ("new@example.org", "Acme Models", "reporter", "short", "at least 12"),
-        ("new@example.org", "Acme Models", "analyst", PASSWORD, "cannot be analyst"),
-        ("not-an-email", "Acme Models", "reporter", PASSWORD, "Not a valid e-mail"),
+        ("new@example.org", "No Such Org", "admin", PASSWORD, "No organisation is called", 1),
+        ("taken@example.org", "Exchange Operator", "admin", PASSWORD, "already exists", 1),
+        ("new@example.org", "Exchange Operator", "admin", "short", "at least 12", 1),
+        ("new@example.org", "Acme Models", "admin", PASSWORD, "cannot be admin", 1),
+        ("not-an-email", "Exchange Operator", "admin", PASSWORD, "Not a valid e-mail", 1),
+        # Everyone else joins by invitation and gets roles from their own org admins.
+        ("new@example.org", "Safety Institute One", "analyst", PASSWORD, "'analyst' is not", 2),
+        ("new@example.org", "Acme Models", "org_admin", PASSWORD, "'org_admin' is not", 2),
     ],
 )
-def test_user_create_errors_exit_1(  # type: ignore[no-untyped-def]
-    cli, make_user, email: str, org: str, role: str, password: str, message: str
+def test_user_create_errors(  # type: ignore[no-untyped-def]
+    cli,
+    make_user,
+    institute: Organization,
+    email: str,
+    org: str,
+    role: str,
+    password: str,
+    message: str,
+    status: int,
 ) -> None:
     make_user(Role.REPORTER, email="taken@example.org")
     result = cli("user", "create", email, "--org", org, "--role", role, input=password + "\n")
-    assert result.exit_code == 1
+    assert result.exit_code == status
     assert message in result.output
     assert "Traceback" not in result.output
 
 
-def test_token_create_prints_only_a_working_token(  # type: ignore[no-untyped-def]
+def test_user_invite_mails_a_link_and_prints_no_secret(  # type: ignore[no-untyped-def]
+    cli, db: Session, company: Organization, make_user
+) -> None:
+    result = cli(
+        "user", "invite", "boss@acme.example", "--org", "Acme Models", "--role", "org_admin"
+    )
+    assert result.exit_code == 0, result.output
+    [mail] = db.scalars(sa.select(OutgoingMail)).all()
+    assert mail.recipient == "boss@acme.example"
+    assert "/invitations/" not in result.output
+    assert services.find_user(db, "boss@acme.example") is None
+    # Once the organisation has a user, the command line invites nobody into it.
+    make_user(Role.REPORTER)
+    again = cli("user", "invite", "two@acme.example", "--org", "Acme Models", "--role", "org_admin")
+    assert again.exit_code == 1
+    assert "its own org admins" in again.output
+
+
+def test_token_create_needs_the_password_and_prints_only_a_working_token(  # type: ignore[no-untyped-def]
     cli, client: FlaskClient, make_user
 ) -> None:
     user = make_user(Role.ANALYST, email="ana@example.org")
-    result = cli("token", "create", "ana@example.org", "--name", "pipeline", "--expires-days", "7")
+    result = cli(
+        "token",
+        "create",
+        "ana@example.org",
+        "--name",
+        "pipeline",
+        "--expires-days",
+        "7",
+        input=factories.TEST_PASSWORD + "\n",
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.endswith("\n")
     lines = result.stdout.splitlines()
@@ -122,18 +164,23 @@ def test_token_create_prints_only_a_working_token(  # type: ignore[no-untyped-de
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "password", "message"),
     [
-        (("ghost@example.org",), "No user has the e-mail"),
-        (("ana@example.org", "--expires-days", "0"), "not in the range"),
+        (("ghost@example.org",), factories.TEST_PASSWORD, "or its password is not right"),
+        (("ana@example.org",), "a wrong password", "or its password is not right"),
+        (("ana@example.org",), "", "or its password is not right"),
+        (("ana@example.org", "--expires-days", "0"), factories.TEST_PASSWORD, "not in the range"),
     ],
 )
-def test_token_create_errors(cli, make_user, args: tuple[str, ...], message: str) -> None:  # type: ignore[no-untyped-def]
-    make_user(Role.ANALYST, email="ana@example.org")
-    result = cli("token", "create", *args)
+def test_token_create_errors(  # type: ignore[no-untyped-def]
+    cli, make_user, args: tuple[str, ...], password: str, message: str
+) -> None:
+    user = make_user(Role.ANALYST, email="ana@example.org")
+    result = cli("token", "create", *args, input=password + "\n")
     assert result.exit_code != 0
     assert message in result.output
     assert not TOKEN_LINE.search(result.output)
+    assert user.tokens == []
 
 
 def test_demo_is_safe_to_run_twice_and_its_logins_work(  # type: ignore[no-untyped-def]

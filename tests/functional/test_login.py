@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import email as email_module
 import re
 import time
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import pytest
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
+from incidents.mail.models import OutgoingMail
 from incidents.security.permissions import Role
 from tests import factories
 from tests.conftest import csrf_token, login
@@ -205,24 +209,75 @@ def test_activity_keeps_a_session_alive_but_not_past_the_absolute_limit(  # type
 # --- throttling -------------------------------------------------------------------------------
 
 
-def test_eleventh_failed_login_for_one_account_is_throttled(  # type: ignore[no-untyped-def]
-    client: FlaskClient, make_user
+def _unlock_link(app: Flask, db: Session, email: str) -> str:
+    """The unlock link of the (already sent) mail to ``email``, read from its .eml file."""
+    tokens = db.scalars(
+        sa.select(OutgoingMail.token).where(
+            OutgoingMail.recipient == email, OutgoingMail.subject.contains("paused")
+        )
+    ).all()
+    assert len(tokens) == 1, tokens
+    [mail] = [p for p in (Path(app.instance_path) / "mail").glob(f"{tokens[0]}@*.eml")]
+    message = email_module.message_from_bytes(mail.read_bytes())
+    text = message.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    found = re.search(r"https?://[^/\s]+(/login/unlock/\S+)", text)
+    assert found, text
+    return found.group(1)
+
+
+def test_an_account_beyond_its_limit_stops_guessing_without_locking_its_owner_out(  # type: ignore[no-untyped-def]
+    app: Flask, client: FlaskClient, db: Session, make_user
 ) -> None:
     user = make_user(Role.REPORTER)
     token = csrf_token(client, "/login")
     bad = {"email": user.email, "password": "wrong password!", "csrf_token": token}
     for _ in range(10):
         assert client.post("/login", data=bad).status_code == 200
-    throttled = client.post("/login", data=bad)
-    assert throttled.status_code == 429
-    assert "text/html" in throttled.content_type
-    assert "Retry-After" in throttled.headers
-    # even the right password is refused for this account now
+    # Beyond the limit nothing answers 429 per account: the password is not checked, so the
+    # right one gets the same answer as a wrong one (guessing has stopped) ...
     right = {**bad, "password": factories.TEST_PASSWORD}
-    assert client.post("/login", data=right).status_code == 429
-    # another account from the same address is still served
+    for attempt in (bad, right, bad):
+        answer = client.post("/login", data=attempt)
+        assert answer.status_code == 200
+        assert GENERIC_ERROR in answer.get_data(as_text=True)
+    assert not _is_signed_in(client)
+    # ... as does an unknown address beyond its limit, and no mail goes anywhere for it.
+    unknown = {**bad, "email": "nobody@nowhere.example"}
+    elsewhere = {"REMOTE_ADDR": "192.0.2.77"}  # not to use up this address's limit
+    for _ in range(12):
+        answer = client.post("/login", data=unknown, environ_overrides=elsewhere)
+        assert answer.status_code == 200
+    # The owner got one unlock link (not one per attempt), with which they sign in.
+    link = _unlock_link(app, db, user.email)
+    page = client.get(link)
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"
+    form = {"password": "still wrong!", "csrf_token": csrf_token(client, link)}
+    assert GENERIC_ERROR in client.post(link, data=form).get_data(as_text=True)
+    signed_in = client.post(link, data={**form, "password": factories.TEST_PASSWORD})
+    assert signed_in.status_code == 302
+    assert _is_signed_in(client)
+    assert client.get(link).status_code == 404  # one use
+    # Another account from the same address is still served.
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/account")})
     other = make_user(Role.REPORTER)
-    assert client.post("/login", data={**right, "email": other.email}).status_code == 302
+    assert _post_login(client, other.email, factories.TEST_PASSWORD).status_code == 302
+
+
+def test_an_unlock_link_dies_after_five_wrong_passwords(  # type: ignore[no-untyped-def]
+    app: Flask, client: FlaskClient, db: Session, make_user
+) -> None:
+    user = make_user(Role.REPORTER)
+    for number in range(11):
+        _post_login(client, user.email, f"wrong password {number}")
+    link = _unlock_link(app, db, user.email)
+    form = {"password": "still wrong!", "csrf_token": csrf_token(client, link)}
+    for _ in range(5):
+        assert client.post(link, data=form).status_code == 200
+    right = {**form, "password": factories.TEST_PASSWORD}
+    assert client.post(link, data=right).status_code == 404
+    assert not _is_signed_in(client)
+    assert client.get("/login/unlock/" + "x" * 43).status_code == 404
 
 
 def test_failed_logins_are_throttled_per_address(client: FlaskClient) -> None:

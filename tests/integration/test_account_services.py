@@ -44,6 +44,7 @@ def test_new_users_get_an_argon2id_hash(
         organization=company,
         role=Role.REPORTER,
         password=PASSWORD,
+        seed=True,
     )
     assert user.email == "new@example.org"
     assert user.password_hash.startswith("$argon2id$")
@@ -166,9 +167,7 @@ def test_deactivating_an_organization_ends_its_users_sessions(
 ) -> None:
     users: list[User] = [factories.UserFactory(organization=company) for _ in range(2)]
     nonces = [user.session_nonce for user in users]
-    services.update_organization(
-        db, CLI, company, name=company.name, is_network_member=False, is_active=False
-    )
+    services.update_organization(db, CLI, company, name=company.name, is_active=False)
     assert all(user.session_nonce != nonce for user, nonce in zip(users, nonces, strict=True))
     [event] = _events(db, "organization.update")
     assert event.details["changes"] == {"is_active": ["True", "False"]}
