@@ -8,6 +8,8 @@ until its row is written here. Objects are filled in from the caller's own organ
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
+from hashlib import sha256
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -17,7 +19,9 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from incidents.accounts.models import Organization
+from incidents.accounts import membership
+from incidents.accounts.models import Invitation, MembershipChange, Organization, UnlockLink
+from incidents.db import utcnow
 from incidents.dedup import Thresholds
 from incidents.placement.services import drain
 from incidents.public import services as publications
@@ -72,6 +76,18 @@ TABLE: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("accounts.account", "OPTIONS", None, ALL_200),
     ("accounts.change_password", "GET HEAD POST", None, (L, 200, 200, 200, 200, 200, 200)),
     ("accounts.change_password", "OPTIONS", None, ALL_200),
+    # One-time links e-mailed to a person: unknown, used or expired ones answer 404 to anyone.
+    # Whoever holds the link sees its password form (an empty POST shows it again).
+    *[
+        row
+        for endpoint in ("accounts.unlock", "accounts.invitation")
+        for row in (
+            (endpoint, "GET HEAD POST", "own", ALL_200),
+            (endpoint, "GET HEAD POST", "foreign", ALL_200),
+            (endpoint, "GET HEAD POST", "missing", (404,) * 7),
+            (endpoint, "OPTIONS", "own", ALL_200),
+        )
+    ],
     ("members.member_list", "GET HEAD POST", None, (L, 403, 200, 403, 403, 403, 200)),
     ("members.member_list", "OPTIONS", None, ALL_200),
     ("members.member_edit", "GET HEAD", "own", (L, 403, 200, 403, 403, 403, 404)),
@@ -95,7 +111,23 @@ TABLE: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("admin.organization_edit", "POST", "foreign", (L, 403, 403, 403, 403, R, 403)),
     ("admin.organization_edit", "GET HEAD POST", "missing", (L, 403, 403, 403, 403, 404, 403)),
     ("admin.organization_edit", "OPTIONS", "own", ALL_200),
-    ("admin.user_list", "GET HEAD POST", None, (L, 403, 403, 403, 403, 200, 403)),
+    # Own and foreign organisations have users: the admin may not invite into them (200, a
+    # message); a company cannot become a network member (200, a message).
+    ("admin.organization_invite", "POST", "own", (L, 403, 403, 403, 403, 200, 403)),
+    ("admin.organization_invite", "POST", "foreign", (L, 403, 403, 403, 403, 200, 403)),
+    ("admin.organization_invite", "POST", "missing", (L, 403, 403, 403, 403, 404, 403)),
+    ("admin.organization_invite", "OPTIONS", "own", ALL_200),
+    ("admin.organization_membership", "POST", "own", (L, 403, 403, 403, 403, 200, 403)),
+    ("admin.organization_membership", "POST", "foreign", (L, 403, 403, 403, 403, 200, 403)),
+    ("admin.organization_membership", "POST", "missing", (L, 403, 403, 403, 403, 404, 403)),
+    ("admin.organization_membership", "OPTIONS", "own", ALL_200),
+    # "own": proposed by the admin itself (refused, with a message); "foreign": by another
+    # admin (an empty form rejects it). Either way back to the organisation's page.
+    ("admin.membership_decide", "POST", "own", (L, 403, 403, 403, 403, R, 403)),
+    ("admin.membership_decide", "POST", "foreign", (L, 403, 403, 403, 403, R, 403)),
+    ("admin.membership_decide", "POST", "missing", (L, 403, 403, 403, 403, 404, 403)),
+    ("admin.membership_decide", "OPTIONS", "own", ALL_200),
+    ("admin.user_list", "GET HEAD", None, (L, 403, 403, 403, 403, 200, 403)),
     ("admin.user_list", "OPTIONS", None, ALL_200),
     ("admin.user_edit", "GET HEAD", "own", (L, 403, 403, 403, 403, 200, 403)),
     ("admin.user_edit", "GET HEAD", "foreign", (L, 403, 403, 403, 403, 200, 403)),
@@ -346,6 +378,7 @@ class World:
     clients: dict[str, FlaskClient]
     users: dict[str, object]
     tokens: dict[str, str]
+    links: dict[str, dict[str, str]]
 
 
 @pytest.fixture
@@ -403,15 +436,56 @@ def world(app: Flask, db: Session, make_user, company: Organization) -> World:  
             "foreign": withdrawn.public_reference,
             "missing": "PUB-1999-99999",
         },
+        "secret": {"own": "", "foreign": "", "missing": "x" * 43},  # filled per endpoint
+        "change_id": {
+            "own": _proposal(db, users["admin"]).id,
+            "foreign": _proposal(db, make_user(Role.ADMIN)).id,
+            "missing": MISSING_ID,
+        },
         "filename": {None: "site.css"},  # type: ignore[dict-item]
         "dimension_id": {None: "harm_type"},  # type: ignore[dict-item]
     }
+    links = _links(db, own_member)
+    db.commit()
     clients = {name: app.test_client() for name in CALLERS}
     tokens = {}
     for name, user in users.items():
         login(clients[name], user)
         tokens[name] = factories.ApiTokenFactory.with_secret(user=user)[1]
-    return World(objects, clients, users, tokens)  # type: ignore[arg-type]
+    return World(objects, clients, users, tokens, links)  # type: ignore[arg-type]
+
+
+def _proposal(db: Session, admin: Any) -> MembershipChange:
+    """An open proposal by ``admin`` to make a new institute a network member."""
+    institute = factories.InstituteFactory(is_network_member=False)
+    return membership.propose(db, Caller(admin, "web"), institute, make_member=True)
+
+
+def _links(db: Session, user: Any) -> dict[str, dict[str, str]]:
+    """Working one-time secrets for the unlock and invitation pages."""
+    secrets = {}
+    for endpoint, prefix in (("accounts.unlock", "u"), ("accounts.invitation", "i")):
+        secrets[endpoint] = {"own": prefix + "o" * 42, "foreign": prefix + "f" * 42}
+    now = utcnow()
+    for variant in ("own", "foreign"):
+        db.add(
+            UnlockLink(
+                user=user,
+                digest=sha256(secrets["accounts.unlock"][variant].encode()).hexdigest(),
+                expires_at=now + timedelta(minutes=15),
+            )
+        )
+        db.add(
+            Invitation(
+                email=f"{variant}-invitee@example.org",
+                organization=factories.OrganizationFactory(),
+                role=Role.ORG_ADMIN,
+                digest=sha256(secrets["accounts.invitation"][variant].encode()).hexdigest(),
+                expires_at=now + timedelta(days=3),
+            )
+        )
+    db.flush()
+    return secrets
 
 
 def _published(db: Session, incident: Incident, make_user: Any) -> Publication:
@@ -434,6 +508,8 @@ def _published(db: Session, incident: Incident, make_user: Any) -> Publication:
 def _url(app: Flask, endpoint: str, variant: str | None, world: World) -> str:
     [rule] = [rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint]
     values = {argument: world.objects[argument][variant] for argument in rule.arguments}
+    if endpoint in world.links and variant in world.links[endpoint]:
+        values["secret"] = world.links[endpoint][variant]
     return rule.build(values, append_unknown=False)[1]  # type: ignore[index]
 
 
@@ -467,6 +543,8 @@ def test_real_app_declares_access_on_every_endpoint(app: Flask) -> None:
         "publications_api.public_incidents",
         "publications_api.public_incident",
         "accounts.login",
+        "accounts.unlock",
+        "accounts.invitation",
         "taxonomy_pages.index",
         "taxonomy_pages.dimension",
         "taxonomy_api.export_json",
