@@ -98,7 +98,7 @@ def _world(db: Session, make_user: Any, institute: Organization) -> dict[str, An
         ),
     )
     admin = make_user(Role.ADMIN)
-    token, secret = factories.ApiTokenFactory.with_secret(user=admin)
+    _token, secret = factories.ApiTokenFactory.with_secret(user=admin)
     db.commit()
     return {
         "admin": admin,

@@ -217,7 +217,7 @@ def _unlock_link(app: Flask, db: Session, email: str) -> str:
         )
     ).all()
     assert len(tokens) == 1, tokens
-    [mail] = [p for p in (Path(app.instance_path) / "mail").glob(f"{tokens[0]}@*.eml")]
+    [mail] = list((Path(app.instance_path) / "mail").glob(f"{tokens[0]}@*.eml"))
     message = email_module.message_from_bytes(mail.read_bytes())
     text = message.get_payload(decode=True).decode()  # type: ignore[union-attr]
     found = re.search(r"https?://[^/\s]+(/login/unlock/\S+)", text)

@@ -138,3 +138,41 @@ def test_dedup_settings_reach_the_engine(
     app = create_app(CHEAP_HASHING)
     assert thresholds(app.config["INCIDENTS_SETTINGS"]) == Thresholds(0.9, 0.2, 7)
     app.extensions["incidents"].database.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("variables", "warned", "quiet"),
+    [
+        ({}, ["memory://", "INCIDENTS_MAIL_URL"], []),
+        (
+            {
+                "RATELIMIT_STORAGE_URL": "redis://127.0.0.1:6379/5",
+                "MAIL_URL": "smtp://mail.example:25",
+            },
+            [],
+            ["memory://", "INCIDENTS_MAIL_URL"],
+        ),
+    ],
+)
+def test_production_warns_loudly_about_per_worker_counts_and_missing_mail(
+    clean_environment: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    variables: dict[str, str],
+    warned: list[str],
+    quiet: list[str],
+) -> None:
+    monkeypatch.setenv("INCIDENTS_ENV", "production")
+    monkeypatch.setenv("INCIDENTS_SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("INCIDENTS_DATABASE_URL", f"sqlite:///{clean_environment / 'p.db'}")
+    monkeypatch.setenv("INCIDENTS_AUTO_MIGRATE", "false")
+    for name, value in variables.items():
+        monkeypatch.setenv(f"INCIDENTS_{name}", value)
+    with caplog.at_level("WARNING"):
+        app = create_app(CHEAP_HASHING)
+    app.extensions["incidents"].database.engine.dispose()
+    warnings = " ".join(r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    for needle in warned:
+        assert needle in warnings
+    for needle in quiet:
+        assert needle not in warnings
