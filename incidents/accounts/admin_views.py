@@ -74,8 +74,7 @@ def _organization(organization_id: int) -> Organization:
 
 def _invite_form(organization: Organization) -> InviteForm:
     form = InviteForm(prefix="invite")
-    role = Role.ADMIN if organization.kind is OrganizationKind.OPERATOR else Role.ORG_ADMIN
-    form.role.choices = [choice(role.value, ROLE_LABELS[role])]
+    form.role.choices = [choice(Role.ORG_ADMIN.value, ROLE_LABELS[Role.ORG_ADMIN])]
     return form
 
 
@@ -91,8 +90,9 @@ def _edit_page(organization: Organization, form: OrganizationForm, **forms: obje
         proposal=forms.get("proposal") or proposal,
         change=membership.open_change(session, organization),
         decide=MembershipDecisionForm(),
-        may_invite_admin=organization.kind is OrganizationKind.OPERATOR
-        or not invitations.ever_had_users(session, organization),
+        may_invite_admin=organization.kind is not OrganizationKind.OPERATOR
+        and not organization.is_network_member
+        and not invitations.ever_had_users(session, organization),
     )
 
 
@@ -125,8 +125,8 @@ def organization_edit(organization_id: int) -> Response | str:
 @admin.route("/organizations/<id:organization_id>/invitations", methods=["POST"])
 @require(Permission.ORGANIZATIONS_ADMINISTER)
 def organization_invite(organization_id: int) -> Response | str:
-    """Invite the first org admin of an organisation that never had a user (or another
-    operator admin); the link goes by e-mail only."""
+    """Invite the first org admin of an organisation that never had a user and is no
+    network member; the link goes by e-mail only."""
     organization = _organization(organization_id)
     form = _invite_form(organization)
     if form.validate_on_submit():

@@ -2,7 +2,8 @@
 
 Who may invite whom is :func:`incidents.security.policy.may_invite`: an organisation's own
 org admins, and the operator's admin only for the first org admin of an organisation that
-never had a user. The operator therefore never chooses a password that would read reports.
+never had a user and is no network member. The operator therefore never chooses a password
+that would read reports. Operator admins are invited from the command line only.
 """
 
 from __future__ import annotations
@@ -60,12 +61,17 @@ def invite(
     had_users = ever_had_users(session, organization)
     if caller.principal is None:  # the command line: the operator's rule, plus operator admins
         allowed = role_fits_organization(role, organization.kind) and (
-            (role is Role.ORG_ADMIN and not had_users)
+            (role is Role.ORG_ADMIN and not had_users and not organization.is_network_member)
             or (role is Role.ADMIN and organization.kind is OrganizationKind.OPERATOR)
         )
     else:
         allowed = may_invite(
-            caller.principal, organization.id, organization.kind, role, ever_had_users=had_users
+            caller.principal,
+            organization.id,
+            organization.kind,
+            role,
+            ever_had_users=had_users,
+            is_network_member=organization.is_network_member,
         )
     if not allowed:
         raise AccountError(
@@ -147,8 +153,9 @@ def accept(
             organization.kind,
             invitation.role,
             ever_had_users=ever_had_users(session, organization),
+            is_network_member=organization.is_network_member,
         )
-    else:
+    else:  # invited from the command line
         allowed = invitation.role is Role.ADMIN or not ever_had_users(session, organization)
     if not allowed or find_user(session, invitation.email) is not None:
         invitation.closed_at = utcnow()

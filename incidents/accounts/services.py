@@ -137,8 +137,7 @@ def create_user(
     roles; from the command line only operator admins are made (``seed`` lifts that for the
     fictional demo data, which production refuses, and for test and benchmark fixtures).
     Raises AccountError for a taken e-mail, a role the organisation's kind cannot hold, a
-    caller who may not grant it, or a password
-    that breaks the rules.
+    caller who may not grant it, or a password that breaks the rules.
     """
     email = normalize_email(email)
     if find_user(session, email) is not None:

@@ -120,15 +120,19 @@ def may_invite(
     role: Role,
     *,
     ever_had_users: bool,
+    is_network_member: bool = False,
 ) -> bool:
     """Whether ``principal`` may invite someone as ``role`` into organisation
     ``organization_id`` (of ``kind``).
 
     The organisation's own role granters may (:func:`may_grant_roles`); besides them, the
     operator's admin may invite the first org admin of an organisation that never had a user
-    (deactivated ones count), and nothing else.
+    (deactivated ones count) and is not a network member (membership is given afterwards, by
+    two admins), and nothing else. Operator admins are never invited on the web: one admin
+    could otherwise make a second one and approve its own proposals; the command line makes
+    them.
     """
-    if not role_fits_organization(role, kind):
+    if not role_fits_organization(role, kind) or role is Role.ADMIN:
         return False
     if may_grant_roles(principal, organization_id, kind):
         return True
@@ -136,6 +140,7 @@ def may_invite(
         has_permission(principal, Permission.ORGANIZATIONS_ADMINISTER)
         and role is Role.ORG_ADMIN
         and not ever_had_users
+        and not is_network_member
     )
 
 

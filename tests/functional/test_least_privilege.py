@@ -239,7 +239,23 @@ def test_the_admins_allowed_paths_give_nobody_report_access(  # type: ignore[no-
     assert after["accounts"] - before["accounts"] == {
         ("me-again@operator.example", Role.ORG_ADMIN, empty.id, True)
     }
-    # 3. The invitation cannot be repeated now that the institute has a user.
+    # 3. Nor into an institute that is a network member but never had a user, nor as an
+    #    operator admin.
+    lonely = factories.InstituteFactory(name="Member Without Users", is_network_member=True)
+    operator = world["admin"].organization
+    db.commit()
+    for organization, role in ((lonely, "org_admin"), (operator, "admin")):
+        page = f"/admin/organizations/{organization.id}"
+        refused = client.post(
+            f"{page}/invitations",
+            data={
+                "invite-email": f"{role}-implant@operator.example",
+                "invite-role": role,
+                "csrf_token": csrf_token(client, page),
+            },
+        )
+        assert refused.status_code == 200
+    # 4. The invitation cannot be repeated now that the institute has a user.
     again = client.post(
         f"/admin/organizations/{empty.id}/invitations",
         data={

@@ -78,6 +78,16 @@ def test_the_operator_invites_only_a_first_org_admin(
     assert may_invite(ADMIN, 300, kind, role, ever_had_users=had_users) is allowed
 
 
+def test_no_first_admin_of_a_network_member_and_no_operator_admin_on_the_web() -> None:
+    # Membership was given by two admins to an institute nobody could use yet: a first org
+    # admin there would read the network's reports on one admin's word.
+    assert not may_invite(
+        ADMIN, 300, INSTITUTE, Role.ORG_ADMIN, ever_had_users=False, is_network_member=True
+    )
+    # One admin making a second one would approve its own proposals.
+    assert not may_invite(ADMIN, 100, OPERATOR, Role.ADMIN, ever_had_users=True)
+
+
 def test_a_membership_change_needs_a_second_admin() -> None:
     assert not may_decide_membership(ADMIN, proposed_by_id=ADMIN.id)
     assert may_decide_membership(ADMIN, proposed_by_id=99)
