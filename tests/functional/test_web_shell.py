@@ -60,6 +60,7 @@ def _page_urls(app: Flask, user: User, company: Organization) -> list[str]:
         "token_id": token.id,
         "dimension_id": "ai_system",
         "public_reference": "PUB-2026-99999",  # no such publication: its 404 page is checked
+        "secret": "x" * 43,  # no such unlock link or invitation: their 404 pages are checked
     }
     urls = []
     for rule in app.url_map.iter_rules():
@@ -347,10 +348,10 @@ def test_every_input_has_a_label(  # type: ignore[no-untyped-def]
 
 
 def test_error_messages_are_tied_to_their_fields(client: FlaskClient, make_user) -> None:  # type: ignore[no-untyped-def]
-    login(client, make_user(Role.ADMIN))
-    token = csrf_token(client, "/admin/users")
+    login(client, make_user(Role.ORG_ADMIN))
+    token = csrf_token(client, "/organization/members")
     response = client.post(
-        "/admin/users",
+        "/organization/members",
         data={"csrf_token": token, "email": "not an e-mail", "organization": "", "password": "x"},
     )
     page = response.get_data(as_text=True)

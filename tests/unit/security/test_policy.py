@@ -128,8 +128,10 @@ def test_org_admin_manages_its_own_organization_only() -> None:
     assert not can_manage_member(org_admin, Member(11))
 
 
-def test_admin_manages_everyone_and_others_no_one() -> None:
-    assert can_manage_member(Actor(1, Role.ADMIN, 1, OPERATOR), Member(99))
+def test_only_an_org_admin_manages_members_of_its_own_organisation() -> None:
+    # Least privilege: the operator's admin manages no organisation's members.
+    assert not can_manage_member(Actor(1, Role.ADMIN, 1, OPERATOR), Member(99))
+    assert can_manage_member(Actor(4, Role.ORG_ADMIN, 10, COMPANY), Member(10))
     assert not can_manage_member(Actor(2, Role.REPORTER, 10, COMPANY), Member(10))
     assert not can_manage_member(Actor(3, Role.ORG_ADMIN, 10, COMPANY, is_active=False), Member(10))
 
