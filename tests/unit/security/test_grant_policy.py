@@ -93,3 +93,8 @@ def test_a_membership_change_needs_a_second_admin() -> None:
     assert may_decide_membership(ADMIN, proposed_by_id=99)
     assert not may_decide_membership(ORG_ADMIN, proposed_by_id=99)
     assert not may_decide_membership(None, proposed_by_id=99)
+
+
+def test_an_org_admin_may_invite_into_its_own_organisation_only() -> None:
+    assert may_invite(ORG_ADMIN, 200, INSTITUTE, Role.ANALYST, ever_had_users=True)
+    assert not may_invite(ORG_ADMIN, 300, INSTITUTE, Role.ANALYST, ever_had_users=True)
