@@ -12,6 +12,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from incidents import extensions
 from incidents.accounts.forms import ROLE_LABELS
+from incidents.accounts.landing import uses_api
+from incidents.accounts.models import User
 from incidents.config import Settings, load_settings
 from incidents.db import create_engine, make_session_factory
 from incidents.errors import register_error_handlers
@@ -201,6 +203,7 @@ def _register_hooks(app: Flask, settings: Settings) -> None:
             "can": lambda permission: has_permission(principal, permission),
             "Permission": Permission,
             "role_label": lambda role: ROLE_LABELS[role],
+            "uses_api": lambda: isinstance(principal, User) and uses_api(principal),
         }
 
 

@@ -13,6 +13,9 @@ _DURATION = re.compile(
     r"(?:T(?=[0-9])(?:(?P<hours>[0-9]+)H)?(?:(?P<minutes>[0-9]+)M)?(?:(?P<seconds>[0-9]+)S)?)?"
 )
 
+_UNITS = ("year", "month", "week", "day", "hour", "minute", "second")
+"""The units of :data:`_DURATION`'s groups, in order."""
+
 _DAYS_PER_MONTH = 31
 """Used only to order durations with months; adding them uses the calendar."""
 
@@ -35,6 +38,21 @@ class Duration:
         day (31 Jan + P1M = 28 or 29 Feb), as deadlines are usually read.
         """
         return add_months(moment, self.months) + self.delta
+
+    @property
+    def words(self) -> str:
+        """The period as a person reads it: ``P10D`` is "10 days", ``PT72H`` "72 hours",
+        ``P1M2D`` "1 month and 2 days"."""
+        match = _DURATION.fullmatch(self.text)
+        assert match is not None  # parse_duration made this from a matching text
+        parts = [
+            f"{amount} {unit if int(amount) == 1 else unit + 's'}"
+            for unit, amount in zip(_UNITS, match.groups(), strict=True)
+            if amount and int(amount)
+        ]
+        if len(parts) == 1:
+            return parts[0]
+        return ", ".join(parts[:-1]) + " and " + parts[-1]
 
     def nominal(self) -> timedelta:
         """Return an approximate length (a month as 31 days), for ordering durations only."""

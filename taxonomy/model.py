@@ -29,6 +29,12 @@ KINDS = ("single", "multi", "boolean", "date", "number", "text", "structured")
 VISIBILITIES = ("public", "network", "recipients")
 OBLIGATIONS = ("initial", "intermediate", "final")
 ANCHORS = ("aware_at", "previous_report", "resolved_at")
+ANCHOR_WORDS = {
+    "aware_at": "after becoming aware",
+    "previous_report": "after the previous report",
+    "resolved_at": "after the event is resolved",
+}
+"""How each anchor reads in a sentence ("10 days after becoming aware")."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -195,6 +201,11 @@ class Rule:
     recurring: bool = False
     unverified: bool = False
     note: str = ""
+
+    @property
+    def counted_from(self) -> str:
+        """When the period starts, in words ("after becoming aware")."""
+        return ANCHOR_WORDS[self.anchor]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -25,6 +25,7 @@ from incidents.accounts.forms import (
     PasswordChangeForm,
     UnlockForm,
 )
+from incidents.accounts.landing import landing_for
 from incidents.accounts.login import start_session
 from incidents.accounts.services import AccountError
 from incidents.extensions import db_session, limiter, services
@@ -60,9 +61,10 @@ def login() -> Response | str | tuple[str, int]:
     beyond its limit the password is not checked, every answer is "not right", and the
     owner is e-mailed an unlock link (:mod:`incidents.accounts.lockout`)."""
     form = LoginForm()
-    target = safe_next(request.args.get("next"))
-    if signed_in_user() is not None and request.method in ("GET", "HEAD"):
-        return redirect(target)
+    wanted = request.args.get("next")
+    signed_in = signed_in_user()
+    if signed_in is not None and request.method in ("GET", "HEAD"):
+        return redirect(safe_next(wanted, landing_for(signed_in)))
     if form.validate_on_submit():
         session = db_session()
         email = form.email.data or ""
@@ -85,7 +87,7 @@ def login() -> Response | str | tuple[str, int]:
         session.commit()
         if user is not None:
             start_session(user)
-            return redirect(target)
+            return redirect(safe_next(wanted, landing_for(user)))
         form.password.errors = [_NOT_RIGHT]
         return render_template("accounts/login.html", form=form), 200
     return render_template("accounts/login.html", form=form)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +100,8 @@ def _operation(operation: Operation) -> dict[str, Any]:
     if operation.is_write:
         described["parameters"] = ["IdempotencyKey"]
     if operation.body is not None:
-        example = {"example": operation.example} if operation.example else {}
+        shown = operation.example() if callable(operation.example) else operation.example
+        example = {"example": shown} if shown else {}
         described["requestBody"] = {"required": True, **_json(operation.body, **example)}
     described["responses"] = _responses(operation)
     return described
@@ -121,12 +123,13 @@ def _path_parameters(operation: Operation) -> list[dict[str, Any]]:
 def openapi_document(recipients: Sequence[str] = ()) -> dict[str, Any]:
     """The OpenAPI 3.1 document of the API, generated from the declared operations, as
     tight as the server: what it calls valid is accepted. ``recipients`` are the names of
-    the institutes a report may name today (the document is built once per list)."""
-    return copy.deepcopy(_document(tuple(recipients)))
+    the institutes a report may name today (the document is built once per list and day:
+    its examples are dated relative to today)."""
+    return copy.deepcopy(_document(tuple(recipients), datetime.now(UTC).date()))
 
 
-@functools.cache
-def _document(recipients: tuple[str, ...]) -> dict[str, Any]:
+@functools.lru_cache(maxsize=8)
+def _document(recipients: tuple[str, ...], today: date) -> dict[str, Any]:
     spec = APISpec(
         title="AI Incident Exchange API",
         version="1",

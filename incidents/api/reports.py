@@ -115,7 +115,7 @@ def _check_follow_up(
     response=ApiReceiptSchema,
     status=201,
     location=True,
-    example=example_report(),
+    example=example_report,
 )
 def create(call: Call) -> Answer:
     """File a report (or keep it as a draft with state: draft)

@@ -64,7 +64,8 @@ class Operation:
     errors: tuple[str, ...]
     parameters: Mapping[str, PathParameter]
     location: bool
-    example: Mapping[str, Any] | None
+    # A body, or a function making one when the document is built (dates relative to today).
+    example: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None
     responses: Mapping[str, Any]
 
     @property
@@ -122,7 +123,7 @@ def json_route(
     errors: tuple[str, ...] = (),
     parameters: Mapping[str, PathParameter] | None = None,
     location: bool = False,
-    example: Mapping[str, Any] | None = None,
+    example: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None,
     responses: Mapping[str, Any] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare the API operation ``method rule`` (``rule`` relative to the blueprint).

@@ -10,7 +10,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 import taxonomy
 from incidents.classification.display import in_words
@@ -84,6 +85,13 @@ def home() -> str:
         countries=len(countries),
         months=queries.by_month(records),
     )
+
+
+@public_pages.route("/favicon.ico")
+@public
+def favicon() -> WerkzeugResponse:
+    """Browsers ask for /favicon.ico before reading the page's icon link: send them to it."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @public_pages.route("/public/incidents")

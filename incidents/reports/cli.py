@@ -1,7 +1,9 @@
-"""``flask reports import FILE.jsonl --org NAME``: file many reports the way the API would."""
+"""``flask reports import FILE.jsonl --org NAME``: file many reports the way the API would;
+``flask reports example``: the documented example body, dated relative to today."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -13,6 +15,7 @@ from flask.cli import AppGroup
 from incidents.extensions import db_session
 from incidents.placement.services import drain, thresholds
 from incidents.reports import bulk
+from incidents.reports.examples import example_report
 from incidents.security.caller import Caller
 
 reports_cli = AppGroup("reports", help="Manage reports.")
@@ -106,3 +109,10 @@ def _report_errors(result: bulk.ImportResult, errors_path: Path | None) -> None:
         with errors_path.open("w", encoding="utf-8") as out:
             for error in result.errors:
                 out.write(error.as_json() + "\n")
+
+
+@reports_cli.command("example")
+def print_example() -> None:
+    """Print a complete initial report, as POST /api/v1/reports takes it, dated relative to
+    today (the event the day before yesterday), so its deadlines lie ahead."""
+    click.echo(json.dumps(example_report(), indent=2, ensure_ascii=False))

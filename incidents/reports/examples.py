@@ -1,13 +1,15 @@
 """A complete example report: what the OpenAPI document shows and the README files with curl.
 
 A death under EU AI Act Art. 73 (binding 10-day deadline), shared network-wide as TLP:AMBER,
-so it names no recipients. ``docs/example-report.json`` holds the same body; a test keeps
-both valid.
+so it names no recipients. It is dated relative to the day it is asked for (the event the
+day before yesterday, awareness yesterday), so its deadlines are never months overdue;
+``flask reports example`` prints it.
 """
 
 from __future__ import annotations
 
 import copy
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 EXAMPLE_REPORT: dict[str, Any] = {
@@ -56,6 +58,13 @@ EXAMPLE_REPORT: dict[str, Any] = {
 }
 
 
-def example_report() -> dict[str, Any]:
-    """A fresh copy of the example body."""
-    return copy.deepcopy(EXAMPLE_REPORT)
+def example_report(today: date | None = None) -> dict[str, Any]:
+    """A fresh copy of the example body, dated relative to ``today`` (default: today, UTC)."""
+    today = today or datetime.now(UTC).date()
+    body = copy.deepcopy(EXAMPLE_REPORT)
+    aware = datetime.combine(today - timedelta(days=1), time(9, 30), tzinfo=UTC)
+    occurred = today - timedelta(days=2)
+    body["classification"]["occurred_on"] = occurred.isoformat()
+    body["classification"]["aware_at"] = aware.isoformat()
+    body["references"] = [f"https://status.example.com/incidents/carecompass-{occurred:%Y-%m}"]
+    return body

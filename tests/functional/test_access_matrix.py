@@ -68,6 +68,8 @@ OTHER_EVENT = {
 TABLE: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
     ("static", "GET HEAD OPTIONS", None, ALL_200),
     ("public.home", "GET HEAD OPTIONS", None, ALL_200),
+    ("public.favicon", "GET HEAD", None, (301,) * 7),  # to the icon under /static
+    ("public.favicon", "OPTIONS", None, ALL_200),
     ("accounts.login", "GET HEAD", None, (200, R, R, R, R, R, R)),
     ("accounts.login", "POST OPTIONS", None, ALL_200),  # POST: an empty form is shown again
     ("accounts.logout", "POST", None, (L, R, R, R, R, R, R)),
@@ -533,6 +535,7 @@ def test_real_app_declares_access_on_every_endpoint(app: Flask) -> None:
     assert public == {
         "static",
         "public.home",
+        "public.favicon",
         "public.incident_list",
         "public.incident",
         "public.statistics",

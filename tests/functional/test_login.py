@@ -52,10 +52,59 @@ def test_login_page_and_successful_login(client: FlaskClient, make_user, db: Ses
     assert 'type="password"' in page.get_data(as_text=True)
     response = _post_login(client, user.email.upper(), factories.TEST_PASSWORD)
     assert response.status_code == 302
-    assert response.location == "/"
+    assert response.location == "/reports"  # a reporter lands on its reports
     assert _is_signed_in(client)
     db.refresh(user)
     assert user.last_login_at is not None
+
+
+@pytest.mark.parametrize(
+    ("role", "home", "landing"),
+    [
+        (Role.REPORTER, "company", "/reports"),
+        (Role.ORG_ADMIN, "company", "/reports"),
+        (Role.ANALYST, "institute", "/triage"),
+        (Role.EDITOR, "institute", "/triage"),
+        (Role.ORG_ADMIN, "institute", "/triage"),
+        (Role.ADMIN, "operator", "/admin/organizations"),
+    ],
+)
+def test_each_role_lands_where_its_work_is(
+    client: FlaskClient,
+    make_user,
+    request: pytest.FixtureRequest,
+    role: Role,
+    home: str,
+    landing: str,
+) -> None:
+    user = make_user(role, request.getfixturevalue(home))
+
+    response = _post_login(client, user.email, factories.TEST_PASSWORD)
+
+    assert response.location == landing
+    assert client.get("/login").location == landing  # signed in already: the same place
+    assert client.get("/login?next=/account").location == "/account"  # asked for: honoured
+
+
+def test_the_api_docs_are_linked_for_those_who_use_the_api(
+    client: FlaskClient, make_user, db: Session
+) -> None:
+    reporter = make_user(Role.REPORTER)
+    _post_login(client, reporter.email, factories.TEST_PASSWORD)
+    assert 'href="/api/docs"' not in client.get("/account").get_data(as_text=True)
+
+    factories.ApiTokenFactory(user=reporter)
+    db.flush()
+
+    assert 'href="/api/docs"' in client.get("/account").get_data(as_text=True)
+
+
+def test_every_page_names_the_site_icon(client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+
+    assert 'rel="icon" href="/static/favicon.svg"' in page
+    assert client.get("/favicon.ico").location == "/static/favicon.svg"
+    assert client.get("/static/favicon.svg").status_code == 200
 
 
 def test_login_starts_a_new_session(client: FlaskClient, make_user) -> None:  # type: ignore[no-untyped-def]

@@ -62,6 +62,9 @@ def test_index_page_lists_dimensions_and_links_to_each(client: FlaskClient) -> N
     assert "Required in the initial report" in page
     assert 'name="version"' in page
     assert "Regulatory clocks" in page
+    assert "<td>10 days</td><td>after becoming aware</td>" in page
+    assert "Duration(" not in page
+    assert "previous_report" not in page
 
 
 def test_dimension_page_shows_values_definitions_and_mappings(client: FlaskClient) -> None:

@@ -26,7 +26,7 @@ from tests.conftest import test_settings as settings_for
 from tests.pages import accessibility_problems, field_error, inline_code
 from tests.reports_data import INITIAL
 
-DOWNLOADS = (".atom", ".json", ".csv")  # the public feed and open data: files, not pages
+DOWNLOADS = (".atom", ".json", ".csv", ".ico")  # feed, open data, icon: files, not pages
 
 
 def _get(client: FlaskClient, url: str, **kwargs: object) -> TestResponse:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import Flask
@@ -12,10 +12,8 @@ from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
 import taxonomy
-from incidents.reports.examples import EXAMPLE_REPORT
+from incidents.reports.examples import EXAMPLE_REPORT, example_report
 from tests.functional.api.conftest import ApiClient
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def _document(client: FlaskClient) -> dict[str, Any]:
@@ -79,10 +77,19 @@ def test_the_documented_example_is_filed(client: FlaskClient, api: ApiClient) ->
     assert "art73_death" in rules
 
 
-def test_the_readme_example_file_is_the_documented_example() -> None:
-    stored = json.loads((ROOT / "docs" / "example-report.json").read_text(encoding="utf-8"))
+def test_the_example_is_dated_relative_to_today(client: FlaskClient, app: Flask) -> None:
+    example = _document(client)["paths"]["/api/v1/reports"]["post"]["requestBody"]["content"][
+        "application/json"
+    ]["example"]
+    printed = app.test_cli_runner().invoke(args=["reports", "example"])
+    today = datetime.now(UTC).date()
 
-    assert stored == EXAMPLE_REPORT
+    assert printed.exit_code == 0, printed.output
+    assert json.loads(printed.output) == example == example_report(today)
+    assert example["classification"]["occurred_on"] == str(today - timedelta(days=2))
+    assert example["classification"]["aware_at"].startswith(str(today - timedelta(days=1)))
+    assert example_report(date(2026, 1, 1))["classification"]["occurred_on"] == "2025-12-30"
+    assert EXAMPLE_REPORT["classification"]["occurred_on"] == "2026-09-02"  # the template stays
 
 
 def test_the_docs_page_loads_swagger_ui_from_our_origin(client: FlaskClient) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 import taxonomy
 from taxonomy import Deadline
+from taxonomy.durations import parse_duration
 
 AWARE = datetime(2026, 9, 1, 9, 30, tzinfo=UTC)
 
@@ -179,3 +180,27 @@ def test_times_must_be_timezone_aware_and_come_back_in_utc() -> None:
 
 def test_no_regime_no_deadline() -> None:
     assert taxonomy.deadlines({"event_class": "serious_ai_incident"}, AWARE) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("P10D", "10 days"),
+        ("PT72H", "72 hours"),
+        ("P4W", "4 weeks"),
+        ("P1M", "1 month"),
+        ("P1Y", "1 year"),
+        ("P1M2D", "1 month and 2 days"),
+        ("P1DT1H30M", "1 day, 1 hour and 30 minutes"),
+        ("PT1S", "1 second"),
+        ("P0DT24H", "24 hours"),
+    ],
+)
+def test_a_period_reads_in_words(text: str, words: str) -> None:
+    assert parse_duration(text).words == words
+
+
+def test_every_rule_says_what_its_period_is_counted_from() -> None:
+    for regime in taxonomy.load().regimes:
+        for rule in regime.rules:
+            assert rule.counted_from.startswith("after "), rule.id
