@@ -63,10 +63,20 @@ class WholeNumber(fields.Integer):
 
 
 class Strict(Schema):
-    """A request shape: unknown fields are refused, not ignored."""
+    """A request shape: unknown fields are refused, not ignored, naming the accepted ones."""
 
     class Meta:
         unknown = RAISE
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        accepted = sorted(field.data_key or name for name, field in self.load_fields.items())
+        self.error_messages = {
+            **self.error_messages,
+            "unknown": f"Unknown field; accepted: {', '.join(accepted)}."
+            if accepted
+            else "Unknown field; none is accepted.",
+        }
 
 
 class PageQuerySchema(Strict):

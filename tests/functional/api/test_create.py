@@ -82,7 +82,10 @@ def test_every_problem_is_reported_at_once(
     assert response.json is not None
     assert set(response.json) == {"error", "details"}
     details = response.json["details"]
-    assert details["colour"] == ["Unknown field."]
+    assert details["colour"] == [
+        "Unknown field; accepted: classification, description, distribution, references, "
+        "state, taxonomy_version, title, withhold_identity."
+    ]
     assert "title" in details  # marshmallow: longer than 300
     assert "references[0]" in details  # content: not a web address
     assert "distribution.recipients[0]" in details  # content: unknown institute
@@ -101,7 +104,7 @@ def test_schema_errors_are_flattened_to_dotted_paths(api: ApiClient) -> None:
     assert response.status_code == 422
     assert response.json is not None
     details = response.json["details"]
-    assert details["distribution.extra"] == ["Unknown field."]
+    assert details["distribution.extra"] == ["Unknown field; accepted: recipients, tlp."]
     assert "distribution.tlp" in details
     assert "references[1]" in details
     # the content checks of the fields that passed are there too

@@ -119,3 +119,24 @@ def test_options_on_the_batch_lists_only_its_own_methods(client: FlaskClient) ->
     """``batch`` is no report reference: only the batch's POST answers there."""
     allowed = client.options("/api/v1/reports/batch").headers["Allow"]
     assert set(allowed.replace(" ", "").split(",")) == {"POST", "OPTIONS"}
+
+
+def test_an_unknown_query_parameter_names_the_accepted_ones(client: FlaskClient) -> None:
+    response = client.get("/api/v1/public/incidents?colour=red")
+
+    assert response.status_code == 422
+    [message] = (response.get_json() or {})["details"]["colour"]
+    assert message.startswith("Unknown field; accepted: ")
+    assert "page" in message
+    assert "per_page" in message
+
+
+def test_operations_are_grouped_by_described_tags(client: FlaskClient) -> None:
+    document = _document(client)
+    described = {tag["name"]: tag["description"] for tag in document["tags"]}
+
+    assert {"reports", "incidents", "triage", "taxonomy", "public"} <= set(described)
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if method in ("get", "post", "put", "patch", "delete"):
+                assert set(operation["tags"]) <= set(described), (method, path)
