@@ -592,7 +592,10 @@ def test_linking_elsewhere_and_opening_a_new_incident(
         ),
         (
             {"decision": "confirm", "note": "x"},
-            {"incident": ["Name the incident to confirm."], "note": ["Unknown field; accepted: decision, incident, reason."]},
+            {
+                "incident": ["Name the incident to confirm."],
+                "note": ["Unknown field; accepted: decision, incident, reason."],
+            },
         ),
         ({"decision": "new_incident", "reason": 7}, {"reason": ["Not a valid string."]}),
     ],
