@@ -27,6 +27,7 @@ from incidents.registry.models import (
     IncidentCuration,
     IncidentLink,
     IncidentStatus,
+    LinkOrigin,
 )
 from incidents.reports.models import Report
 from incidents.reports.queries import readable_by
@@ -236,6 +237,52 @@ def triage_queue(
         .offset((page - 1) * per_page)
     )
     return list(rows), total
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a report is now: an incident it is linked to, and how (None when the principal
+    may not read how the link came about)."""
+
+    incident_reference: str
+    origin: LinkOrigin | None
+
+
+def placements(
+    session: Session, principal: Principal | None, reports: Iterable[Report]
+) -> dict[int, list[Placement]]:
+    """The incidents each of ``reports`` is linked to now, keyed by report id, oldest link
+    first; the link's origin only where its audience is readable by ``principal``."""
+    ids = {report.id for report in reports}
+    found: dict[int, list[Placement]] = {each: [] for each in ids}
+    if not ids:
+        return found
+    query = (
+        sa.select(IncidentLink.report_id, Incident.reference, IncidentLink.origin)
+        .join(Incident, Incident.id == IncidentLink.incident_id)
+        .where(IncidentLink.report_id.in_(ids), IncidentLink.removed_at.is_(None))
+        .where(sa.or_(IncidentLink.audience_id.is_(None), _readable_link(principal)))
+        .order_by(IncidentLink.id)
+    )
+    for report_id, reference, origin in session.execute(query):
+        found[report_id].append(Placement(reference, origin))
+    hidden = (
+        sa.select(IncidentLink.report_id, Incident.reference)
+        .join(Incident, Incident.id == IncidentLink.incident_id)
+        .where(IncidentLink.report_id.in_(ids), IncidentLink.removed_at.is_(None))
+        .where(IncidentLink.audience_id.is_not(None), sa.not_(_readable_link(principal)))
+        .order_by(IncidentLink.id)
+    )
+    for report_id, reference in session.execute(hidden):
+        found[report_id].append(Placement(reference, None))
+    return found
+
+
+def _readable_link(principal: Principal | None) -> sa.ColumnElement[bool]:
+    audience = aliased(Audience)
+    return sa.exists().where(
+        audience.id == IncidentLink.audience_id, audiences.readable(principal, audience)
+    )
 
 
 def candidate_for(

@@ -230,7 +230,8 @@ SCENARIOS: tuple[DemoReport, ...] = (
             "deployment_status": "evaluation",
         },
         tlp=Tlp.RED,
-        recipients=(NORTHGATE,),
+        # Both institutes read it, so each demo analyst has a candidate to triage.
+        recipients=(MERIDIAN, NORTHGATE),
     ),
     DemoReport(
         AURORA,

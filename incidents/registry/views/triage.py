@@ -53,8 +53,14 @@ def queue() -> str:
     page = page_number()
     candidates, total = queries.triage_queue(session, principal, page=page, per_page=PER_PAGE)
     seen = queries.seen_incidents(session, principal, (c.incident for c in candidates))
+    now_in = queries.placements(session, principal, (c.report for c in candidates))
     rows = [
-        (candidate, seen[candidate.incident_id], event_class(candidate.report))
+        (
+            candidate,
+            seen[candidate.incident_id],
+            event_class(candidate.report),
+            now_in[candidate.report_id],
+        )
         for candidate in candidates
     ]
     return render_template(

@@ -35,6 +35,18 @@ def test_the_queue_lists_the_waiting_candidate(analyst_client: FlaskClient, seps
     assert "just now" in page or "minute" in page
 
 
+def test_a_queue_row_says_where_the_report_is_now(
+    analyst_client: FlaskClient, sepsis: Sepsis, db: Session
+) -> None:
+    [home] = incidents_of(db, sepsis.false_alarms)
+    page = text(analyst_client.get("/triage"))
+    now_in = page.split('data-testid="now-in">', 1)[1].split("</td>", 1)[0]
+
+    assert f">{home.reference}</a>" in now_in
+    assert "(opened it)" in now_in  # a provisional incident of its own, until triaged
+    assert home.reference != sepsis.incident.reference
+
+
 def test_the_queue_is_ordered_by_score_and_paginated(
     analyst_client: FlaskClient, sepsis: Sepsis, place, reporters, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]

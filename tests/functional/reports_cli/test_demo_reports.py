@@ -9,11 +9,13 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from incidents.accounts.models import Organization
+from incidents.accounts.models import Organization, User
 from incidents.db import utcnow
+from incidents.registry.queries import triage_queue
 from incidents.reports.deadlines import status_of
-from incidents.reports.demo import AURORA, LUMEN, load_demo_reports
+from incidents.reports.demo import AURORA, LUMEN, MERIDIAN, NORTHGATE, load_demo_reports
 from incidents.reports.models import Report, ReportStage, ReportState, Tlp
+from incidents.security.permissions import Role
 
 
 def _demo_reports(db: Session) -> list[Report]:
@@ -74,3 +76,15 @@ def test_demo_deadlines_fall_due_soon_and_overdue(app: Flask, db: Session) -> No
 def test_demo_reports_need_the_demo_companies(db: Session) -> None:
     assert load_demo_reports(db) == 0
     assert _demo_reports(db) == []
+
+
+def test_every_demo_analyst_has_something_to_triage(app: Flask, db: Session) -> None:
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    analysts = db.scalars(
+        sa.select(User).where(User.role.in_([Role.ANALYST, Role.EDITOR]), User.is_active)
+    ).all()
+
+    assert {analyst.organization.name for analyst in analysts} >= {MERIDIAN, NORTHGATE}
+    for analyst in analysts:
+        _, waiting = triage_queue(db, analyst)
+        assert waiting > 0, analyst.email
