@@ -9,7 +9,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 import sqlalchemy as sa
@@ -160,8 +160,19 @@ ROLE_HOME: dict[Role, OrganizationKind] = {
 }
 
 
+class MakeUser(Protocol):
+    """The ``make_user`` fixture: a user of ``role`` in its fitting home organisation (or in
+    ``organization``), with any other column given as a keyword."""
+
+    def __call__(
+        self, role: Role, organization: Organization | None = None, **kwargs: Any
+    ) -> User: ...
+
+
 @pytest.fixture
-def make_user(db: Session, company: Organization, institute: Organization, operator: Organization):  # type: ignore[no-untyped-def]
+def make_user(
+    db: Session, company: Organization, institute: Organization, operator: Organization
+) -> MakeUser:
     """Make a user of ``role`` in the fitting home organisation (or in ``organization``)."""
     homes = {
         OrganizationKind.COMPANY: company,
@@ -170,9 +181,8 @@ def make_user(db: Session, company: Organization, institute: Organization, opera
     }
 
     def make(role: Role, organization: Organization | None = None, **kwargs: Any) -> User:
-        user: User = factories.UserFactory(
+        return factories.UserFactory(
             role=role, organization=organization or homes[ROLE_HOME[role]], **kwargs
         )
-        return user
 
     return make

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import factory
+import factory.alchemy
 from sqlalchemy.orm import Session
 
 from incidents.accounts.models import ApiToken, Organization, User
@@ -32,14 +33,24 @@ def set_password_hash(password_hash: str) -> None:
     _Session.password_hash = password_hash
 
 
-class _Base(factory.alchemy.SQLAlchemyModelFactory):  # type: ignore[misc]
+ModelT = TypeVar("ModelT")
+
+
+class _Base(factory.alchemy.SQLAlchemyModelFactory, Generic[ModelT]):
+    """A factory whose call (``UserFactory(...)``) is, to mypy too, the model it makes."""
+
+    if TYPE_CHECKING:
+        # factory_boy's metaclass turns the call into ``create()``, which returns the model;
+        # mypy only accepts a ``__new__`` that returns the class itself.
+        def __new__(cls, *args: Any, **kwargs: Any) -> ModelT: ...  # type: ignore[misc]
+
     class Meta:
         abstract = True
         sqlalchemy_session_factory = _session
         sqlalchemy_session_persistence = "flush"
 
 
-class OrganizationFactory(_Base):
+class OrganizationFactory(_Base[Organization]):
     class Meta:
         model = Organization
 
@@ -57,7 +68,7 @@ class OperatorFactory(OrganizationFactory):
     kind = OrganizationKind.OPERATOR
 
 
-class UserFactory(_Base):
+class UserFactory(_Base[User]):
     """A user whose password is TEST_PASSWORD (hash set by the ``password_hash`` fixture)."""
 
     class Meta:
@@ -70,7 +81,7 @@ class UserFactory(_Base):
     password_hash = factory.LazyFunction(lambda: _Session.password_hash)
 
 
-class ApiTokenFactory(_Base):
+class ApiTokenFactory(_Base[ApiToken]):
     class Meta:
         model = ApiToken
         exclude = ("minted",)

@@ -1,9 +1,21 @@
-"""Small HTML inspections for tests: inline code, labels and error references."""
+"""Small HTML inspections for tests: inline code, labels and error references; URLs of routes."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
+
+from werkzeug.routing import Rule
+
+
+def url_of(rule: Rule, values: Mapping[str, Any]) -> str:
+    """The path ``rule`` builds from ``values`` (its own arguments only); fails the test if the
+    values do not fit the rule."""
+    built = rule.build(dict(values), append_unknown=False)
+    assert built is not None, f"{rule.rule} cannot be built from {dict(values)}"
+    return built[1]
 
 
 @dataclass

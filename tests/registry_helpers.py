@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from incidents.accounts.models import Organization, User
 from incidents.dedup import Thresholds
-from incidents.placement.services import DrainResult, drain
+from incidents.outbox.services import DrainResult
+from incidents.placement.services import drain
 from incidents.registry.models import DedupCandidate, Incident, IncidentLink
 from incidents.registry.queries import primary_incident
 from incidents.reports.content import ReportContent

@@ -10,6 +10,11 @@ import dataclasses
 import math
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import TypeVar
+
+# The items (reports) being grouped: any one hashable type per call. Mappings are invariant in
+# their key, so a ``dict[str, int]`` of gold labels is no ``Mapping[Hashable, Hashable]``.
+Item = TypeVar("Item", bound=Hashable)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -33,12 +38,12 @@ def _pairs(sizes: Iterable[int]) -> int:
 
 
 def _groups(
-    gold: Mapping[Hashable, Hashable], predicted: Mapping[Hashable, Hashable]
+    gold: Mapping[Item, Hashable], predicted: Mapping[Item, Hashable]
 ) -> Counter[tuple[Hashable, Hashable]]:
     return Counter((gold[i], predicted.get(i, ("singleton", i))) for i in gold)
 
 
-def pairwise(gold: Mapping[Hashable, Hashable], predicted: Mapping[Hashable, Hashable]) -> PRF:
+def pairwise(gold: Mapping[Item, Hashable], predicted: Mapping[Item, Hashable]) -> PRF:
     """Return pairwise precision/recall/F1 over unordered item pairs (positive = same event)."""
     cells = _groups(gold, predicted)
     by_cluster: Counter[Hashable] = Counter()
@@ -49,7 +54,7 @@ def pairwise(gold: Mapping[Hashable, Hashable], predicted: Mapping[Hashable, Has
     )
 
 
-def bcubed(gold: Mapping[Hashable, Hashable], predicted: Mapping[Hashable, Hashable]) -> PRF:
+def bcubed(gold: Mapping[Item, Hashable], predicted: Mapping[Item, Hashable]) -> PRF:
     """Return B-cubed precision/recall/F1, averaged over items."""
     if not gold:
         return PRF(1.0, 1.0, 1.0)
@@ -68,9 +73,7 @@ def _prf_from_rates(precision: float, recall: float) -> PRF:
     return PRF(precision, recall, f1)
 
 
-def auto_link_precision(
-    links: Sequence[tuple[Hashable, Hashable]], gold: Mapping[Hashable, Hashable]
-) -> float:
+def auto_link_precision(links: Sequence[tuple[Item, Item]], gold: Mapping[Item, Hashable]) -> float:
     """Return the share of automatic links ``(new report, matched report)`` within one event.
 
     A matched report outside ``gold`` (e.g. background data) is a wrong link. 1.0 if no links.
@@ -81,9 +84,7 @@ def auto_link_precision(
     return right / len(links)
 
 
-def auto_link_share(
-    gold: Mapping[Hashable, Hashable], automatic: Mapping[Hashable, Hashable]
-) -> float:
+def auto_link_share(gold: Mapping[Item, Hashable], automatic: Mapping[Item, Hashable]) -> float:
     """Return the share of true duplicate pairs grouped together by automatic links alone."""
     return pairwise(gold, automatic).recall
 

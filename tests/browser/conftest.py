@@ -66,7 +66,7 @@ def base_url(live_app: Flask) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
+def browser():
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         _missing(f"Chromium at {CHROMIUM} (apt-get install chromium)")
     try:
@@ -80,7 +80,7 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def page(browser, base_url: str):  # type: ignore[no-untyped-def]
+def page(browser, base_url: str):
     context = browser.new_context(base_url=base_url)
     page = context.new_page()
     yield page

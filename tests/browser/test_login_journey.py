@@ -16,7 +16,7 @@ JOURNEYS = [
 
 
 @pytest.mark.parametrize(("email", "shown", "hidden"), JOURNEYS)
-def test_sign_in_see_role_navigation_sign_out(page, email, shown, hidden) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_see_role_navigation_sign_out(page, email, shown, hidden) -> None:
     page.goto("/")
     page.get_by_role("link", name="Sign in").first.click()
     page.get_by_label("E-mail").fill(email)

@@ -41,7 +41,7 @@ def journey_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
 
 
 @pytest.fixture
-def context(browser, journey_app: Flask):  # type: ignore[no-untyped-def]
+def context(browser, journey_app: Flask):
     server: BaseWSGIServer = make_server("127.0.0.1", 0, journey_app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     context = browser.new_context(base_url=f"http://127.0.0.1:{server.server_port}")
@@ -69,14 +69,14 @@ def _clear_incident(app: Flask) -> str:
         return incident.reference
 
 
-def _sign_in(page, email: str) -> None:  # type: ignore[no-untyped-def]
+def _sign_in(page, email: str) -> None:
     page.goto("/login")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_a_summary_is_drafted_approved_and_published(context, journey_app: Flask) -> None:  # type: ignore[no-untyped-def]
+def test_a_summary_is_drafted_approved_and_published(context, journey_app: Flask) -> None:
     incident = _clear_incident(journey_app)
     analyst = context.new_page()
     problems: list[str] = []

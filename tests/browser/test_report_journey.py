@@ -28,7 +28,7 @@ SELECTS = {
 CHECKBOXES = ["Death", "Direct cause", "Consumers", "Transcripts"]
 
 
-def test_reporter_files_a_report_and_gets_a_receipt(page) -> None:  # type: ignore[no-untyped-def]
+def test_reporter_files_a_report_and_gets_a_receipt(page) -> None:
     page.goto("/login")
     page.get_by_label("E-mail").fill("reporter@aurora.example")
     page.get_by_label("Password").fill(DEMO_PASSWORD)

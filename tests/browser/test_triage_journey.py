@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import sqlalchemy as sa
@@ -31,6 +31,9 @@ from tests import registry_data as data
 from tests.conftest import test_settings as settings_for
 from tests.functional.registry.conftest import NEONATAL_ALARMS
 
+if TYPE_CHECKING:
+    from playwright.sync_api import ConsoleMessage
+
 pytestmark = pytest.mark.browser
 
 
@@ -48,7 +51,7 @@ def triage_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
 
 
 @pytest.fixture
-def triage_page(browser, triage_app: Flask):  # type: ignore[no-untyped-def]
+def triage_page(browser, triage_app: Flask):
     server: BaseWSGIServer = make_server("127.0.0.1", 0, triage_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -88,12 +91,17 @@ def _file(app: Flask) -> dict[str, str]:
         }
 
 
-def test_analyst_confirms_merges_and_splits(triage_page, triage_app: Flask) -> None:  # type: ignore[no-untyped-def]
+def test_analyst_confirms_merges_and_splits(triage_page, triage_app: Flask) -> None:
     page = triage_page
     refs = _file(triage_app)
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("console", lambda message: "Refused" in message.text and problems.append(message.text))
+
+    def refused_in_console(message: ConsoleMessage) -> None:
+        if "Refused" in message.text:
+            problems.append(message.text)
+
+    page.on("console", refused_in_console)
 
     page.goto("/login")
     page.get_by_label("E-mail").fill("analyst@meridian.example")

@@ -20,7 +20,13 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from incidents.accounts import membership
-from incidents.accounts.models import Invitation, MembershipChange, Organization, UnlockLink
+from incidents.accounts.models import (
+    Invitation,
+    MembershipChange,
+    Organization,
+    UnlockLink,
+    User,
+)
 from incidents.db import utcnow
 from incidents.dedup import Thresholds
 from incidents.placement.services import drain
@@ -34,7 +40,8 @@ from incidents.security.caller import Caller
 from incidents.security.decorators import access_rule_of, verify_access_declared
 from incidents.security.permissions import Role
 from tests import factories
-from tests.conftest import csrf_token, login
+from tests.conftest import MakeUser, csrf_token, login
+from tests.pages import url_of
 from tests.reports_data import INITIAL
 
 CALLERS = ("anonymous", "reporter", "org_admin", "analyst", "editor", "admin", "foreign_org_admin")
@@ -43,14 +50,14 @@ R = "redirect"  # 302 elsewhere on the site
 ALL_200 = (200,) * 7
 MISSING_ID = 987654321
 # A submitted AMBER report: every network institute's analysts may read it.
-REPORT = {
+REPORT: dict[str, Any] = {
     "title": "Matrix report",
     "description": "For the access matrix.",
     "tlp": "amber",
     "classification": INITIAL,
 }
 # Another company's report of a different event (so it opens an incident of its own).
-OTHER_EVENT = {
+OTHER_EVENT: dict[str, Any] = {
     "title": "Loan model refused every applicant from one postcode",
     "description": "A credit-scoring model declined all applications from one district.",
     "tlp": "amber",
@@ -65,7 +72,8 @@ OTHER_EVENT = {
 
 #       endpoint, methods, variant: expected for
 #       (anonymous, reporter, org_admin, analyst, editor, admin, foreign_org_admin)
-TABLE: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
+Row = tuple[str, str, str | None, tuple[int | str, ...]]
+TABLE: list[Row] = [
     ("static", "GET HEAD OPTIONS", None, ALL_200),
     ("public.home", "GET HEAD OPTIONS", None, ALL_200),
     ("public.favicon", "GET HEAD", None, (301,) * 7),  # to the icon under /static
@@ -165,7 +173,7 @@ TABLE: list[tuple[str, str, str | None, tuple[int | str, ...]]] = [
 ]
 # A submitted report cannot be edited or reviewed as a draft: its owners are sent back to it.
 for endpoint in ("reports.edit", "reports.review"):
-    rows_for = [
+    rows_for: list[Row] = [
         (endpoint, "GET HEAD POST", "own", (L, R, R, 403, 403, 403, 404)),
         (endpoint, "GET HEAD POST", "foreign", (L, 404, 404, 403, 403, 403, R)),
         (endpoint, "GET HEAD POST", "missing", (L, 404, 404, 403, 403, 403, 404)),
@@ -376,15 +384,15 @@ def _expanded() -> list[tuple[str, str, str | None, tuple[int | str, ...]]]:
 class World:
     """The objects the URLs point at, and one signed-in client per caller."""
 
-    objects: dict[str, dict[str, int]]
+    objects: dict[str, dict[str | None, int | str | None]]
     clients: dict[str, FlaskClient]
-    users: dict[str, object]
+    users: dict[str, User]
     tokens: dict[str, str]
-    links: dict[str, dict[str, str]]
+    links: dict[str, dict[str | None, str]]
 
 
 @pytest.fixture
-def world(app: Flask, db: Session, make_user, company: Organization) -> World:  # type: ignore[no-untyped-def]
+def world(app: Flask, db: Session, make_user, company: Organization) -> World:
     foreign = factories.OrganizationFactory(name="Foreign Company")
     users = {
         "reporter": make_user(Role.REPORTER),
@@ -414,7 +422,7 @@ def world(app: Flask, db: Session, make_user, company: Organization) -> World:  
         db, Caller(make_user(Role.EDITOR), "web"), foreign_incident, reason="For the matrix."
     )
     db.commit()
-    objects = {
+    objects: dict[str, dict[str | None, int | str | None]] = {
         "user_id": {"own": own_member.id, "foreign": foreign_member.id, "missing": MISSING_ID},
         "token_id": {"own": own_token.id, "foreign": foreign_token.id, "missing": MISSING_ID},
         "organization_id": {"own": company.id, "foreign": foreign.id, "missing": MISSING_ID},
@@ -444,8 +452,8 @@ def world(app: Flask, db: Session, make_user, company: Organization) -> World:  
             "foreign": _proposal(db, make_user(Role.ADMIN)).id,
             "missing": MISSING_ID,
         },
-        "filename": {None: "site.css"},  # type: ignore[dict-item]
-        "dimension_id": {None: "harm_type"},  # type: ignore[dict-item]
+        "filename": {None: "site.css"},
+        "dimension_id": {None: "harm_type"},
     }
     links = _links(db, own_member)
     db.commit()
@@ -454,7 +462,7 @@ def world(app: Flask, db: Session, make_user, company: Organization) -> World:  
     for name, user in users.items():
         login(clients[name], user)
         tokens[name] = factories.ApiTokenFactory.with_secret(user=user)[1]
-    return World(objects, clients, users, tokens, links)  # type: ignore[arg-type]
+    return World(objects, clients, users, tokens, links)
 
 
 def _proposal(db: Session, admin: Any) -> MembershipChange:
@@ -463,9 +471,9 @@ def _proposal(db: Session, admin: Any) -> MembershipChange:
     return membership.propose(db, Caller(admin, "web"), institute, make_member=True)
 
 
-def _links(db: Session, user: Any) -> dict[str, dict[str, str]]:
+def _links(db: Session, user: Any) -> dict[str, dict[str | None, str]]:
     """Working one-time secrets for the unlock and invitation pages."""
-    secrets = {}
+    secrets: dict[str, dict[str | None, str]] = {}
     for endpoint, prefix in (("accounts.unlock", "u"), ("accounts.invitation", "i")):
         secrets[endpoint] = {"own": prefix + "o" * 42, "foreign": prefix + "f" * 42}
     now = utcnow()
@@ -490,7 +498,7 @@ def _links(db: Session, user: Any) -> dict[str, dict[str, str]]:
     return secrets
 
 
-def _published(db: Session, incident: Incident, make_user: Any) -> Publication:
+def _published(db: Session, incident: Incident, make_user: MakeUser) -> Publication:
     """``incident`` published through the workflow: drafted, approved by another editor."""
     draft = publications.save_draft(
         db,
@@ -512,7 +520,7 @@ def _url(app: Flask, endpoint: str, variant: str | None, world: World) -> str:
     values = {argument: world.objects[argument][variant] for argument in rule.arguments}
     if endpoint in world.links and variant in world.links[endpoint]:
         values["secret"] = world.links[endpoint][variant]
-    return rule.build(values, append_unknown=False)[1]  # type: ignore[index]
+    return url_of(rule, values)
 
 
 def _outcome(response: TestResponse) -> int | str:
@@ -561,8 +569,10 @@ def test_real_app_declares_access_on_every_endpoint(app: Flask) -> None:
 def test_table_covers_every_route_and_method(app: Flask) -> None:
     declared = {(endpoint, method) for endpoint, method, _, _ in _expanded()}
     routed = {
-        (rule.endpoint, method) for rule in app.url_map.iter_rules() for method in rule.methods
-    }  # type: ignore[union-attr]
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods or set()
+    }
     assert declared == routed
     for endpoint, _, variant, expected in TABLE:
         assert len(expected) == len(CALLERS)
@@ -586,7 +596,7 @@ def test_access_matrix(app: Flask, world: World, caller: str) -> None:
         headers = {}
         if url.startswith("/api/") and caller != "anonymous":
             headers["Authorization"] = f"Bearer {world.tokens[caller]}"
-        body: dict[str, object] = {}
+        body: dict[str, Any] = {}
         if method in ("POST", "PUT") and url.startswith("/api/"):
             body["json"] = {}  # the API takes JSON only; an empty body is invalid
         elif method == "POST":
@@ -602,7 +612,7 @@ def test_access_matrix(app: Flask, world: World, caller: str) -> None:
             if wanted not in response.content_type:
                 unexpected.append(f"{method} {url}: {outcome} as {response.content_type}")
         if (endpoint, method) == ("accounts.logout", "POST") and caller != "anonymous":
-            login(client, world.users[caller])  # type: ignore[arg-type]
+            login(client, world.users[caller])
     assert not unexpected, "\n".join(unexpected)
 
 
@@ -620,7 +630,7 @@ def test_other_methods_are_not_allowed(app: Flask, world: World, method: str) ->
             name: samples.get(type(converter).__name__, 1)
             for name, converter in rule._converters.items()
         }
-        url = rule.build(values, append_unknown=False)[1]  # type: ignore[index]
+        url = url_of(rule, values)
         if method in (rule.methods or set()):
             continue  # a route that takes this method (the summary's PUT)
         response = client.open(url, method=method)

@@ -26,7 +26,7 @@ NEW_TOKEN = re.compile(r'data-testid="new-token">(aix_[A-Za-z0-9_-]{43})<')
 
 def _me(client: FlaskClient, header: str | None = None, **kwargs: object) -> TestResponse:
     headers = {"Authorization": header} if header is not None else {}
-    return client.get("/api/v1/me", headers=headers, **kwargs)  # type: ignore[arg-type]
+    return client.get("/api/v1/me", headers=headers, **kwargs)
 
 
 def _assert_unauthorized(response: TestResponse) -> None:
@@ -36,9 +36,7 @@ def _assert_unauthorized(response: TestResponse) -> None:
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_token_page_shows_the_secret_once(  # type: ignore[no-untyped-def]
-    client: FlaskClient, make_user, db: Session
-) -> None:
+def test_token_page_shows_the_secret_once(client: FlaskClient, make_user, db: Session) -> None:
     org_admin = make_user(Role.ORG_ADMIN)
     reporter = make_user(Role.REPORTER)
     login(client, org_admin)
@@ -78,7 +76,7 @@ def test_token_page_shows_the_secret_once(  # type: ignore[no-untyped-def]
     assert me.json["email"] == reporter.email
 
 
-def test_me_returns_user_organization_and_role(client: FlaskClient, make_user, db) -> None:  # type: ignore[no-untyped-def]
+def test_me_returns_user_organization_and_role(client: FlaskClient, make_user, db) -> None:
     user = make_user(Role.ANALYST, name="Ana")
     _token, secret = factories.ApiTokenFactory.with_secret(user=user)
     response = _me(client, f"Bearer {secret}")
@@ -97,7 +95,7 @@ def test_me_returns_user_organization_and_role(client: FlaskClient, make_user, d
     assert "password_hash" not in response.get_data(as_text=True)
 
 
-def test_bearer_scheme_is_case_insensitive(client: FlaskClient, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_bearer_scheme_is_case_insensitive(client: FlaskClient, make_user) -> None:
     _token, secret = factories.ApiTokenFactory.with_secret(user=make_user(Role.REPORTER))
     assert _me(client, f"bearer {secret}").status_code == 200
 
@@ -162,9 +160,7 @@ def test_no_credentials_is_401(client: FlaskClient) -> None:
     _assert_unauthorized(_me(client))
 
 
-def test_revoked_expired_and_deactivated_tokens_are_refused(  # type: ignore[no-untyped-def]
-    client: FlaskClient, make_user
-) -> None:
+def test_revoked_expired_and_deactivated_tokens_are_refused(client: FlaskClient, make_user) -> None:
     user = make_user(Role.REPORTER)
     _, revoked = factories.ApiTokenFactory.with_secret(user=user, revoked_at=utcnow())
     _, expired = factories.ApiTokenFactory.with_secret(
@@ -179,32 +175,32 @@ def test_revoked_expired_and_deactivated_tokens_are_refused(  # type: ignore[no-
 
 def test_token_of_a_deactivated_organization_is_refused(
     client: FlaskClient, make_user, company, db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     _, secret = factories.ApiTokenFactory.with_secret(user=make_user(Role.REPORTER))
     company.is_active = False
     db.flush()
     _assert_unauthorized(_me(client, f"Bearer {secret}"))
 
 
-def test_token_is_not_accepted_as_query_parameter(client: FlaskClient, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_token_is_not_accepted_as_query_parameter(client: FlaskClient, make_user) -> None:
     _, secret = factories.ApiTokenFactory.with_secret(user=make_user(Role.REPORTER))
     for name in ("access_token", "token", "api_key"):
         _assert_unauthorized(client.get(f"/api/v1/me?{name}={secret}"))
 
 
-def test_browser_session_is_not_accepted_by_the_api(client: FlaskClient, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_browser_session_is_not_accepted_by_the_api(client: FlaskClient, make_user) -> None:
     login(client, make_user(Role.ADMIN))
     assert client.get("/account").status_code == 200
     _assert_unauthorized(_me(client))
 
 
-def test_token_does_not_sign_in_to_pages(client: FlaskClient, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_token_does_not_sign_in_to_pages(client: FlaskClient, make_user) -> None:
     _, secret = factories.ApiTokenFactory.with_secret(user=make_user(Role.ADMIN))
     response = client.get("/account", headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 302
 
 
-def test_revoking_on_the_token_page_stops_the_token(  # type: ignore[no-untyped-def]
+def test_revoking_on_the_token_page_stops_the_token(
     client: FlaskClient, make_user, db: Session
 ) -> None:
     org_admin = make_user(Role.ORG_ADMIN)
@@ -222,7 +218,7 @@ def test_revoking_on_the_token_page_stops_the_token(  # type: ignore[no-untyped-
     assert "revoked" in client.get("/organization/tokens").get_data(as_text=True)
 
 
-def test_org_admin_cannot_mint_a_token_for_a_foreign_user(  # type: ignore[no-untyped-def]
+def test_org_admin_cannot_mint_a_token_for_a_foreign_user(
     client: FlaskClient, make_user, db: Session
 ) -> None:
     org_admin = make_user(Role.ORG_ADMIN)

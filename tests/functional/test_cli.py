@@ -28,11 +28,11 @@ def _run(app: Flask, *args: str, input: str | None = None) -> Result:
 
 
 @pytest.fixture
-def cli(app: Flask, db: Session):  # type: ignore[no-untyped-def]
+def cli(app: Flask, db: Session):
     return lambda *args, input=None: _run(app, *args, input=input)
 
 
-def test_org_create(cli, db: Session) -> None:  # type: ignore[no-untyped-def]
+def test_org_create(cli, db: Session) -> None:
     result = cli("org", "create", "Institute Y", "--kind", "institute")
     assert result.exit_code == 0, result.output
     organization = services.find_organization(db, "Institute Y")
@@ -49,7 +49,7 @@ def test_org_create(cli, db: Session) -> None:  # type: ignore[no-untyped-def]
         (("Acme Models", "--kind", "company"), "already exists", 1),
     ],
 )
-def test_org_create_errors(  # type: ignore[no-untyped-def]
+def test_org_create_errors(
     cli, company: Organization, args: tuple[str, ...], message: str, status: int
 ) -> None:
     result = cli("org", "create", *args)
@@ -57,7 +57,7 @@ def test_org_create_errors(  # type: ignore[no-untyped-def]
     assert message in result.output
 
 
-def test_org_create_rejects_an_unknown_kind(cli) -> None:  # type: ignore[no-untyped-def]
+def test_org_create_rejects_an_unknown_kind(cli) -> None:
     result = cli("org", "create", "Nameless", "--kind", "bank")
     assert result.exit_code == 2
     assert "'bank' is not one of" in result.output
@@ -65,7 +65,7 @@ def test_org_create_rejects_an_unknown_kind(cli) -> None:  # type: ignore[no-unt
 
 def test_user_create_makes_an_operator_admin_reading_the_password_from_stdin(
     cli, client: FlaskClient, db: Session, operator: Organization
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     result = cli(
         "user",
         "create",
@@ -99,7 +99,7 @@ def test_user_create_makes_an_operator_admin_reading_the_password_from_stdin(
         ("new@example.org", "Acme Models", "org_admin", PASSWORD, "'org_admin' is not", 2),
     ],
 )
-def test_user_create_errors(  # type: ignore[no-untyped-def]
+def test_user_create_errors(
     cli,
     make_user,
     institute: Organization,
@@ -117,7 +117,7 @@ def test_user_create_errors(  # type: ignore[no-untyped-def]
     assert "Traceback" not in result.output
 
 
-def test_user_invite_mails_a_link_and_prints_no_secret(  # type: ignore[no-untyped-def]
+def test_user_invite_mails_a_link_and_prints_no_secret(
     cli, db: Session, company: Organization, make_user
 ) -> None:
     result = cli(
@@ -135,7 +135,7 @@ def test_user_invite_mails_a_link_and_prints_no_secret(  # type: ignore[no-untyp
     assert "its own org admins" in again.output
 
 
-def test_token_create_needs_the_password_and_prints_only_a_working_token(  # type: ignore[no-untyped-def]
+def test_token_create_needs_the_password_and_prints_only_a_working_token(
     cli, client: FlaskClient, make_user
 ) -> None:
     user = make_user(Role.ANALYST, email="ana@example.org")
@@ -172,7 +172,7 @@ def test_token_create_needs_the_password_and_prints_only_a_working_token(  # typ
         (("ana@example.org", "--expires-days", "0"), factories.TEST_PASSWORD, "not in the range"),
     ],
 )
-def test_token_create_errors(  # type: ignore[no-untyped-def]
+def test_token_create_errors(
     cli, make_user, args: tuple[str, ...], password: str, message: str
 ) -> None:
     user = make_user(Role.ANALYST, email="ana@example.org")
@@ -183,7 +183,7 @@ def test_token_create_errors(  # type: ignore[no-untyped-def]
     assert user.tokens == []
 
 
-def test_demo_is_safe_to_run_twice_and_its_logins_work(  # type: ignore[no-untyped-def]
+def test_demo_is_safe_to_run_twice_and_its_logins_work(
     cli, client: FlaskClient, db: Session
 ) -> None:
     first = cli("demo")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,8 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from incidents.accounts.models import Organization
+from incidents.dedup.fingerprint import fingerprint
 from incidents.dedup.models import DedupFingerprint, DedupKey, DedupKeyCount
-from incidents.outbox import cli as outbox_cli
 from incidents.outbox.models import OutboxEntry
 from incidents.outbox.services import MAX_ATTEMPTS
 from incidents.placement import cli as dedup_cli
@@ -26,13 +27,14 @@ from incidents.reports.models import Report
 from incidents.security.caller import Caller
 from incidents.security.permissions import Role
 from tests import registry_helpers
+from tests.conftest import MakeUser
 from tests.registry_data import SEPSIS_DEPLOYER, SEPSIS_DEVELOPER
 from tests.registry_helpers import Sepsis, file_as, file_sepsis, incident_of, reporter_of
 from tests.reports_data import MINIMAL_INITIAL
 
 
 @pytest.fixture
-def cli(app: Flask, db: Session):  # type: ignore[no-untyped-def]
+def cli(app: Flask, db: Session):
     def invoke(*args: str) -> Result:
         return app.test_cli_runner().invoke(args=list(args))
 
@@ -86,7 +88,7 @@ def outbox(db: Session) -> list[OutboxEntry]:
 
 
 def test_rebuild_recomputes_the_same_store(
-    cli: Any, db: Session, sepsis: Sepsis, companies: list[Organization], make_user: Any
+    cli: Any, db: Session, sepsis: Sepsis, companies: list[Organization], make_user: MakeUser
 ) -> None:
     analyst = Caller(make_user(Role.ANALYST), "web")
     # History the store has been through: a merge and an amendment.
@@ -128,7 +130,7 @@ def test_a_failed_rebuild_leaves_the_old_store(
     cli: Any, db: Session, sepsis: Sepsis, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = snapshot(db)
-    real = dedup_cli.fingerprint
+    real = fingerprint
     calls = []
 
     def failing(facts: Any) -> Any:
@@ -157,6 +159,7 @@ def test_explain_shows_candidates_signals_incidents_and_the_live_ranking(
     cli: Any, db: Session, sepsis: Sepsis
 ) -> None:
     incident = incident_of(db, sepsis.deployer)
+    assert sepsis.family.reference is not None
     result = cli("dedup", "explain", sepsis.family.reference.lower())
     assert result.exit_code == 0, result.output
     out = result.stdout
@@ -176,7 +179,7 @@ def test_explain_shows_candidates_signals_incidents_and_the_live_ranking(
 
 
 def test_explain_a_queued_report_and_an_analysts_decision(
-    cli: Any, db: Session, sepsis: Sepsis, make_user: Any
+    cli: Any, db: Session, sepsis: Sepsis, make_user: MakeUser
 ) -> None:
     candidate = pending_candidates(db, sepsis.false_alarms)[0]
     out = cli("dedup", "explain", sepsis.false_alarms.reference).stdout
@@ -279,7 +282,7 @@ def test_follow_keeps_placing_reports_as_they_arrive_until_interrupted(
             raise KeyboardInterrupt
         file_as(db, companies[1], arrivals.pop())
 
-    monkeypatch.setattr(outbox_cli.time, "sleep", sleep)
+    monkeypatch.setattr(time, "sleep", sleep)
     result = cli("dedup", "drain", "--follow", "--interval", "0.5")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
@@ -307,7 +310,7 @@ def test_follow_reports_failures_and_goes_on(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(pipeline, "place_report", failing)
-    monkeypatch.setattr(outbox_cli.time, "sleep", interrupt)
+    monkeypatch.setattr(time, "sleep", interrupt)
     result = cli("dedup", "drain", "--follow")
     assert "dedup: processed 0 outbox entries, 1 failed, 1 waiting." in result.stdout
     assert "RuntimeError: engine exploded" in result.stderr

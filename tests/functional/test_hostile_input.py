@@ -23,7 +23,7 @@ from werkzeug.routing import Rule
 from incidents.accounts.models import User
 from incidents.security.permissions import Role
 from tests import factories
-from tests.conftest import login
+from tests.conftest import MakeUser, login
 
 # Text no database stores, text that strains parsers, and numbers beyond every column.
 HOSTILE = [
@@ -86,7 +86,9 @@ def _assert_safe(response: Any, what: str) -> None:
 
 
 @pytest.fixture
-def callers(app: Flask, db: Session, make_user: Any) -> dict[str, tuple[FlaskClient, str | None]]:
+def callers(
+    app: Flask, db: Session, make_user: MakeUser
+) -> dict[str, tuple[FlaskClient, str | None]]:
     """A signed-in web client and an API token for each role (None: anonymous)."""
     found: dict[str, tuple[FlaskClient, str | None]] = {}
     for role in ROLES:
@@ -122,7 +124,7 @@ def test_no_path_parameter_makes_a_500(
         st.sampled_from(
             [each for each in HOSTILE if "\ud800" not in each and "\udfff" not in each]
         ),
-        st.text(st.characters(exclude_categories=("Cs",)), max_size=300),
+        st.text(st.characters(exclude_categories=["Cs"]), max_size=300),
     )
 )
 def test_no_query_parameter_makes_a_500(
@@ -184,7 +186,7 @@ def _forms(
 
 
 @pytest.fixture
-def object_pages(db: Session, callers: Any, make_user: Any) -> list[str]:
+def object_pages(db: Session, callers: Any, make_user: MakeUser) -> list[str]:
     """Pages of real objects with forms: a report and its incident, a draft, accounts."""
     from incidents.dedup import Thresholds
     from incidents.placement.services import drain
@@ -334,7 +336,7 @@ def test_an_error_after_a_failed_flush_still_gets_the_sites_page_and_headers(
     import sqlalchemy as sa
 
     from incidents.extensions import db_session
-    from incidents.registry.views import incidents as incident_views
+    from incidents.registry import queries as registry_queries
 
     def failing(*_args: Any, **_kwargs: Any) -> Any:
         session = db_session()
@@ -344,7 +346,7 @@ def test_an_error_after_a_failed_flush_still_gets_the_sites_page_and_headers(
         raise sa.exc.OperationalError("SELECT", {}, Exception("the database went away"))
 
     client, _token = callers["analyst"]
-    monkeypatch.setattr(incident_views.queries, "incident_page", failing)
+    monkeypatch.setattr(registry_queries, "incident_page", failing)
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
     response = client.get("/incidents")
     assert response.status_code == 500

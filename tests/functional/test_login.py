@@ -45,7 +45,7 @@ def _session_cookie(client: FlaskClient) -> str | None:
     return cookie.value if cookie else None
 
 
-def test_login_page_and_successful_login(client: FlaskClient, make_user, db: Session) -> None:  # type: ignore[no-untyped-def]
+def test_login_page_and_successful_login(client: FlaskClient, make_user, db: Session) -> None:
     user = make_user(Role.REPORTER)
     page = client.get("/login")
     assert page.status_code == 200
@@ -107,7 +107,7 @@ def test_every_page_names_the_site_icon(client: FlaskClient) -> None:
     assert client.get("/static/favicon.svg").status_code == 200
 
 
-def test_login_starts_a_new_session(client: FlaskClient, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_login_starts_a_new_session(client: FlaskClient, make_user) -> None:
     user = make_user(Role.REPORTER)
     with client.session_transaction() as session:
         session["planted"] = "by an attacker before login"
@@ -120,14 +120,14 @@ def test_login_starts_a_new_session(client: FlaskClient, make_user) -> None:  # 
         assert session["_user_id"].startswith(f"{user.id}:")
 
 
-def test_logged_in_visit_to_login_redirects(client: FlaskClient, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_logged_in_visit_to_login_redirects(client: FlaskClient, make_user) -> None:
     login(client, make_user(Role.REPORTER))
     response = client.get("/login?next=/account")
     assert response.status_code == 302
     assert response.location == "/account"
 
 
-def test_logout_ends_every_session_of_the_user(app: Flask, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_logout_ends_every_session_of_the_user(app: Flask, make_user) -> None:
     user = make_user(Role.ANALYST)
     laptop, phone = app.test_client(), app.test_client()
     login(laptop, user)
@@ -139,13 +139,13 @@ def test_logout_ends_every_session_of_the_user(app: Flask, make_user) -> None:  
     assert not _is_signed_in(phone)
 
 
-def test_logout_needs_post(client: FlaskClient, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_logout_needs_post(client: FlaskClient, make_user) -> None:
     login(client, make_user(Role.REPORTER))
     assert client.get("/logout").status_code == 405
     assert _is_signed_in(client)
 
 
-def test_password_change_ends_other_sessions_but_keeps_this_one(  # type: ignore[no-untyped-def]
+def test_password_change_ends_other_sessions_but_keeps_this_one(
     app: Flask, make_user, db: Session
 ) -> None:
     user = make_user(Role.REPORTER)
@@ -169,7 +169,7 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(  # type: ignore
     login(phone, user, new_password)
 
 
-def test_password_change_with_wrong_current_password_is_refused(  # type: ignore[no-untyped-def]
+def test_password_change_with_wrong_current_password_is_refused(
     client: FlaskClient, make_user, db: Session
 ) -> None:
     user = make_user(Role.REPORTER)
@@ -190,7 +190,7 @@ def test_password_change_with_wrong_current_password_is_refused(  # type: ignore
     assert user.password_hash == old_hash
 
 
-def test_deactivation_ends_the_users_sessions(app: Flask, make_user, db: Session) -> None:  # type: ignore[no-untyped-def]
+def test_deactivation_ends_the_users_sessions(app: Flask, make_user, db: Session) -> None:
     admin, user = make_user(Role.ADMIN), make_user(Role.REPORTER)
     admin_client, user_client = app.test_client(), app.test_client()
     login(admin_client, admin)
@@ -207,7 +207,7 @@ def test_deactivation_ends_the_users_sessions(app: Flask, make_user, db: Session
     assert _post_login(user_client, user.email, factories.TEST_PASSWORD).status_code == 200
 
 
-def test_organization_deactivation_ends_its_users_sessions(  # type: ignore[no-untyped-def]
+def test_organization_deactivation_ends_its_users_sessions(
     app: Flask, make_user, company, db: Session
 ) -> None:
     admin, user = make_user(Role.ADMIN), make_user(Role.REPORTER)
@@ -233,7 +233,7 @@ def test_organization_deactivation_ends_its_users_sessions(  # type: ignore[no-u
         ("login_at", 12 * 3600 + 60, False),  # signed in more than 12 hours ago
     ],
 )
-def test_sessions_expire_when_idle_or_old(  # type: ignore[no-untyped-def]
+def test_sessions_expire_when_idle_or_old(
     client: FlaskClient, make_user, key: str, age_seconds: int, signed_in: bool
 ) -> None:
     login(client, make_user(Role.REPORTER))
@@ -242,7 +242,7 @@ def test_sessions_expire_when_idle_or_old(  # type: ignore[no-untyped-def]
     assert _is_signed_in(client) is signed_in
 
 
-def test_activity_keeps_a_session_alive_but_not_past_the_absolute_limit(  # type: ignore[no-untyped-def]
+def test_activity_keeps_a_session_alive_but_not_past_the_absolute_limit(
     client: FlaskClient, make_user
 ) -> None:
     login(client, make_user(Role.REPORTER))
@@ -268,13 +268,15 @@ def _unlock_link(app: Flask, db: Session, email: str) -> str:
     assert len(tokens) == 1, tokens
     [mail] = list((Path(app.instance_path) / "mail").glob(f"{tokens[0]}@*.eml"))
     message = email_module.message_from_bytes(mail.read_bytes())
-    text = message.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    text = payload.decode()
     found = re.search(r"https?://[^/\s]+(/login/unlock/\S+)", text)
     assert found, text
     return found.group(1)
 
 
-def test_an_account_beyond_its_limit_stops_guessing_without_locking_its_owner_out(  # type: ignore[no-untyped-def]
+def test_an_account_beyond_its_limit_stops_guessing_without_locking_its_owner_out(
     app: Flask, client: FlaskClient, db: Session, make_user
 ) -> None:
     user = make_user(Role.REPORTER)
@@ -313,7 +315,7 @@ def test_an_account_beyond_its_limit_stops_guessing_without_locking_its_owner_ou
     assert _post_login(client, other.email, factories.TEST_PASSWORD).status_code == 302
 
 
-def test_an_unlock_link_dies_after_five_wrong_passwords(  # type: ignore[no-untyped-def]
+def test_an_unlock_link_dies_after_five_wrong_passwords(
     app: Flask, client: FlaskClient, db: Session, make_user
 ) -> None:
     user = make_user(Role.REPORTER)
@@ -342,7 +344,7 @@ def test_failed_logins_are_throttled_per_address(client: FlaskClient) -> None:
     assert other_address.status_code == 200
 
 
-def test_successful_logins_are_not_counted(client: FlaskClient, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_successful_logins_are_not_counted(client: FlaskClient, make_user) -> None:
     user = make_user(Role.REPORTER)
     for _ in range(25):
         response = _post_login(client, user.email, factories.TEST_PASSWORD)
@@ -394,7 +396,7 @@ def _browser_target(location: str) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("target", BYPASSES)
-def test_next_never_leaves_the_site(client: FlaskClient, make_user, target: str) -> None:  # type: ignore[no-untyped-def]
+def test_next_never_leaves_the_site(client: FlaskClient, make_user, target: str) -> None:
     user = make_user(Role.REPORTER)
     query = "?" + urlencode({"next": target})
     response = _post_login(client, user.email, factories.TEST_PASSWORD, query)
@@ -409,13 +411,13 @@ def test_next_never_leaves_the_site(client: FlaskClient, make_user, target: str)
     assert _browser_target(again.headers["Location"]) == ("http", "localhost")
 
 
-def test_next_keeps_a_local_path(client: FlaskClient, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_next_keeps_a_local_path(client: FlaskClient, make_user) -> None:
     user = make_user(Role.REPORTER)
     response = _post_login(client, user.email, factories.TEST_PASSWORD, "?next=/account%3Fx%3D1")
     assert response.location == "/account?x=1"
 
 
-def test_protected_page_sends_to_login_and_back(client: FlaskClient, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_protected_page_sends_to_login_and_back(client: FlaskClient, make_user) -> None:
     user = make_user(Role.REPORTER)
     response = client.get("/account/password")
     assert response.status_code == 302
@@ -435,7 +437,7 @@ def _answer(response: TestResponse, email: str) -> tuple[int, str]:
     return response.status_code, page.replace(email, "EMAIL")
 
 
-def test_same_answer_for_unknown_email_wrong_password_and_deactivation(  # type: ignore[no-untyped-def]
+def test_same_answer_for_unknown_email_wrong_password_and_deactivation(
     app: Flask, make_user
 ) -> None:
     known = make_user(Role.REPORTER)
@@ -454,7 +456,7 @@ def test_same_answer_for_unknown_email_wrong_password_and_deactivation(  # type:
     assert next(iter(answers))[0] == 200
 
 
-def test_argon2_hash_is_upgraded_at_login(client: FlaskClient, make_user, db: Session) -> None:  # type: ignore[no-untyped-def]
+def test_argon2_hash_is_upgraded_at_login(client: FlaskClient, make_user, db: Session) -> None:
     old_hash = PasswordHasher(time_cost=2, memory_cost=128, parallelism=1).hash("old parameters!")
     user = make_user(Role.REPORTER, password_hash=old_hash)
     login(client, user, "old parameters!")

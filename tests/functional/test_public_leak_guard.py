@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from incidents.dedup import Thresholds
 from incidents.placement.services import drain
 from incidents.public import services as publications
+from incidents.refusals import Forbidden
 from incidents.registry import curation
 from incidents.registry.models import Incident
 from incidents.registry.queries import primary_incident
@@ -30,6 +31,7 @@ from incidents.reports.services import file_report
 from incidents.security.caller import Caller
 from incidents.security.permissions import Role
 from tests import factories
+from tests.conftest import MakeUser
 from tests.reports_data import INITIAL
 
 CANARY = "Zqxcanary7731"
@@ -65,7 +67,7 @@ def _canary_report(n: int, tlp: str, recipients: tuple[str, ...] = ()) -> Report
 
 
 @pytest.fixture
-def published(db: Session, make_user: Any) -> dict[str, Any]:
+def published(db: Session, make_user: MakeUser) -> dict[str, Any]:
     """Two incidents built from canary reports of every distribution, curated with canary
     text, one published (and corrected), one published and then withdrawn."""
     institute = factories.InstituteFactory(name=f"Institute {CANARY}")
@@ -200,7 +202,7 @@ def test_a_withdrawn_record_shows_its_tombstone_only(app: Flask, published: dict
 
 
 def test_the_guard_refuses_a_text_with_personal_data_or_uncleared_names(
-    db: Session, make_user: Any
+    db: Session, make_user: MakeUser
 ) -> None:
     company = factories.OrganizationFactory(name="Harbour Logistics")
     reporter = make_user(Role.REPORTER, organization=company, name="Priya Raman")
@@ -230,6 +232,8 @@ def test_the_guard_refuses_a_text_with_personal_data_or_uncleared_names(
     assert not any(each["text"] == "DockPilot" for each in draft.findings)
     with pytest.raises(publications.PublicationRefused) as refused:
         publications.approve(db, Caller(editor, "web"), incident, version=draft.lock_version)
-    assert {each["kind"] for each in refused.value.details} >= {"person", "email"}  # type: ignore[union-attr]
-    with pytest.raises(publications.Forbidden):
+    details = refused.value.details
+    assert isinstance(details, list)
+    assert {each["kind"] for each in details} >= {"person", "email"}
+    with pytest.raises(Forbidden):
         publications.approve(db, Caller(analyst, "web"), incident, version=draft.lock_version)

@@ -8,7 +8,7 @@ def test_front_page_is_public(client: FlaskClient) -> None:
     assert client.get("/").status_code == 200
 
 
-def test_login_shows_role_navigation(client: FlaskClient, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_login_shows_role_navigation(client: FlaskClient, make_user) -> None:
     admin = make_user(Role.ADMIN)
     login(client, admin)
     page = client.get("/").get_data(as_text=True)

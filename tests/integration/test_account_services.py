@@ -125,7 +125,7 @@ def test_only_institutes_can_be_network_members(db: Session) -> None:
     assert institute.is_network_member
 
 
-def test_token_is_stored_as_digest_only(db: Session, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_token_is_stored_as_digest_only(db: Session, make_user) -> None:
     user = make_user(Role.REPORTER)
     token, secret = services.create_token(db, CLI, user, name="pipeline", expires_days=30)
     db.flush()
@@ -139,7 +139,7 @@ def test_token_is_stored_as_digest_only(db: Session, make_user) -> None:  # type
     assert services.token_for_secret(db, secret) is token
 
 
-def test_revoked_expired_and_deactivated_tokens_are_not_usable(db: Session, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_revoked_expired_and_deactivated_tokens_are_not_usable(db: Session, make_user) -> None:
     user = make_user(Role.REPORTER)
     revoked, revoked_secret = services.create_token(db, CLI, user, name="a")
     expiring, expiring_secret = services.create_token(db, CLI, user, name="b", expires_days=1)
@@ -155,7 +155,7 @@ def test_revoked_expired_and_deactivated_tokens_are_not_usable(db: Session, make
     assert services.token_for_secret(db, expiring_secret) is None
 
 
-def test_deactivated_user_gets_no_token(db: Session, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_deactivated_user_gets_no_token(db: Session, make_user) -> None:
     user = make_user(Role.REPORTER, is_active=False)
     with pytest.raises(AccountError, match="deactivated"):
         services.create_token(db, CLI, user, name="x")

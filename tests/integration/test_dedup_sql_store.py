@@ -41,7 +41,7 @@ class Reports:
 
     def __init__(self, db: Session) -> None:
         self.db = db
-        self.author: User = factories.UserFactory()  # type: ignore[no-untyped-call,assignment]
+        self.author: User = factories.UserFactory()
         organization: Organization = self.author.organization
         self.series = ReportSeries(organization_id=organization.id)
         db.add(self.series)

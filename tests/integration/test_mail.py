@@ -47,7 +47,9 @@ def test_a_queued_message_is_written_once_with_its_link_and_the_link_is_then_for
     assert message["To"] == "ada@aurora.example"
     assert message["From"] == "Exchange <noreply@exchange.example>"
     assert message["Message-ID"] == f"<{mail.token}@x.example>"
-    assert "https://x.example/login/unlock/s3" in message.get_payload(decode=True).decode()
+    body = message.get_payload(decode=True)
+    assert isinstance(body, bytes)
+    assert "https://x.example/login/unlock/s3" in body.decode()
     db.refresh(mail)
     assert mail.sent_at is not None
     assert mail.link is None
@@ -115,7 +117,7 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
 
 @pytest.fixture
 def smtp_server() -> Iterator[tuple[int, list[bytes]]]:
-    received: ClassVar[list[bytes]] = []
+    received: list[bytes] = []
     handler_class = type("Handler", (_SmtpHandler,), {"received": received})
     server = socketserver.TCPServer(("127.0.0.1", 0), handler_class)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -27,6 +27,7 @@ from incidents.reports.models import Report, ReportStage
 from incidents.security.caller import Caller
 from incidents.security.permissions import Role
 from tests import factories, registry_helpers
+from tests.conftest import MakeUser
 from tests.registry_data import (
     SEPSIS_DEPLOYER,
     SEPSIS_DEVELOPER,
@@ -161,6 +162,7 @@ def test_an_amendment_refreshes_the_fingerprint_but_not_the_incident(
     assert after != before
     assert any(kind == "url" for kind, _ in after - before)
     assert incident_of(db, sepsis.family) == incident
+    assert sepsis.family.reference is not None
     assert members(db, incident).count(sepsis.family.reference) == 1
     stored = db.get(DedupFingerprint, sepsis.family.id)
     assert stored is not None
@@ -285,7 +287,7 @@ def api_body(content: ReportContent) -> dict[str, Any]:
 
 
 def test_a_submission_through_the_api_is_placed_once_it_is_answered(
-    app: Flask, db: Session, make_user: Any
+    app: Flask, db: Session, make_user: MakeUser
 ) -> None:
     reporter = make_user(Role.REPORTER)
     _, secret = factories.ApiTokenFactory.with_secret(user=reporter)
@@ -312,7 +314,7 @@ def test_a_request_that_files_nothing_does_not_drain(
     assert outbox(db)[0].done_at is None
 
 
-def _file_through_the_api(app: Flask, make_user: Any, content: ReportContent) -> Any:
+def _file_through_the_api(app: Flask, make_user: MakeUser, content: ReportContent) -> Any:
     _, secret = factories.ApiTokenFactory.with_secret(user=make_user(Role.REPORTER))
     return app.test_client().post(
         "/api/v1/reports", json=api_body(content), headers={"Authorization": f"Bearer {secret}"}
@@ -322,7 +324,7 @@ def _file_through_the_api(app: Flask, make_user: Any, content: ReportContent) ->
 def test_a_failing_engine_never_fails_the_submission(
     app: Flask,
     db: Session,
-    make_user: Any,
+    make_user: MakeUser,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -340,7 +342,7 @@ def test_a_failing_engine_never_fails_the_submission(
 def test_a_broken_drain_is_logged_and_the_entries_wait(
     app: Flask,
     db: Session,
-    make_user: Any,
+    make_user: MakeUser,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -357,7 +359,7 @@ def test_a_broken_drain_is_logged_and_the_entries_wait(
 
 
 def test_reports_are_placed_once_the_response_has_been_sent(
-    app: Flask, db: Session, make_user: Any
+    app: Flask, db: Session, make_user: MakeUser
 ) -> None:
     _, secret = factories.ApiTokenFactory.with_secret(user=make_user(Role.REPORTER))
     body = {"reports": [api_body(SEPSIS_FAMILY)] * 12}
@@ -375,7 +377,7 @@ def test_reports_are_placed_once_the_response_has_been_sent(
 
 
 def test_a_request_places_the_whole_backlog_oldest_first(
-    app: Flask, db: Session, make_user: Any, companies: list[Organization]
+    app: Flask, db: Session, make_user: MakeUser, companies: list[Organization]
 ) -> None:
     backlog = [file_as(db, companies[0], SEPSIS_DEPLOYER), file_as(db, companies[1], SEPSIS_FAMILY)]
     response = _file_through_the_api(app, make_user, SEPSIS_DEVELOPER)
@@ -388,7 +390,7 @@ def test_a_request_places_the_whole_backlog_oldest_first(
 
 
 def test_web_workers_can_leave_placing_to_a_separate_drain(
-    app: Flask, db: Session, make_user: Any, monkeypatch: pytest.MonkeyPatch
+    app: Flask, db: Session, make_user: MakeUser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = replace(app.config["INCIDENTS_SETTINGS"], outbox_after_response=False)
     monkeypatch.setitem(app.config, "INCIDENTS_SETTINGS", settings)
@@ -398,7 +400,7 @@ def test_web_workers_can_leave_placing_to_a_separate_drain(
 
 
 def test_a_poison_report_stalls_nothing_and_is_parked_with_its_error(
-    app: Flask, db: Session, make_user: Any, monkeypatch: pytest.MonkeyPatch
+    app: Flask, db: Session, make_user: MakeUser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One report the engine cannot place (the probe's 9999-12-31) fails on its own: every
     later report is placed once its own response is sent, and the poison waits, then is

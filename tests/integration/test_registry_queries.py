@@ -28,12 +28,13 @@ from incidents.security.caller import Caller
 from incidents.security.permissions import OrganizationKind, Role
 from incidents.security.scope import can_read_report
 from tests import factories, registry_helpers
+from tests.conftest import MakeUser
 from tests.registry_data import SEPSIS_DEPLOYER, SEPSIS_DEVELOPER, SEPSIS_FALSE_ALARMS
 from tests.registry_helpers import Sepsis, file_as, file_sepsis, incident_of
 
 # --- readable_by agrees with policy.can_read_report ----------------------------------------
 
-HOMES = {
+HOMES: dict[str, dict[str, Any]] = {
     "company": {"kind": OrganizationKind.COMPANY},
     "network institute": {"kind": OrganizationKind.INSTITUTE, "is_network_member": True},
     "outside institute": {"kind": OrganizationKind.INSTITUTE, "is_network_member": False},
@@ -86,7 +87,7 @@ def test_readable_by_agrees_with_can_read_report(
     query = sa.select(Report.id).where(Report.id.in_(ids), readable_by(principal))
     assert set(db.scalars(query)) == expected
     alias = aliased(Report)
-    query = sa.select(alias.id).where(alias.id.in_(ids), readable_by(principal, alias))  # type: ignore[arg-type]
+    query = sa.select(alias.id).where(alias.id.in_(ids), readable_by(principal, alias))
     assert set(db.scalars(query)) == expected
     assert (
         set(db.scalars(sa.select(Report.id).where(Report.id.in_(ids), readable_by(None)))) == set()
@@ -127,7 +128,7 @@ def sepsis(db: Session, companies: list[Organization]) -> Sepsis:
 
 
 @pytest.fixture
-def analyst(make_user: Any) -> User:
+def analyst(make_user: MakeUser) -> User:
     user: User = make_user(Role.ANALYST)
     return user
 

@@ -54,7 +54,7 @@ def api_client(app: Flask, user: User | None) -> ApiClient:
 
 
 @pytest.fixture
-def reporter(make_user) -> User:  # type: ignore[no-untyped-def]
+def reporter(make_user) -> User:
     user: User = make_user(Role.REPORTER)
     return user
 

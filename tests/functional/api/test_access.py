@@ -31,7 +31,7 @@ def _call(api: ApiClient, method: str, path: str, body: Any) -> Any:
 
 def test_another_organisations_reporter_gets_404_like_a_missing_report(
     app: Flask, api: ApiClient, example: dict[str, Any], make_user
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     reference = filed(api, example)
     draft = filed(api, {"state": "draft", "distribution": {"tlp": "amber"}})
     other_company = factories.OrganizationFactory(name="Other Company")
@@ -45,7 +45,7 @@ def test_another_organisations_reporter_gets_404_like_a_missing_report(
                 missing = _call(outsider, method, path.replace(key, MISSING), body)
                 assert response.status_code == 404, (method, path)
                 assert response.json == missing.json, (method, path)
-        assert outsider.get("/api/v1/reports").json["total"] == 0  # type: ignore[index]
+        assert outsider.get("/api/v1/reports").get_json()["total"] == 0
 
     # and nothing changed
     shown = api.get(f"/api/v1/reports/{reference}").json
@@ -72,7 +72,7 @@ def test_other_roles_are_refused(
     app: Flask,
     api: ApiClient,
     example: dict[str, Any],
-    make_user,  # type: ignore[no-untyped-def]
+    make_user,
     role: Role | None,
     status: int,
 ) -> None:
@@ -88,7 +88,7 @@ def test_other_roles_are_refused(
 
 def test_an_institutes_org_admin_cannot_file(
     app: Flask, example: dict[str, Any], make_user, institute
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     caller = api_client(app, make_user(Role.ORG_ADMIN, organization=institute))
 
     assert caller.post("/api/v1/reports", example).status_code == 403

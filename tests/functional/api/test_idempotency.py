@@ -70,7 +70,7 @@ def test_the_same_key_on_another_endpoint_is_another_request(
 
 def test_keys_are_per_user(
     app: Flask, api: ApiClient, make_user, example: dict[str, Any], db: Session
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from tests.functional.api.conftest import api_client
 
     colleague = api_client(app, make_user(Role.REPORTER))

@@ -79,7 +79,7 @@ def _placed(db: Session, report: Report) -> Incident:
 
 
 @pytest.fixture
-def registry(db: Session, make_user, company: Organization) -> Registry:  # type: ignore[no-untyped-def]
+def registry(db: Session, make_user, company: Organization) -> Registry:
     clarion_org = factories.OrganizationFactory(name="Clarion Health Analytics")
     trust = make_user(Role.REPORTER)
     clarion = make_user(Role.REPORTER, organization=clarion_org)
@@ -95,7 +95,7 @@ def registry(db: Session, make_user, company: Organization) -> Registry:  # type
 
 
 @pytest.fixture
-def analyst(make_user) -> User:  # type: ignore[no-untyped-def]
+def analyst(make_user) -> User:
     user: User = make_user(Role.ANALYST)
     return user
 
@@ -151,7 +151,7 @@ def _call(client: ApiClient, path: str, url: str) -> Any:
 def test_anonymous_callers_get_401_and_other_roles_403(
     app: Flask,
     registry: Registry,
-    make_user,  # type: ignore[no-untyped-def]
+    make_user,
     path: str,
 ) -> None:
     url = _url(path, registry)
@@ -249,7 +249,7 @@ def test_an_incident_shows_its_reports_and_curation_version(
     assert (developer["tlp"], developer["stage"]) == ("green", "initial")
 
 
-def _second_institute_analyst(app: Flask, make_user) -> ApiClient:  # type: ignore[no-untyped-def]
+def _second_institute_analyst(app: Flask, make_user) -> ApiClient:
     second = factories.InstituteFactory(name="Second Institute")
     return api_client(app, make_user(Role.ANALYST, organization=second))
 
@@ -261,7 +261,7 @@ def _red(content: ReportContent, title: str) -> ReportContent:
 def test_a_red_report_is_hidden_from_analysts_it_does_not_name(
     app: Flask,
     db: Session,
-    make_user,  # type: ignore[no-untyped-def]
+    make_user,
     an: ApiClient,
     registry: Registry,
 ) -> None:
@@ -292,7 +292,7 @@ def test_a_red_report_is_hidden_from_analysts_it_does_not_name(
 def test_candidates_and_incidents_built_from_a_hidden_report_stay_hidden(
     app: Flask,
     db: Session,
-    make_user,  # type: ignore[no-untyped-def]
+    make_user,
     an: ApiClient,
     company: Organization,
 ) -> None:
@@ -902,7 +902,7 @@ def test_the_registry_api_keeps_its_contract_for_analysts(
     @settings(
         max_examples=20, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck)
     )
-    def keeps_contract(case: schemathesis.Case) -> None:
+    def keeps_contract(case: schemathesis.Case[Any]) -> None:
         if mode is GenerationMode.POSITIVE and case.path_parameters:
             case.path_parameters.update(
                 {k: v for k, v in real.items() if k in case.path_parameters}
@@ -915,7 +915,7 @@ def test_the_registry_api_keeps_its_contract_for_analysts(
 def test_a_candidate_of_an_incident_left_with_hidden_reports_is_named_by_reference_only(
     app: Flask,
     db: Session,
-    make_user,  # type: ignore[no-untyped-def]
+    make_user,
     an: ApiClient,
     registry: Registry,
 ) -> None:
@@ -937,7 +937,7 @@ def test_a_candidate_of_an_incident_left_with_hidden_reports_is_named_by_referen
 def test_an_analyst_who_saw_none_of_a_merged_incidents_reports_cannot_undo_the_merge(
     app: Flask,
     db: Session,
-    make_user,  # type: ignore[no-untyped-def]
+    make_user,
     an: ApiClient,
     registry: Registry,
 ) -> None:
@@ -989,7 +989,7 @@ def test_the_incident_page_is_empty_for_principals_without_incident_read(
 def test_a_curation_drawn_from_a_red_report_stays_with_its_recipients(
     app: Flask,
     db: Session,
-    make_user,  # type: ignore[no-untyped-def]
+    make_user,
     an: ApiClient,
     registry: Registry,
 ) -> None:
@@ -1026,7 +1026,7 @@ def test_a_curation_drawn_from_a_red_report_stays_with_its_recipients(
 def test_how_a_report_was_linked_is_hidden_when_it_derives_from_a_hidden_report(
     app: Flask,
     db: Session,
-    make_user,  # type: ignore[no-untyped-def]
+    make_user,
     an: ApiClient,
     registry: Registry,
 ) -> None:

@@ -3,8 +3,6 @@ the public API reads only what was approved."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
@@ -16,7 +14,7 @@ from incidents.registry.queries import primary_incident
 from incidents.reports.services import file_report
 from incidents.security.caller import Caller
 from incidents.security.permissions import Role
-from tests.conftest import login
+from tests.conftest import MakeUser, login
 from tests.functional.api.conftest import ApiClient, api_client
 from tests.registry_data import SEPSIS_DEPLOYER
 
@@ -32,7 +30,7 @@ BODY = {
 
 
 @pytest.fixture
-def incident(db: Session, make_user: Any) -> Incident:
+def incident(db: Session, make_user: MakeUser) -> Incident:
     report = file_report(db, Caller(make_user(Role.REPORTER), "web"), SEPSIS_DEPLOYER)
     db.commit()
     drain(db, Thresholds())
@@ -42,12 +40,12 @@ def incident(db: Session, make_user: Any) -> Incident:
 
 
 @pytest.fixture
-def analyst(app: Flask, make_user: Any) -> ApiClient:
+def analyst(app: Flask, make_user: MakeUser) -> ApiClient:
     return api_client(app, make_user(Role.ANALYST))
 
 
 @pytest.fixture
-def editor(app: Flask, make_user: Any) -> ApiClient:
+def editor(app: Flask, make_user: MakeUser) -> ApiClient:
     return api_client(app, make_user(Role.EDITOR))
 
 
@@ -107,7 +105,7 @@ def test_a_reporter_sees_that_its_report_contributed_and_nothing_more(
     incident: Incident,
     analyst: ApiClient,
     editor: ApiClient,
-    make_user: Any,
+    make_user: MakeUser,
 ) -> None:
     url = f"{V1}/incidents/{incident.reference}/summary"
     draft = analyst.client.put(url, json=BODY, headers=analyst._headers(None)).get_json()

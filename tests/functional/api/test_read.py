@@ -122,7 +122,7 @@ def test_a_report_is_read_by_reference_or_draft_key(
 
 def test_a_colleague_reads_the_organisations_reports(
     app: Flask, api: ApiClient, make_user, example: dict[str, Any]
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     reference = filed(api, example)
     colleague = api_client(app, make_user(Role.ORG_ADMIN))  # a company's org admin files too
 

@@ -28,6 +28,7 @@ from schemathesis.specs.openapi.checks import (
 from incidents.api.openapi import openapi_document
 from incidents.security.permissions import Role
 from tests import factories
+from tests.conftest import MakeUser
 
 CHECKS = [
     not_a_server_error,
@@ -49,7 +50,7 @@ OPERATIONS = [
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=str)
 @pytest.mark.parametrize(("path", "method"), OPERATIONS)
 def test_the_api_keeps_its_contract(
-    app: Flask, make_user: Any, path: str, method: str, mode: GenerationMode, role: Role
+    app: Flask, make_user: MakeUser, path: str, method: str, mode: GenerationMode, role: Role
 ) -> None:
     token = factories.ApiTokenFactory.with_secret(user=make_user(role))[1]
     operation = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)[path][method]
@@ -67,7 +68,7 @@ def test_the_api_keeps_its_contract(
         deadline=None,
         suppress_health_check=list(HealthCheck),
     )
-    def keeps_contract(case: schemathesis.Case) -> None:
+    def keeps_contract(case: schemathesis.Case[Any]) -> None:
         case.call_and_validate(headers=headers, checks=checks)
 
     keeps_contract()

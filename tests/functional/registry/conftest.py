@@ -84,7 +84,7 @@ def place(db: Session) -> Callable[[ReportContent, User], Report]:
 
 
 @pytest.fixture
-def sepsis(db: Session, place, reporters: dict[str, User]) -> Sepsis:  # type: ignore[no-untyped-def]
+def sepsis(db: Session, place, reporters: dict[str, User]) -> Sepsis:
     deployer = place(data.SEPSIS_DEPLOYER, reporters["hospital"])
     false_alarms = place(data.SEPSIS_FALSE_ALARMS, reporters["other"])
     incident = primary_incident(db, deployer)
@@ -95,7 +95,7 @@ def sepsis(db: Session, place, reporters: dict[str, User]) -> Sepsis:  # type: i
 
 
 @pytest.fixture
-def analyst(make_user) -> User:  # type: ignore[no-untyped-def]
+def analyst(make_user) -> User:
     user: User = make_user(Role.ANALYST, name="Ana Analyst")
     return user
 

@@ -33,7 +33,7 @@ def test_the_list_shows_incidents_newest_first_and_filters(
     assert "No incident matches." in nothing
 
 
-def test_the_list_is_paginated(analyst_client: FlaskClient, sepsis: Sepsis, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_list_is_paginated(analyst_client: FlaskClient, sepsis: Sepsis, monkeypatch) -> None:
     monkeypatch.setattr(incident_views, "PER_PAGE", 1)
     first = text(analyst_client.get("/incidents"))
     assert "Page 1" in first
@@ -53,7 +53,7 @@ def test_an_empty_list_says_so(analyst_client: FlaskClient) -> None:
 
 def test_the_incident_page(
     analyst_client: FlaskClient, db: Session, sepsis: Sepsis, place, reporters
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     developer = place(data.SEPSIS_DEVELOPER, reporters["developer"])
     response = analyst_client.get(f"/incidents/{sepsis.incident.reference.lower()}")
     page = text(response)
@@ -80,7 +80,7 @@ def test_hidden_or_missing_incidents_are_404(analyst_client: FlaskClient) -> Non
 
 def test_a_reporter_gets_403_and_the_anonymous_the_login_page(
     app: Flask, sepsis: Sepsis, reporters
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     anonymous = app.test_client()
     urls = ["/triage", f"/triage/{sepsis.deployer.reference}", "/incidents", "/incidents/search"]
     urls += [
@@ -150,7 +150,7 @@ def test_curating_an_incident(analyst_client: FlaskClient, db: Session, sepsis: 
 
 def test_a_stale_version_is_a_conflict_and_nothing_is_overwritten(
     app: Flask, analyst_client: FlaskClient, db: Session, sepsis: Sepsis, make_user
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     url = f"/incidents/{sepsis.incident.reference}/edit"
     version = sepsis.incident.lock_version
     colleague = app.test_client()
@@ -227,7 +227,7 @@ def test_merging_redirects_the_tombstone_and_can_be_undone(
     assert response.location == f"/incidents/{sepsis.incident.reference}"
     page = text(analyst_client.get(response.location))
     assert f"{absorbed.reference} was merged into {sepsis.incident.reference}." in page
-    assert sepsis.false_alarms.reference in page
+    assert f"{sepsis.false_alarms.reference}" in page
     assert '<span class="origin origin-merge">merge</span>' in page
     assert f"Undo merge of {absorbed.reference}" in page
     # The tombstone's own page redirects, with a note.
@@ -250,7 +250,7 @@ def test_merging_redirects_the_tombstone_and_can_be_undone(
     assert undone.location == f"/incidents/{absorbed.reference}"
     page = text(analyst_client.get(undone.location))
     assert "is undone" in page
-    assert sepsis.false_alarms.reference in page
+    assert f"{sepsis.false_alarms.reference}" in page
     db.refresh(absorbed)
     assert absorbed.status is IncidentStatus.OPEN
     assert incidents_of(db, sepsis.false_alarms) == [absorbed]
@@ -292,7 +292,7 @@ def test_merge_errors_are_explained(
 
 def test_splitting_reports_off(
     analyst_client: FlaskClient, db: Session, sepsis: Sepsis, place, reporters
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     developer = place(data.SEPSIS_DEVELOPER, reporters["developer"])
     url = f"/incidents/{sepsis.incident.reference}/split"
     response = post(
@@ -319,7 +319,7 @@ def test_splitting_reports_off(
 
 def test_split_errors_are_explained(
     analyst_client: FlaskClient, sepsis: Sepsis, place, reporters
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     developer = place(data.SEPSIS_DEVELOPER, reporters["developer"])
     url = f"/incidents/{sepsis.incident.reference}/split"
     empty = post(analyst_client, url, {})
@@ -337,7 +337,7 @@ def test_split_errors_are_explained(
 
 def test_unlinking_a_report(
     analyst_client: FlaskClient, db: Session, sepsis: Sepsis, place, reporters
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     developer = place(data.SEPSIS_DEVELOPER, reporters["developer"])
     url = f"/incidents/{sepsis.incident.reference}/unlink"
     reason = f"unlink-{developer.reference}-reason"
@@ -380,7 +380,7 @@ def test_unlinking_needs_a_report_of_the_incident(
 
 def test_an_absorbed_incident_with_a_second_report(
     analyst_client: FlaskClient, db: Session, sepsis: Sepsis, place, reporters
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Two incidents each with reports merge; the target lists the absorbed one to undo."""
     neonatal = place(NEONATAL_ALARMS, reporters["developer"])
     absorbed = primary_incident(db, neonatal)

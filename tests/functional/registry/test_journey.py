@@ -15,7 +15,7 @@ from tests.functional.registry.conftest import NEONATAL_ALARMS, Sepsis, post, te
 
 def test_triage_journey(
     analyst_client: FlaskClient, db: Session, sepsis: Sepsis, place, reporters
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     # A second voice on the same event is linked automatically; a look-alike waits in the queue.
     family = place(data.SEPSIS_FAMILY, reporters["developer"])
     assert primary_incident(db, family) == sepsis.incident
@@ -64,7 +64,8 @@ def test_triage_journey(
     assert separate is not None
     assert separate != sepsis.incident
     assert f"split off into a new incident, {separate.reference}." in page
-    assert [r.reference for r in (sepsis.deployer, family, neonatal) if r.reference in page] == [
+    shown = [r.reference for r in (sepsis.deployer, family, neonatal) if f"{r.reference}" in page]
+    assert shown == [
         sepsis.deployer.reference,
         family.reference,
         neonatal.reference,

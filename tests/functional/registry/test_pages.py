@@ -21,7 +21,7 @@ def _check(html: str, where: str) -> None:
 
 def test_every_page_is_accessible(
     analyst_client: FlaskClient, sepsis: Sepsis, place, reporters
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     place(data.SEPSIS_DEVELOPER, reporters["developer"])  # an auto-linked candidate too
     incident = f"/incidents/{sepsis.incident.reference}"
     for url in (

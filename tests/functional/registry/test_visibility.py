@@ -18,7 +18,7 @@ from tests.functional.registry.conftest import post, text
 
 def test_a_red_report_stays_with_its_recipients(
     app: Flask, db: Session, place, reporters, make_user
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     recipient = factories.InstituteFactory(name="Safety Institute Two")
     red = place(
         replace(data.SEPSIS_DEPLOYER, tlp="red", recipients=(recipient.name,)),

@@ -92,7 +92,7 @@ def post_form(
 
 
 @pytest.fixture
-def reporter(make_user) -> User:  # type: ignore[no-untyped-def]
+def reporter(make_user) -> User:
     user: User = make_user(Role.REPORTER)
     return user
 

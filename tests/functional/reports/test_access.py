@@ -26,7 +26,7 @@ def _page(response: TestResponse) -> str:
     return CSRF_FIELD.sub("csrf", response.get_data(as_text=True))
 
 
-def _client(app: Flask, user) -> FlaskClient:  # type: ignore[no-untyped-def]
+def _client(app: Flask, user) -> FlaskClient:
     client = app.test_client()
     login(client, user)
     return client
@@ -34,7 +34,7 @@ def _client(app: Flask, user) -> FlaskClient:  # type: ignore[no-untyped-def]
 
 def test_another_organisations_reporter_gets_404_everywhere(
     app: Flask, file_report: Callable[..., Report], make_user
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     report = file_report()
     draft = file_report(draft=True)
     stranger = _client(app, make_user(Role.REPORTER, organization=factories.OrganizationFactory()))
@@ -56,7 +56,7 @@ def test_another_organisations_reporter_gets_404_everywhere(
 
 def test_analyst_reads_an_amber_report_and_the_read_is_audited(
     app: Flask, db: Session, file_report: Callable[..., Report], make_user, reporter
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     report = file_report(withhold_identity=True)
     analyst = make_user(Role.ANALYST)
     client = _client(app, analyst)
@@ -88,7 +88,7 @@ def test_identity_is_shown_when_not_withheld_and_own_reads_are_not_audited(
     file_report: Callable[..., Report],
     make_user,
     reporter,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     report = file_report()
     page = _client(app, make_user(Role.ANALYST)).get(f"/reports/{report.reference}")
     assert reporter.display_name in page.get_data(as_text=True)
@@ -103,7 +103,7 @@ def test_red_report_only_for_named_institutes(
     file_report: Callable[..., Report],
     make_user,
     second_institute: Organization,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     report = file_report(tlp="red", recipients=(second_institute.name,))
     outsider = _client(app, make_user(Role.ANALYST))  # of the first institute
     response = outsider.get(f"/reports/{report.reference}")
@@ -114,7 +114,7 @@ def test_red_report_only_for_named_institutes(
     assert named.get(f"/reports/{report.reference}").status_code == 200
 
 
-def test_drafts_are_never_shared(app: Flask, file_report: Callable[..., Report], make_user) -> None:  # type: ignore[no-untyped-def]
+def test_drafts_are_never_shared(app: Flask, file_report: Callable[..., Report], make_user) -> None:
     draft = file_report(draft=True)
     analyst = _client(app, make_user(Role.ANALYST))
     assert analyst.get(f"/reports/draft-{draft.id}").status_code == 404
@@ -125,7 +125,7 @@ def test_drafts_are_never_shared(app: Flask, file_report: Callable[..., Report],
 )
 def test_who_reaches_the_report_page(
     app: Flask, file_report: Callable[..., Report], make_user, role: Role, status: int
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     report = file_report()
     client = _client(app, make_user(role))
     assert client.get(f"/reports/{report.reference}").status_code == status

@@ -31,7 +31,7 @@ def _titles(client: FlaskClient, query: str = "") -> list[str]:
 
 def test_dashboard_lists_filters_and_flags_deadlines(
     reporter_client: FlaskClient, file_report: Callable[..., Report], institute, make_user
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     file_report(title="Shared widely")
     file_report(draft=True, title="Draft alpha")
     file_report(title="Secret one", tlp="red", recipients=(institute.name,))

@@ -52,7 +52,7 @@ def test_the_form_is_generated_from_the_taxonomy(reporter_client: FlaskClient) -
 
 def test_a_draft_is_saved_with_almost_nothing(
     reporter_client: FlaskClient, db: Session, reporter
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     response = post_form(
         reporter_client, "/reports/new", {"title": "Half a thought", "save": "Save draft"}
     )

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from incidents.accounts.models import Organization, User
 from incidents.audit.models import AuditEvent
-from incidents.reports import bulk
+from incidents.reports import bulk, services
+from incidents.reports.content import ReportInvalid
 from incidents.reports.models import Report, ReportState
 from incidents.schemas import flatten
 from incidents.security.permissions import Role
@@ -44,13 +45,13 @@ def write_lines(path: Path, *lines: dict[str, Any] | str) -> Path:
 
 
 @pytest.fixture
-def reporter(make_user) -> User:  # type: ignore[no-untyped-def]
+def reporter(make_user) -> User:
     user: User = make_user(Role.REPORTER, email="first.reporter@acme.example")
     return user
 
 
 @pytest.fixture
-def run(app: Flask, db: Session):  # type: ignore[no-untyped-def]
+def run(app: Flask, db: Session):
     def invoke(*args: str) -> Result:
         return app.test_cli_runner().invoke(args=["reports", "import", *args])
 
@@ -62,7 +63,7 @@ def reports_of(db: Session, organization: Organization) -> list[Report]:
     return list(db.scalars(query))
 
 
-def test_imports_every_line_as_the_first_reporter(  # type: ignore[no-untyped-def]
+def test_imports_every_line_as_the_first_reporter(
     run, db: Session, tmp_path: Path, company: Organization, reporter: User, institute
 ) -> None:
     source = write_lines(
@@ -95,7 +96,7 @@ def test_imports_every_line_as_the_first_reporter(  # type: ignore[no-untyped-de
     )
 
 
-def test_each_line_fails_on_its_own_with_field_paths(  # type: ignore[no-untyped-def]
+def test_each_line_fails_on_its_own_with_field_paths(
     run, db: Session, tmp_path: Path, company: Organization, reporter: User
 ) -> None:
     source = write_lines(
@@ -124,7 +125,7 @@ def test_each_line_fails_on_its_own_with_field_paths(  # type: ignore[no-untyped
     assert [r.title for r in reports_of(db, company)] == ["Kept one", "Kept two"]
 
 
-def test_errors_file_holds_one_json_line_per_failed_line(  # type: ignore[no-untyped-def]
+def test_errors_file_holds_one_json_line_per_failed_line(
     run, tmp_path: Path, company: Organization, reporter: User
 ) -> None:
     source = write_lines(
@@ -146,7 +147,7 @@ def test_errors_file_holds_one_json_line_per_failed_line(  # type: ignore[no-unt
     ]
 
 
-def test_taxonomy_problems_are_reported_per_dimension(  # type: ignore[no-untyped-def]
+def test_taxonomy_problems_are_reported_per_dimension(
     run, tmp_path: Path, company: Organization, reporter: User
 ) -> None:
     incomplete = {k: v for k, v in CLASSIFICATION.items() if k != "countries"}
@@ -165,7 +166,7 @@ def test_taxonomy_problems_are_reported_per_dimension(  # type: ignore[no-untype
     assert "line 3: _schema: Not JSON: NaN is not a JSON number." in result.stderr
 
 
-def test_user_option_files_as_that_user(  # type: ignore[no-untyped-def]
+def test_user_option_files_as_that_user(
     run, db: Session, tmp_path: Path, company: Organization, reporter: User, make_user
 ) -> None:
     other = make_user(Role.REPORTER, email="second@acme.example")
@@ -186,7 +187,7 @@ def test_user_option_files_as_that_user(  # type: ignore[no-untyped-def]
         (("--org", "Idle Corp"), "'Idle Corp' has no active reporter"),
     ],
 )
-def test_refuses_to_start_without_a_filer(  # type: ignore[no-untyped-def]
+def test_refuses_to_start_without_a_filer(
     run, db: Session, tmp_path: Path, company: Organization, make_user, args, message: str
 ) -> None:
     idle = factories.OrganizationFactory(name="Idle Corp")
@@ -206,15 +207,15 @@ def test_refuses_to_start_without_a_filer(  # type: ignore[no-untyped-def]
     assert reports_of(db, company) == []
 
 
-def test_a_line_that_fails_midway_leaves_nothing_behind(  # type: ignore[no-untyped-def]
+def test_a_line_that_fails_midway_leaves_nothing_behind(
     run, db: Session, tmp_path: Path, company: Organization, reporter: User, monkeypatch
 ) -> None:
-    real_file_report = bulk.file_report
+    real_file_report = services.file_report
 
-    def fail_after_writing(session, caller, content):  # type: ignore[no-untyped-def]
+    def fail_after_writing(session, caller, content):
         if content.title == "Doomed":
-            bulk.save_draft(session, caller, content)  # rows and an audit event, flushed
-            raise bulk.ReportInvalid({"title": ["Refused after writing."]})
+            services.save_draft(session, caller, content)  # rows and an audit event, flushed
+            raise ReportInvalid({"title": ["Refused after writing."]})
         return real_file_report(session, caller, content)
 
     monkeypatch.setattr(bulk, "file_report", fail_after_writing)
@@ -229,12 +230,12 @@ def test_a_line_that_fails_midway_leaves_nothing_behind(  # type: ignore[no-unty
     assert sorted(events) == ["report.submit", "report.submit"]  # the doomed draft is gone
 
 
-def test_a_crash_keeps_the_committed_batches_only(  # type: ignore[no-untyped-def]
+def test_a_crash_keeps_the_committed_batches_only(
     run, db: Session, tmp_path: Path, company: Organization, reporter: User, monkeypatch
 ) -> None:
-    real_file_report = bulk.file_report
+    real_file_report = services.file_report
 
-    def crash_on_fifth(session, caller, content):  # type: ignore[no-untyped-def]
+    def crash_on_fifth(session, caller, content):
         if content.title == "5":
             raise RuntimeError("disk on fire")
         return real_file_report(session, caller, content)
@@ -248,7 +249,7 @@ def test_a_crash_keeps_the_committed_batches_only(  # type: ignore[no-untyped-de
     assert [r.title for r in reports_of(db, company)] == ["1", "2", "3", "4"]
 
 
-def test_many_failures_are_summarised_on_screen_and_complete_in_the_file(  # type: ignore[no-untyped-def]
+def test_many_failures_are_summarised_on_screen_and_complete_in_the_file(
     run, tmp_path: Path, company: Organization, reporter: User
 ) -> None:
     source = write_lines(tmp_path / "r.jsonl", *(["not json"] * 105))
@@ -261,7 +262,7 @@ def test_many_failures_are_summarised_on_screen_and_complete_in_the_file(  # typ
     assert len(errors_file.read_text().splitlines()) == 105
 
 
-def test_non_utf8_line_is_that_lines_error(  # type: ignore[no-untyped-def]
+def test_non_utf8_line_is_that_lines_error(
     run, db: Session, tmp_path: Path, company: Organization, reporter: User
 ) -> None:
     source = tmp_path / "r.jsonl"
@@ -299,7 +300,7 @@ def test_flatten_uses_the_services_field_paths(
         body(distribution={"tlp": "purple"}, classification={"event_class": "ai_incident"}),
     ],
 )
-def test_a_line_fails_with_the_same_details_as_the_api(  # type: ignore[no-untyped-def]
+def test_a_line_fails_with_the_same_details_as_the_api(
     run, client, tmp_path: Path, company: Organization, reporter: User, bad: dict[str, Any]
 ) -> None:
     _token, secret = factories.ApiTokenFactory.with_secret(user=reporter)

@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -173,9 +174,9 @@ def test_a_near_empty_store_needs_a_higher_score_to_link() -> None:
     ("settings", "message"),
     [({"min_reports": -1}, "min_reports"), ({"early_auto_link": 1.5}, "early_auto_link")],
 )
-def test_early_settings_are_checked(settings: dict[str, float], message: str) -> None:
+def test_early_settings_are_checked(settings: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        Thresholds(**settings)  # type: ignore[arg-type]
+        Thresholds(**settings)
 
 
 def test_thresholds_are_configuration() -> None:

@@ -56,7 +56,9 @@ def test_sigmoid_is_stable_at_extremes() -> None:
 
 
 def test_incident_probability_uses_best_report_first() -> None:
-    assert scoring.support([1.0, 3.0]) == (3.0, pytest.approx(scoring.sigmoid(1.0)))
+    best, probability = scoring.support([1.0, 3.0])
+    assert best == 3.0
+    assert probability == pytest.approx(scoring.sigmoid(1.0))
     assert scoring.incident_probability([3.0]) > scoring.incident_probability([-3.0])
     with pytest.raises(ValueError, match="at least one"):
         scoring.support([])

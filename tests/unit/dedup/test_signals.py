@@ -1,5 +1,6 @@
 import dataclasses
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -9,7 +10,7 @@ from incidents.dedup.facts import AISystem, ReportFacts
 from incidents.dedup.fingerprint import ReportFeatures, fingerprint
 
 
-def features(**changes: object) -> ReportFeatures:
+def features(**changes: Any) -> ReportFeatures:
     base = fingerprint(
         ReportFacts(
             report_id="a",
@@ -24,7 +25,7 @@ def features(**changes: object) -> ReportFeatures:
             references=("https://herald.example/2023/08/06/drones-fall",),
         )
     ).features
-    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(base, **changes)
 
 
 CORPUS = Corpus(100, {"drone": 30, "fell": 50, "velmora": 1, "skylume": 1})

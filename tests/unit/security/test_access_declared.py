@@ -70,6 +70,7 @@ class _Principal:
     organization_id: int = 1
     organization_kind: OrganizationKind = OrganizationKind.COMPANY
     is_active: bool = True
+    is_network_member: bool = False
 
 
 @pytest.mark.parametrize(

@@ -121,7 +121,8 @@ def test_schema_without_requirements_has_no_empty_all_of(mini_root: Editor) -> N
     schema = json_schema(taxonomy.load("1.0.0", root=root), "final")
     Draft202012Validator.check_schema(schema)
     assert "allOf" not in schema
-    assert "allOf" not in schema["properties"]["ai_system"]  # type: ignore[index]
+    properties: Any = schema["properties"]
+    assert "allOf" not in properties["ai_system"]
     assert Draft202012Validator(schema).is_valid({})
 
 

@@ -59,6 +59,7 @@ def test_check_finds_no_problem_in_the_shipped_and_fixture_data() -> None:
 
 
 def test_model_is_immutable(shipped: taxonomy.Taxonomy) -> None:
+    # Writes mypy forbids on purpose: the test proves they fail at run time too.
     with pytest.raises(AttributeError):
         shipped.version = "2.0.0"  # type: ignore[misc]
     with pytest.raises(TypeError):

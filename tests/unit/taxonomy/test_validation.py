@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -101,11 +102,13 @@ def test_unknown_dimension_suggests_a_close_one(shipped: Taxonomy) -> None:
 
 
 def test_non_string_keys_are_unknown_dimensions(shipped: Taxonomy) -> None:
+    # Ill-typed on purpose: JSON from outside may carry what the signature rules out.
     problems = shipped.validate({**VALID_INITIAL, 1: "x"}, "initial")  # type: ignore[dict-item]
     assert codes(problems) == [("1", "unknown_dimension")]
 
 
 def test_a_classification_must_be_an_object(shipped: Taxonomy) -> None:
+    # Ill-typed on purpose: a JSON array where an object belongs.
     problems = shipped.validate(["event_class"], "initial")  # type: ignore[arg-type]
     assert codes(problems) == [("", "wrong_type")]
 
@@ -283,7 +286,8 @@ def test_numbers_respect_a_maximum(mini_root: Editor) -> None:
         'kind = "number"\nvisibility = "public"\nmappings.oecd = { no_equivalent = true }\n'
     )
     tax = taxonomy.load("1.0.0", root=root)
-    assert json_schema(tax)["properties"]["offset"]["type"] == ["number", "null"]  # type: ignore[index]
+    properties: Any = json_schema(tax)["properties"]
+    assert properties["offset"]["type"] == ["number", "null"]
     assert tax.validate(
         {"event_class": "ai_incident", "harm_type": [], "offset": -5.5}, "initial"
     ) == [Problem("harm_type", "required", "Required in the initial report: Harm type")]
@@ -293,5 +297,6 @@ def test_numbers_respect_a_maximum(mini_root: Editor) -> None:
         Problem("share", "out_of_range", "Share: must be at most 100.")
     ]
     schema = json_schema(tax)
-    assert schema["properties"]["share"]["maximum"] == 100  # type: ignore[index]
+    properties = schema["properties"]
+    assert properties["share"]["maximum"] == 100
     assert not Draft202012Validator(schema).is_valid({**base, "share": 100.5})
