@@ -61,7 +61,9 @@ LAYOUT_PROBLEMS = """
     const text = node.textContent.trim();
     if (!text) continue;
     const element = node.parentElement;
-    if (getComputedStyle(element).visibility === 'hidden') continue;
+    // Not shown: hidden, in a closed <details>, or only for screen readers.
+    if (!element.checkVisibility({visibilityProperty: true, contentVisibilityAuto: true})) continue;
+    if (element.closest('details:not([open]) > :not(summary)')) continue;
     if (element.closest('[hidden], .visually-hidden, .skip-link, script, style')) continue;
     const range = document.createRange();
     range.selectNodeContents(node);
