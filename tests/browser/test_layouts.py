@@ -151,12 +151,17 @@ def _pages(page, base_url: str, start: str) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("email", ROLES, ids=lambda email: email or "anonymous")
-def test_every_page_holds_its_layout_and_passes_axe(demo_page, demo_url: str, email) -> None:
+def test_every_page_holds_its_layout_and_passes_axe(
+    demo_page, demo_url: str, email, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Also keeps a full-page screenshot of each page at each width, to look at (the folder
+    and the count are printed; ``pytest -s`` shows them)."""
     from axe_playwright_python.sync_playwright import Axe
 
     page, base_url = demo_page, demo_url
     axe = Axe()
     start = _sign_in(page, email)
+    shots = tmp_path_factory.mktemp(f"screenshots-{email or 'anonymous'}")
     found: dict[str, list[str]] = {}
     visited = 0
     for path in list(_pages(page, base_url, start)):
@@ -164,6 +169,8 @@ def test_every_page_holds_its_layout_and_passes_axe(demo_page, demo_url: str, em
             page.set_viewport_size({"width": width, "height": 900})
             page.goto(path)
             visited += 1
+            name = re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-") or "home"
+            page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
             problems = list(page.evaluate(LAYOUT_PROBLEMS))
             results = axe.run(page)
             problems += [
@@ -172,6 +179,9 @@ def test_every_page_holds_its_layout_and_passes_axe(demo_page, demo_url: str, em
             ]
             if problems:
                 found[f"{path} at {width}px"] = problems
+    print(
+        f"{email or 'anonymous'}: {visited // 2} pages at {WIDTHS} px, {visited} screenshots in {shots}"
+    )
     assert visited >= 2 * 3, visited
     assert not found, "\n".join(
         f"{where}: {problem}" for where, listed in found.items() for problem in listed
