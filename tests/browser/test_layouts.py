@@ -179,9 +179,8 @@ def test_every_page_holds_its_layout_and_passes_axe(
             ]
             if problems:
                 found[f"{path} at {width}px"] = problems
-    print(
-        f"{email or 'anonymous'}: {visited // 2} pages at {WIDTHS} px, {visited} screenshots in {shots}"
-    )
+    role = email or "anonymous"
+    print(f"{role}: {visited // 2} pages at {WIDTHS} px, {visited} screenshots in {shots}")
     assert visited >= 2 * 3, visited
     assert not found, "\n".join(
         f"{where}: {problem}" for where, listed in found.items() for problem in listed
