@@ -116,7 +116,7 @@ def test_each_line_fails_on_its_own_with_field_paths(
     assert result.stdout == "Imported 2 reports, 7 failed.\n"
     errors = result.stderr
     assert "line 2: _schema: Not JSON:" in errors
-    assert "line 3: severity: Unknown field." in errors
+    assert "line 3: severity: Unknown field; accepted: " in errors
     assert "line 4: distribution.tlp: Must be one of:" in errors
     assert "line 5: distribution.recipients: Name at least one recipient institute" in errors
     assert "line 6: classification.sector:" in errors
@@ -161,7 +161,7 @@ def test_taxonomy_problems_are_reported_per_dimension(
     assert result.exit_code == 1
     assert "line 1: classification.countries:" in result.stderr
     # like the API, schema and taxonomy problems come together, not one layer at a time
-    assert "line 2: extra: Unknown field." in result.stderr
+    assert "line 2: extra: Unknown field; accepted: " in result.stderr
     assert "line 2: classification.countries:" in result.stderr
     assert "line 3: _schema: Not JSON: NaN is not a JSON number." in result.stderr
 
