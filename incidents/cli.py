@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from incidents.accounts.cli import org_cli, token_cli, user_cli
 from incidents.accounts.demo import DEMO_PASSWORD, load_demo
+from incidents.audit.cli import audit_cli
 from incidents.classification.cli import taxonomy_cli
 from incidents.extensions import db_session, services
 from incidents.mail.cli import mail_cli
@@ -49,6 +50,7 @@ def register_commands(app: Flask) -> None:
         dedup_cli,
         outbox_cli,
         mail_cli,
+        audit_cli,
         demo_command,
     ):
         app.cli.add_command(command)

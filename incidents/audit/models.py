@@ -25,5 +25,14 @@ class AuditEvent(Base):
     subject_type: Mapped[str] = mapped_column(sa.String(32))
     subject_ref: Mapped[str] = mapped_column(sa.String(64))
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    # The hash chain, filled in when the transaction that wrote the event commits: its place
+    # in the chain, the digest of the event before it, and its own digest (SHA-256 over its
+    # columns and the previous digest). Editing, deleting or reordering events breaks it.
+    chain_position: Mapped[int | None]
+    chain_previous: Mapped[str | None] = mapped_column(sa.String(64))
+    chain_digest: Mapped[str | None] = mapped_column(sa.String(64))
 
-    __table_args__ = (sa.Index("ix_audit_events_subject", "subject_type", "subject_ref"),)
+    __table_args__ = (
+        sa.Index("ix_audit_events_subject", "subject_type", "subject_ref"),
+        sa.Index("ux_audit_events_chain_position", "chain_position", unique=True),
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from incidents.audit.services import recent_events
+from incidents.audit.services import chain_head, recent_events, unsealed_count
 from incidents.extensions import db_session
 from incidents.pages import page_number
 from incidents.security.decorators import require
@@ -19,9 +19,12 @@ PAGE_SIZE = 100
 @require(Permission.AUDIT_READ)
 def event_list() -> str:
     page = page_number()
-    events = recent_events(db_session(), limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    session = db_session()
+    events = recent_events(session, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return render_template(
         "audit/events.html",
+        head=chain_head(session),
+        unsealed=unsealed_count(session),
         events=events[:PAGE_SIZE],
         page=page,
         has_next=len(events) > PAGE_SIZE,

@@ -14,8 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from incidents.accounts.models import Organization
-from incidents.audit.models import AuditEvent
-from incidents.audit.services import event_row
+from incidents.audit.services import event_row, insert_events
 from incidents.db import utcnow
 from incidents.outbox.services import Event, publish
 from incidents.references import next_references
@@ -169,12 +168,9 @@ def _insert_children(
         recipients.extend({"report_id": report_id, "organization_id": o.id} for o in chosen)
         details = {"stage": "initial", "tlp": content.tlp, "content_hash": row["content_hash"]}
         events.append(event_row(caller, "report.submit", "report", row["reference"], None, details))
-    for model, values in (
-        (ReportRevision, revisions),
-        (ReportDeadline, deadlines),
-        (AuditEvent, events),
-    ):
+    for model, values in ((ReportRevision, revisions), (ReportDeadline, deadlines)):
         if values:
             session.execute(sa.insert(model), values)
+    insert_events(session, events)
     if recipients:
         session.execute(report_recipients.insert(), recipients)
