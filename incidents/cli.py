@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
@@ -10,6 +13,7 @@ from incidents.accounts.cli import org_cli, token_cli, user_cli
 from incidents.accounts.demo import DEMO_PASSWORD, load_demo
 from incidents.audit.cli import audit_cli
 from incidents.classification.cli import taxonomy_cli
+from incidents.errors import DATABASE_UNAVAILABLE, unavailable_message
 from incidents.extensions import db_session, services
 from incidents.mail.cli import mail_cli
 from incidents.outbox.cli import outbox_cli
@@ -53,4 +57,28 @@ def register_commands(app: Flask) -> None:
         audit_cli,
         demo_command,
     ):
+        _guard_database_errors(command)
         app.cli.add_command(command)
+
+
+def _guard_database_errors(command: click.Command) -> None:
+    """Make a command whose database is unreachable, read-only or full exit 1 with one clear
+    line instead of a stack trace (its transaction was rolled back: nothing half-written)."""
+    if isinstance(command, click.Group):
+        for subcommand in command.commands.values():
+            _guard_database_errors(subcommand)
+    callback = command.callback
+    if callback is None or getattr(callback, "_guards_database", False):
+        return
+
+    @functools.wraps(callback)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return callback(*args, **kwargs)
+        except DATABASE_UNAVAILABLE as error:
+            detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+            message = unavailable_message(error).replace("; the operators have been told", "")
+            raise click.ClickException(f"{message} ({detail})") from None
+
+    guarded._guards_database = True  # type: ignore[attr-defined]
+    command.callback = guarded

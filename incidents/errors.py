@@ -5,19 +5,26 @@ Domain refusals (:mod:`incidents.refusals`) are translated here once for both ch
 404, ``Forbidden`` 403. Every error first rolls the request's database session back, so the
 error page itself never runs into a failed transaction, and every answer, even a 500, goes
 through the hooks that add the security headers.
+
+A database that cannot be reached (PostgreSQL restarting, a dropped connection) or cannot be
+written (a read-only SQLite file, a full disk) answers 503 with ``Retry-After`` and a page or
+JSON error saying that nothing was saved, never a stack trace: the request's transaction is
+rolled back, so nothing is half-written, and the pool's pre-ping reconnects once it is back.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g, jsonify, make_response, render_template
+from flask import Flask, current_app, g, jsonify, make_response, render_template
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import (
     HTTPException,
     InternalServerError,
     MethodNotAllowed,
+    ServiceUnavailable,
     UnprocessableEntity,
 )
 from werkzeug.wrappers import Response
@@ -28,6 +35,11 @@ from incidents.security.decorators import is_api_request
 #: What a lost race answers when the service had no words of its own.
 CHANGED_MEANWHILE = "It changed meanwhile; nothing was saved. Read it again and retry."
 _NAMES = {403: "Forbidden", 404: "Not Found", 409: "Conflict", 422: "Unprocessable Entity"}
+#: Errors that say the database is down or refuses writes, not that the request is wrong.
+DATABASE_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+#: Seconds a client is asked to wait before trying again while the database is unavailable.
+RETRY_AFTER_SECONDS = 5
+_READ_ONLY = ("readonly", "read-only", "disk is full", "disk full", "no space left")
 
 
 class ValidationFailed(UnprocessableEntity):
@@ -44,14 +56,51 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(Refused, _handle_refusal)
     app.register_error_handler(StaleDataError, _handle_stale)
-    app.register_error_handler(InternalServerError, _handle_http_error)
+    app.register_error_handler(InternalServerError, _handle_internal_error)
+    for database_error in DATABASE_UNAVAILABLE:
+        app.register_error_handler(database_error, _handle_database_unavailable)
 
 
 def rollback() -> None:
-    """Roll the request's session back, if it has one (a failed flush leaves it unusable)."""
+    """Roll the request's session back, if it has one (a failed flush leaves it unusable).
+    A connection that is gone cannot be rolled back: its transaction is gone with it."""
     session: Session | None = g.get("db_session")
     if session is not None:
-        session.rollback()
+        try:
+            session.rollback()
+        except DATABASE_UNAVAILABLE:
+            current_app.logger.warning("the rollback failed: the database connection is gone")
+
+
+def unavailable_message(error: BaseException) -> str:
+    """What a person is told when the database cannot be used: read-only (or full) storage,
+    or an unreachable database. Either way nothing was saved."""
+    text = str(getattr(error, "orig", None) or error).lower()
+    if any(marker in text for marker in _READ_ONLY):
+        return (
+            "The site cannot store anything right now: its database is read-only or its disk "
+            "is full. Nothing was saved. Please try again later; the operators have been told."
+        )
+    return (
+        "The database cannot be reached right now. Nothing was saved. "
+        f"Please try again in {RETRY_AFTER_SECONDS} seconds."
+    )
+
+
+def _handle_database_unavailable(error: Exception) -> Response:
+    current_app.logger.error(
+        "database unavailable: %s", str(getattr(error, "orig", None) or error).strip()
+    )
+    response = _handle_http_error(ServiceUnavailable(description=unavailable_message(error)))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _handle_internal_error(error: InternalServerError) -> Response:
+    # An error raised outside a view (e.g. in an after-request hook) arrives wrapped.
+    if isinstance(error.original_exception, DATABASE_UNAVAILABLE):
+        return _handle_database_unavailable(error.original_exception)
+    return _handle_http_error(error)
 
 
 def _handle_refusal(refusal: Refused) -> Response:
