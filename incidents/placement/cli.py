@@ -22,6 +22,7 @@ from incidents.dedup.models import DedupFingerprint, DedupKey, DedupKeyCount
 from incidents.dedup.sql_store import SqlStore
 from incidents.extensions import db_session
 from incidents.outbox.cli import echo_status, work
+from incidents.placement.checks import store_drift
 from incidents.placement.facts import facts_of
 from incidents.placement.services import CONSUMER, thresholds
 from incidents.registry.models import DedupCandidate, Incident, IncidentLink
@@ -248,4 +249,19 @@ def status_command() -> None:
     """How many reports wait to be placed, the oldest one's age, and what is parked with its
     error (exit status 1 if any)."""
     if echo_status(db_session(), CONSUMER):
+        raise SystemExit(1)
+
+
+@dedup_cli.command("verify")
+def verify_command() -> None:
+    """Compare the dedup store with the reports: missing or stray fingerprints, fingerprints
+    under the wrong incident, wrong key counts (exit status 1 on any drift)."""
+    drift = store_drift(db_session())
+    click.echo(
+        f"Dedup store drift: {drift.total} ({drift.missing} missing, {drift.stray} stray, "
+        f"{drift.wrong_incident} under another incident, {drift.key_counts} key counts, "
+        f"{drift.report_count} report count); {drift.waiting} reports waiting to be placed."
+    )
+    if drift.total:
+        click.echo("Repair it with `flask --app wsgi dedup rebuild`.", err=True)
         raise SystemExit(1)
