@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from incidents.accounts.cli import org_cli, token_cli, user_cli
 from incidents.accounts.demo import DEMO_PASSWORD, load_demo
 from incidents.audit.cli import audit_cli
+from incidents.backup.cli import backup_cli, copy_command
 from incidents.classification.cli import taxonomy_cli
 from incidents.errors import DATABASE_UNAVAILABLE, unavailable_message
 from incidents.extensions import db_session, services
@@ -55,10 +56,15 @@ def register_commands(app: Flask) -> None:
         outbox_cli,
         mail_cli,
         audit_cli,
+        backup_cli,
         demo_command,
     ):
         _guard_database_errors(command)
         app.cli.add_command(command)
+    from flask_migrate.cli import db as db_group  # Flask-Migrate's ``flask db``
+
+    _guard_database_errors(copy_command)
+    db_group.add_command(copy_command)
 
 
 def _guard_database_errors(command: click.Command) -> None:

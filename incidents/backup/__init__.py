@@ -1,0 +1,1 @@
+"""Backups, restores and the move from the embedded database to PostgreSQL."""
