@@ -105,7 +105,7 @@ def test_db_copy_moves_every_row_and_the_chain(
             chain = verify(session)
             assert chain.broken is None
             assert chain.checked > 0
-            assert session.scalar(sa.select(sa.func.count()).select_from(Report)) > 0
+            assert (session.scalar(sa.select(sa.func.count()).select_from(Report)) or 0) > 0
         assert _run(moved, "dedup", "verify").exit_code == 0
         # A second copy into a database that holds data is refused.
         refused = _run(demo_site, "db", "copy", "--to", target_url)
