@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -25,6 +26,7 @@ import synthetic
 
 import taxonomy
 from incidents.audit.models import AuditEvent
+from incidents.audit.services import seal
 from incidents.reports.content import ReportContent, content_hash
 from incidents.reports.deadlines import compute_deadlines
 from incidents.reports.models import (
@@ -194,6 +196,7 @@ def seed_reports(
         if progress is not None:
             progress(written)
     with engine.begin() as connection:
+        seal(Session(bind=connection))  # the audit events written in bulk join the chain
         for year, last in counters.items():
             connection.execute(
                 ReferenceCounter.__table__.insert(),
