@@ -20,16 +20,17 @@ def handlers_of(app: Flask) -> Mapping[str, Handler]:
     return found
 
 
-def drain_all(app: Flask, *, seconds: float | None = None) -> None:
+def drain_all(app: Flask, *, seconds: float | None = None, wait: bool = True) -> None:
     """Drain every consumer's backlog, oldest first, within ``seconds`` in all; a failure
-    is logged and its entry stays in the outbox for later."""
+    is logged and its entry stays in the outbox for later. With ``wait=False`` a consumer
+    another process is draining already is left to it (see :func:`drain`)."""
     deadline = None if seconds is None else time.monotonic() + seconds
     with app.app_context():
         session = services().database.session_factory()
         try:
             for consumer, handle in handlers_of(app).items():
                 left = None if deadline is None else max(deadline - time.monotonic(), 0.0)
-                result = drain(session, consumer, handle, seconds=left)
+                result = drain(session, consumer, handle, seconds=left, wait=wait)
                 for entry_id, error in result.failed:
                     app.logger.error("%s: outbox entry %s failed: %s", consumer, entry_id, error)
         except Exception:
@@ -52,7 +53,9 @@ def init_outbox(app: Flask, handlers: Mapping[str, Handler]) -> None:
         session = g.get("db_session")
         committed = session is not None and session.info.pop(PENDING, False)
         if committed and settings.outbox_after_response:
-            response.call_on_close(lambda: drain_all(app, seconds=settings.outbox_drain_seconds))
+            response.call_on_close(
+                lambda: drain_all(app, seconds=settings.outbox_drain_seconds, wait=False)
+            )
         return response
 
     app.after_request(drain_after_response)

@@ -101,6 +101,7 @@ def drain(
     limit: int | None = None,
     seconds: float | None = None,
     on_entry: Callable[[float], object] | None = None,
+    wait: bool = True,
 ) -> DrainResult:
     """Process ``consumer``'s waiting entries oldest first, each in its own transaction,
     until none is due, ``limit`` were taken or ``seconds`` have passed.
@@ -108,14 +109,19 @@ def drain(
     One writer per consumer at a time (SQLite's write lock; an advisory lock on PostgreSQL).
     A failure rolls that entry back, records its error and schedules a retry (or parks it
     after :data:`MAX_ATTEMPTS`), and the drain goes on with the next entry. ``on_entry`` is
-    told each processed entry's time in milliseconds.
+    told each processed entry's time in milliseconds. With ``wait=False`` (a web worker after
+    its response) the drain stops instead of waiting when another process holds the
+    consumer's lock on PostgreSQL: that process reads the waiting entries after taking it,
+    so it does this drain's work too, and the worker is free for the next request.
     """
     deadline = None if seconds is None else time.monotonic() + seconds
     processed, failed = 0, list[tuple[int, str]]()
     while limit is None or processed + len(failed) < limit:
         if deadline is not None and time.monotonic() >= deadline:
             break
-        _lock(session, consumer)
+        if not _lock(session, consumer, wait=wait):
+            session.rollback()
+            break
         entry = session.scalar(_due(consumer, utcnow()).order_by(OutboxEntry.id).limit(1))
         if entry is None:
             session.rollback()
@@ -154,10 +160,16 @@ def _due(consumer: str, now: datetime) -> sa.Select[OutboxEntry]:
     )
 
 
-def _lock(session: Session, consumer: str) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        key = zlib.crc32(f"outbox:{consumer}".encode())
+def _lock(session: Session, consumer: str, *, wait: bool = True) -> bool:
+    """Take ``consumer``'s drain lock until the transaction ends; False if ``wait`` is off
+    and another process holds it (SQLite's write lock is always waited for)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    key = zlib.crc32(f"outbox:{consumer}".encode())
+    if wait:
         session.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+        return True
+    return bool(session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(key))))
 
 
 def _record_failure(session: Session, entry_id: int, message: str) -> None:
