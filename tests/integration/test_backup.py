@@ -20,24 +20,11 @@ from incidents.db import is_sqlite
 from incidents.migrate import upgrade
 from incidents.reports.models import Report
 from tests.conftest import test_settings as settings_for
+from tests.databases import sibling_database
 
 
 def _run(app: Flask, *args: str) -> Result:
     return app.test_cli_runner().invoke(args=list(args))
-
-
-def _fresh_database(database_url: str, tmp: Path, name: str) -> str:
-    """An empty database beside the test database: a SQLite file, or a PostgreSQL sibling."""
-    if is_sqlite(database_url):
-        return f"sqlite:///{tmp / name}.db"
-    url = sa.make_url(database_url)
-    sibling = url.set(database=f"{url.database}_{name}")
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{sibling.database}" WITH (FORCE)')
-        connection.exec_driver_sql(f'CREATE DATABASE "{sibling.database}"')
-    admin.dispose()
-    return sibling.render_as_string(hide_password=False)
 
 
 def _sums(app: Flask) -> dict[str, object]:
@@ -93,7 +80,11 @@ def test_a_damaged_backup_is_refused_before_anything_changes(
 def test_db_copy_moves_every_row_and_the_chain(
     demo_site: Flask, database_url: str, tmp_path: Path
 ) -> None:
-    target_url = _fresh_database(database_url, tmp_path, "copy")
+    with sibling_database(database_url, tmp_path, "copy") as target_url:
+        _copy_and_check(demo_site, database_url, target_url, tmp_path)
+
+
+def _copy_and_check(demo_site: Flask, database_url: str, target_url: str, tmp_path: Path) -> None:
     result = _run(demo_site, "db", "copy", "--to", target_url)
     assert result.exit_code == 0, result.output
     assert "counts and content digests match" in result.output

@@ -9,20 +9,22 @@ import subprocess
 import sys
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from incidents.db import is_sqlite
+from tests.databases import sibling_database
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-def test_filing_survives_kill_9(database_url: str) -> None:
+def test_filing_survives_kill_9(database_url: str, tmp_path: Path) -> None:
+    with sibling_database(database_url, tmp_path, "chaos") as chaos_url:
+        _run_and_check(chaos_url if not is_sqlite(database_url) else None)
+
+
+def _run_and_check(database_url: str | None) -> None:
     command = [sys.executable, "bench/chaos.py", "--n", "40", "--clients", "4"]
     command += ["--workers", "2", "--kills", "3", "--json"]
-    if not is_sqlite(database_url):
-        url = sa.make_url(database_url)
-        sibling = url.set(database=f"{url.database}_chaos")
-        command += ["--database-url", sibling.render_as_string(hide_password=False)]
+    if database_url is not None:
+        command += ["--database-url", database_url]
     finished = subprocess.run(  # noqa: S603 - our own bench script
         command, cwd=ROOT, capture_output=True, text=True, timeout=240, check=False
     )
