@@ -169,13 +169,13 @@ def delete_draft(session: Session, caller: Caller, report: Report) -> str:
         )
     label = report.label
     series = report.series
+    others = [other for other in series.reports if other is not report]
     report.recipients = []
     session.delete(report)
-    session.flush()
-    if not any(other is not report for other in series.reports):
+    if not others:
         session.delete(series)
-    record(session, caller, "report.draft_delete", subject_type="report", subject_ref=label)
     session.flush()
+    record(session, caller, "report.draft_delete", subject_type="report", subject_ref=label)
     return label
 
 

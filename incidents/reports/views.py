@@ -325,14 +325,10 @@ def changes(key: str) -> str:
         abort(403)
     report = get_report(key)
     revisions = {revision.number: revision for revision in report.revisions}
-    if len(revisions) < 2:
-        abort(404)
-    latest = max(revisions)
+    latest = max(revisions, default=0)
     after = revisions.get(request.args.get("to", latest, type=int))
-    before = revisions.get(
-        request.args.get("from", (after.number if after else latest) - 1, type=int)
-    )
-    if after is None or before is None or before.number >= after.number:
+    before = revisions.get(request.args.get("from", (after.number if after else 0) - 1, type=int))
+    if len(revisions) > 1 and (after is None or before is None or before.number >= after.number):
         abort(404)
     outsider = principal.organization_id != report.organization_id
     if outsider:
@@ -345,7 +341,7 @@ def changes(key: str) -> str:
         before=before,
         after=after,
         revisions=sorted(revisions.values(), key=lambda revision: revision.number),
-        changes=compare(before.content, after.content),
+        changes=compare(before.content, after.content) if before and after else [],
         show_identity=not (outsider and report.withhold_identity),
     )
 
