@@ -121,6 +121,10 @@ def test_questions_follow_the_answers_and_a_report_is_filed(page) -> None:
     page.get_by_role("button", name="Submit report").click()
     page.get_by_role("heading", name="Report received").wait_for()
     assert re.fullmatch(r"RPT-\d{4}-\d{5}", page.get_by_test_id("reference").inner_text())
+    # The receipt prints without the site's navigation and actions.
+    page.emulate_media(media="print")
+    assert page.locator(".site-header").is_hidden()
+    assert page.get_by_test_id("receipt").is_visible()
 
 
 def test_without_javascript_the_server_asks_the_next_questions(browser, base_url: str) -> None:
