@@ -140,7 +140,7 @@ SCENARIOS: tuple[DemoReport, ...] = (
         recipients=(MERIDIAN, NORTHGATE),
         withhold_identity=True,
         amended=(
-            "The vendor's log review confirmed the misread; the pause lasted 40, not 30, seconds.",
+            "The vendor's log review confirmed the misread, and the pause left no lasting harm.",
             {"confidence": "confirmed", "severity_reversibility": "reversible"},
         ),
     ),

@@ -177,7 +177,7 @@ def test_changes_between_revisions_field_by_field(
     page = reporter_client.get(url).get_data(as_text=True)
     table = page.split('data-testid="changes"')[1].split("</table>")[0]
     assert "Care robot dropped a patient (corrected)" in table
-    assert '<th scope="row">Countries</th>' in table
+    assert '<th scope="row">Countries<br>' in table
     assert "<del>Norway</del>" in table
     assert "<ins>Sweden</ins>" in table
     assert "Sensitivity" not in table  # unchanged fields are not listed
