@@ -8,6 +8,7 @@ from typing import Any
 
 import taxonomy
 from incidents.reports.models import Report, ReportDeadline, ReportStage, ReportState
+from taxonomy.describe import describe
 
 
 def _start_of(day: date | None) -> datetime | None:
@@ -130,3 +131,26 @@ def next_deadline(report: Report, now: datetime) -> DeadlineStatus | None:
     """The earliest open deadline with a due time, with its state; None when none is due."""
     dated = [d for d in open_deadlines(report) if d.due_at is not None]
     return status_of(dated[0], now) if dated else None
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a draft's submission would start: its deadlines, and why a chosen regime sets none."""
+
+    deadlines: list[ReportDeadline]
+    not_applying: list[tuple[str, str]]  # (regime label, the condition it needs, in words)
+
+
+def preview(report: Report, now: datetime) -> Preview:
+    """The deadlines ``report`` would get if submitted at ``now``, and for each regime its
+    reporter chose that would set none, the condition it waits for."""
+    rows = deadline_rows(report.classification, report.aware_at, now, report.taxonomy_version)
+    tax = taxonomy.load(report.taxonomy_version)
+    chosen = report.classification.get("regulatory_regimes") or []
+    applying = {row["regime"] for row in rows}
+    not_applying = [
+        (regime.label, describe(tax, regime.applies_when))
+        for regime in tax.regimes
+        if regime.id in chosen and regime.id not in applying
+    ]
+    return Preview([ReportDeadline(**row) for row in rows], not_applying)

@@ -22,7 +22,7 @@ from incidents.accounts.models import Organization
 from incidents.db import utcnow
 from incidents.reports.content import ReportContent
 from incidents.reports.models import Report, ReportStage, Tlp
-from incidents.reports.services import file_follow_up, file_report, save_draft, withdraw
+from incidents.reports.services import amend, file_follow_up, file_report, save_draft, withdraw
 from incidents.security.caller import Caller
 
 AURORA = "Aurora Robotics (demo)"
@@ -92,6 +92,9 @@ class DemoReport:
     draft: bool = False
     withdrawn_because: str = ""
     withhold_identity: bool = False
+    # An amendment after submission: its reason and the facts it changes (one demo report has
+    # two revisions, so its changes page has something to compare).
+    amended: tuple[str, Mapping[str, Any]] | None = None
 
 
 SCENARIOS: tuple[DemoReport, ...] = (
@@ -136,6 +139,10 @@ SCENARIOS: tuple[DemoReport, ...] = (
         tlp=Tlp.RED,
         recipients=(MERIDIAN, NORTHGATE),
         withhold_identity=True,
+        amended=(
+            "The vendor's log review confirmed the misread, and the pause left no lasting harm.",
+            {"confidence": "confirmed", "severity_reversibility": "reversible"},
+        ),
     ),
     DemoReport(
         AURORA,
@@ -569,6 +576,10 @@ def _file_scenario(session: Session, scenario: DemoReport, now: datetime) -> int
     report = file_report(session, caller, _content(scenario, classification))
     if scenario.withdrawn_because:
         withdraw(session, caller, report, reason=scenario.withdrawn_because)
+    if scenario.amended is not None:
+        reason, changed = scenario.amended
+        amended = {**classification, **changed}
+        amend(session, caller, report, _content(scenario, amended), reason=reason)
     for number, stage in enumerate(scenario.follow_ups, start=1):
         facts = _follow_up_facts(classification, stage, aware_at, number)
         content = _content(scenario, facts, suffix=f" ({stage.value} report)")

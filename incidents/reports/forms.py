@@ -9,6 +9,7 @@ left to ``check_content`` (the same rules as the API); the form only parses what
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -41,9 +42,15 @@ from incidents.classification.display import STAGE_LABELS, TLP_LABELS, Section
 from incidents.forms import MultiCheckboxField, choice
 from incidents.reports.content import MAX_TITLE, ReportContent
 from incidents.reports.models import ReportStage, Tlp
+from taxonomy import relevance
+from taxonomy.conditions import to_data
 from taxonomy.describe import describe
 
 YES, NO = "yes", "no"
+#: Recipients are asked for the labels that need them (``Tlp.needs_recipients``), as JSON.
+RECIPIENTS_SHOWN_WHEN = json.dumps(
+    {"dimension": "tlp", "any_of": [tlp.value for tlp in Tlp if tlp.needs_recipients]}
+)
 _UNGIVEN = choice("", "— not given —")
 _INDEX = re.compile(r"\[\d+\]")
 
@@ -55,6 +62,7 @@ class FieldInfo:
     requirement: str  # "Required in the initial report", "Optional", ...
     is_required_now: bool  # required at the form's stage (unconditionally)
     kind: str
+    shown_when: str = ""  # the relevance condition as JSON, for the form's script
 
 
 class ReportFormBase(base.Form):
@@ -73,14 +81,15 @@ class ReportFormBase(base.Form):
     tlp = SelectField(
         "Distribution (TLP)",
         choices=[choice(tlp.value, label) for tlp, label in TLP_LABELS.items()],
-        default=Tlp.AMBER_STRICT.value,  # the narrowest label that fits most first reports
+        # A valid choice by itself: the two narrower labels need recipients named as well.
+        default=Tlp.AMBER.value,
         validate_choice=False,
         description="Who may read the full report. The report text itself is never published.",
     )
     recipients = MultiCheckboxField(
         "Recipient institutes",
         validate_choice=False,
-        description="Needed for TLP:RED and TLP:AMBER+STRICT; leave empty for the other labels.",
+        description="The institutes that may read a TLP:RED or TLP:AMBER+STRICT report.",
     )
     withhold_identity = BooleanField(
         "Withhold our identity from the institutes' analysts",
@@ -96,6 +105,9 @@ class ReportFormBase(base.Form):
     stage = ReportStage.INITIAL.value
     sections: tuple[Section, ...] = ()
     info: Mapping[str, FieldInfo] = MappingProxyType({})
+    recipients_shown_when = RECIPIENTS_SHOWN_WHEN
+    main_fields: frozenset[str] = frozenset()  # asked up front at the form's stage
+    required_now: frozenset[str] = frozenset()  # required at this stage (when asked)
     core_fields = ("title", "description")
     distribution_fields = ("tlp", "recipients", "withhold_identity", "references")
 
@@ -104,6 +116,20 @@ class ReportFormBase(base.Form):
         # Errors of a structured dimension as a whole ("AI system is required"): a FormField's
         # own ``errors`` only lists its sub-fields'.
         self.fieldset_errors: dict[str, list[str]] = {}
+
+    def hidden_now(self) -> frozenset[str]:
+        """The fields the answers given so far do not ask for (rendered hidden and disabled;
+        the form's script re-evaluates the same conditions as answers change)."""
+        content = content_from(self)
+        tax = taxonomy.load(self.taxonomy_version)
+        hidden = {
+            dimension.id
+            for dimension in tax.dimensions
+            if not relevance.is_relevant(tax, dimension.id, content.classification)
+        }
+        if not asks_recipients(content.tlp):
+            hidden.add("recipients")
+        return frozenset(hidden)
 
     def set_recipients(self, names: list[str]) -> None:
         self.recipients.choices = [choice(name, name) for name in names]
@@ -122,7 +148,7 @@ class ReportFormBase(base.Form):
                 found.extend((field.id, field.label.text, message) for message in field.errors)
         # The taxonomy's messages often name the field already ("Required ...: Event class").
         return [
-            (field_id, "" if label in message else label, message)
+            (field_id, "" if label.removesuffix(" (UTC)") in message else label, message)
             for field_id, label, message in found
         ]
 
@@ -172,13 +198,17 @@ def report_form_class(purpose: str, version: str, stage: str) -> type[ReportForm
         if dimension.id in reserved:  # pragma: no cover - a guard for future taxonomy versions
             raise ValueError(f"dimension {dimension.id!r} clashes with a form attribute")
         attrs[dimension.id] = _field_for(dimension)
+        condition = relevance.shown_when(tax, dimension.id)
         info[dimension.id] = FieldInfo(
             _requirement(tax, dimension),
             dimension.required_at(stage) and dimension.required_when is None,
             dimension.kind,
+            json.dumps(to_data(condition)) if condition is not None else "",
         )
     attrs["sections"] = display.sections(tax)
     attrs["info"] = info
+    attrs["main_fields"] = frozenset(d.id for d in tax.dimensions if d.required_at(stage))
+    attrs["required_now"] = attrs["main_fields"]
     name = f"{FORM_BASES[purpose].__name__}_{version.replace('.', '_')}_{stage}"
     return type(name, (FORM_BASES[purpose],), attrs)
 
@@ -270,16 +300,22 @@ def content_from(form: ReportFormBase) -> ReportContent:
         value = _value_of(dimension, form[dimension.id])
         if value is not None:
             classification[dimension.id] = value
+    tlp = form.tlp.data or ""
     return ReportContent(
         title=(form.title.data or "").strip(),
         description=(form.description.data or "").strip(),
-        tlp=form.tlp.data or "",
-        recipients=tuple(form.recipients.data or ()),
+        tlp=tlp,
+        recipients=tuple(form.recipients.data or ()) if asks_recipients(tlp) else (),
         withhold_identity=bool(form.withhold_identity.data),
         taxonomy_version=form.taxonomy_version,
         classification=classification,
         references=tuple(_lines(form.references.data)),
     )
+
+
+def asks_recipients(tlp: str) -> bool:
+    """Whether the form asks for recipients with distribution ``tlp``."""
+    return tlp in {each.value for each in Tlp} and Tlp(tlp).needs_recipients
 
 
 def _lines(text: str | None) -> list[str]:

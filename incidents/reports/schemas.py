@@ -54,7 +54,11 @@ class ReportInputSchema(Strict):
     classification = fields.Dict(
         keys=fields.String(),
         load_default=dict,
-        metadata={"description": "Dimension id → value, per GET /api/v1/taxonomy/schema.json."},
+        metadata={
+            "description": "Dimension id → value, per GET /api/v1/taxonomy/schema.json. An "
+            "answer the other answers do not ask for (harm_deaths without physical_death among "
+            "harm_type, near_miss for an incident, ...) is not stored, as on the web form."
+        },
     )
     references = fields.List(
         fields.String(validate=validate.Length(max=2000)),

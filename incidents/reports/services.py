@@ -37,6 +37,7 @@ from incidents.reports.models import (
 )
 from incidents.security.caller import Caller
 from incidents.security.permissions import OrganizationKind
+from taxonomy.relevance import relevant_only
 
 NEXT_STAGES = {
     ReportStage.INITIAL: (ReportStage.INTERMEDIATE, ReportStage.FINAL),
@@ -83,6 +84,7 @@ def checked_content(
     ``institutes`` (the possible recipients) may be given when checking many reports."""
     if not content.taxonomy_version:
         content = replace(content, taxonomy_version=taxonomy.load().version)
+    content = relevant_content(content)
     if institutes is None:
         institutes = recipient_institutes(session)
     problems = check_content(
@@ -92,6 +94,15 @@ def checked_content(
         raise ReportInvalid(problems)
     chosen = [i for i in institutes if i.name in content.recipients]
     return content, chosen
+
+
+def relevant_content(content: ReportContent) -> ReportContent:
+    """``content`` without the answers its other answers do not ask for (the guided form's
+    rules, ``taxonomy.relevance``): a stale answer to a question no longer asked is dropped."""
+    if content.taxonomy_version not in taxonomy.versions():
+        return content  # check_content names the unknown version
+    tax = taxonomy.load(content.taxonomy_version)
+    return replace(content, classification=relevant_only(tax, content.classification))
 
 
 def _apply(report: Report, content: ReportContent, recipients: Sequence[Organization]) -> None:
@@ -145,6 +156,27 @@ def save_draft(
     session.flush()
     record(session, caller, "report.draft_save", subject_type="report", subject_ref=report.label)
     return report
+
+
+def delete_draft(session: Session, caller: Caller, report: Report) -> str:
+    """Delete the draft ``report`` (never submitted, so nobody outside its organisation saw
+    it) and its series when it was the series' only report; return its label.
+
+    Raises ReportStateError for a submitted or withdrawn report: those stay on record."""
+    if report.state is not ReportState.DRAFT:
+        raise ReportStateError(
+            f"{report.label} is {report.state.value}; only drafts can be deleted."
+        )
+    label = report.label
+    series = report.series
+    others = [other for other in series.reports if other is not report]
+    report.recipients = []
+    session.delete(report)
+    if not others:
+        session.delete(series)
+    session.flush()
+    record(session, caller, "report.draft_delete", subject_type="report", subject_ref=label)
+    return label
 
 
 def _new_report(

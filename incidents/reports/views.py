@@ -24,6 +24,7 @@ from incidents.pages import page_number
 from incidents.public.queries import published_for_report
 from incidents.reports import deadlines, services
 from incidents.reports.access import own_report, readable_report, report_key
+from incidents.reports.changes import compare
 from incidents.reports.content import ReportInvalid, check_content
 from incidents.reports.deadlines import status_of
 from incidents.reports.forms import (
@@ -182,13 +183,12 @@ def _save(report: Report | None) -> Page:
         assert report is not None  # a new draft has no state to conflict with
         return _refuse(error, report)
     session.commit()
+    # Always a redirect to the draft's own address: reloading never files a second draft.
     if not form.review.data:
-        flash(f"Your draft is saved ({report.label}).", "info")
+        flash(f"Your draft is saved ({report.label}).", "success")
         return redirect(url_for("reports.edit", key=report_key(report)))
-    problems = _completeness(report)
-    if problems:
-        flash("Your draft is saved. Complete the fields marked below to submit it.", "error")
-        return _render_draft(form, report, attach_problems(form, problems))
+    if _completeness(report):
+        return redirect(url_for("reports.edit", key=report_key(report), check=1))
     return redirect(url_for("reports.review", key=report_key(report)))
 
 
@@ -208,7 +208,29 @@ def edit(key: str) -> Page:
         return redirect(url_for("reports.amend", key=report_key(report)))
     if request.method == "POST":
         return _save(report)
-    return _render_draft(_draft_form(report, prefill=True), report, [])
+    form = _draft_form(report, prefill=True)
+    if request.args.get("check"):  # after "Review and submit" on an incomplete draft
+        problems = _completeness(report)
+        if problems:
+            flash("Your draft is saved. Complete the fields marked below to submit it.", "error")
+            return _render_draft(form, report, attach_problems(form, problems))
+    return _render_draft(form, report, [])
+
+
+@reports.route("/<key>/delete", methods=["GET", "POST"])
+@require(Permission.REPORT_FILE)
+def delete(key: str) -> Page:
+    report = get_own_report(key)
+    if not report.is_draft:
+        return _refuse(ReportStateError("Only drafts can be deleted; amend or withdraw."), report)
+    confirm = ConfirmForm()
+    if confirm.validate_on_submit():
+        session = db_session()
+        label = services.delete_draft(session, current_caller(), report)
+        session.commit()
+        flash(f"{label} is deleted.", "success")
+        return redirect(url_for("reports.dashboard"))
+    return render_template("reports/delete.html", report=report, confirm=confirm)
 
 
 @reports.route("/<key>/review", methods=["GET", "POST"])
@@ -239,6 +261,7 @@ def review(key: str) -> Page:
         report=report,
         confirm=confirm,
         sections=shown_classification(report.taxonomy_version, report.classification),
+        preview=deadlines.preview(report, utcnow()),
     )
 
 
@@ -286,6 +309,40 @@ def show(key: str) -> str:
         published_as=published_for_report(db_session(), report.id) if not outsider else [],
         now=utcnow(),
         status_of=status_of,
+    )
+
+
+@reports.route("/<key>/changes")
+@require(Permission.ACCOUNT_READ)
+def changes(key: str) -> str:
+    """Two revisions of a report compared field by field (default: the latest and the one
+    before), for whoever may read the report."""
+    principal = require_user()
+    if not (
+        has_permission(principal, Permission.REPORT_READ_OWN)
+        or has_permission(principal, Permission.REPORT_READ_SHARED)
+    ):
+        abort(403)
+    report = get_report(key)
+    revisions = {revision.number: revision for revision in report.revisions}
+    latest = max(revisions, default=0)
+    after = revisions.get(request.args.get("to", latest, type=int))
+    before = revisions.get(request.args.get("from", (after.number if after else 0) - 1, type=int))
+    if len(revisions) > 1 and (after is None or before is None or before.number >= after.number):
+        abort(404)
+    outsider = principal.organization_id != report.organization_id
+    if outsider:
+        session = db_session()
+        services.note_read(session, current_caller(), report)
+        session.commit()
+    return render_template(
+        "reports/changes.html",
+        report=report,
+        before=before,
+        after=after,
+        revisions=sorted(revisions.values(), key=lambda revision: revision.number),
+        changes=compare(before.content, after.content) if before and after else [],
+        show_identity=not (outsider and report.withhold_identity),
     )
 
 

@@ -39,6 +39,9 @@ def test_reporter_files_a_report_and_gets_a_receipt(page) -> None:
     page.get_by_label("Title").fill("Care robot dropped a patient")
     page.get_by_label("Description").fill("A patient fell from the lifting arm and died.")
     page.get_by_label("Distribution (TLP)").select_option("amber")
+    # Every section open; questions that depend on an answer appear once it is given.
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    page.locator("#occurred_on").fill("2025-02-01")
     for field_id, value in SELECTS.items():
         page.locator(f"#{field_id}").select_option(value)
     for label in CHECKBOXES:
@@ -46,7 +49,6 @@ def test_reporter_files_a_report_and_gets_a_receipt(page) -> None:
     page.get_by_label("EU AI Act Art. 73 (high-risk AI systems)").check()
     page.locator("#harm_deaths").fill("1")
     page.locator("#risk_domain-0").check()
-    page.locator("#occurred_on").fill("2025-02-01")
     page.locator("#aware_at").fill("2025-02-03T10:00")
     page.locator("#countries").select_option(["NO"])
     page.get_by_role("button", name="Review and submit").click()

@@ -166,13 +166,18 @@ TABLE: list[Row] = [
     ("reports.show", "GET HEAD", "foreign", (L, 404, 404, 200, 200, 403, 200)),
     ("reports.show", "GET HEAD", "missing", (L, 404, 404, 404, 404, 403, 404)),
     ("reports.show", "OPTIONS", "own", ALL_200),
+    # Whoever may read a report may compare its revisions.
+    ("reports.changes", "GET HEAD", "own", (L, 200, 200, 200, 200, 403, 404)),
+    ("reports.changes", "GET HEAD", "foreign", (L, 404, 404, 200, 200, 403, 200)),
+    ("reports.changes", "GET HEAD", "missing", (L, 404, 404, 404, 404, 403, 404)),
+    ("reports.changes", "OPTIONS", "own", ALL_200),
     ("reports.receipt", "GET HEAD", "own", (L, 200, 200, 403, 403, 403, 404)),
     ("reports.receipt", "GET HEAD", "foreign", (L, 404, 404, 403, 403, 403, 200)),
     ("reports.receipt", "GET HEAD", "missing", (L, 404, 404, 403, 403, 403, 404)),
     ("reports.receipt", "OPTIONS", "own", ALL_200),
 ]
 # A submitted report cannot be edited or reviewed as a draft: its owners are sent back to it.
-for endpoint in ("reports.edit", "reports.review"):
+for endpoint in ("reports.edit", "reports.review", "reports.delete"):
     rows_for: list[Row] = [
         (endpoint, "GET HEAD POST", "own", (L, R, R, 403, 403, 403, 404)),
         (endpoint, "GET HEAD POST", "foreign", (L, 404, 404, 403, 403, 403, R)),

@@ -31,6 +31,7 @@ from incidents.registry.forms import (
     curation_data,
 )
 from incidents.registry.models import Audience, Incident, IncidentCuration, IncidentLink
+from incidents.registry.overview import overview
 from incidents.registry.queries import IncidentView
 from incidents.registry.views.common import (
     PageForms,
@@ -150,6 +151,9 @@ def _render_incident(view: IncidentView, forms: PageForms) -> Page:
             for candidate in queries.pending_for_incident(session, principal, view.incident)
         ],
         classification=_curated_facts(view.classification),
+        overview=overview(
+            view.reports, lambda report: can_read_report(principal, report), shows_identity
+        ),
         opened_at=min((link.created_at for link in links), default=view.incident.created_at),
         provenance=provenance,
         removals={

@@ -135,7 +135,12 @@ def test_review_of_an_incomplete_report_shows_what_is_missing(
         "ai_system-version": "2.1",
         "review": "Review and submit",
     }
-    response = post_form(reporter_client, "/reports/new", typed)
+    posted = post_form(reporter_client, "/reports/new", typed)
+    # The draft is saved and the browser sent to its own address: a reload files no second one.
+    assert posted.status_code == 302
+    [draft] = db.scalars(sa.select(Report))
+    assert posted.location == f"/reports/draft-{draft.id}/edit?check=1"
+    response = reporter_client.get(posted.location)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Your draft is saved. Complete the fields marked below" in page
@@ -157,7 +162,6 @@ def test_review_of_an_incomplete_report_shows_what_is_missing(
     assert _checked(page, "harm_type", "physical_death")
     assert 'value="2.1"' in page
     assert "A patient fell.</textarea>" in page
-    [draft] = db.scalars(sa.select(Report))
     assert f'action="/reports/draft-{draft.id}/edit"' in page
     assert draft.classification["ai_system"] == {"version": "2.1"}
 
