@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -24,6 +25,7 @@ from incidents.dedup import evaluation
 from incidents.dedup.engine import match_report, register
 from incidents.dedup.facts import AISystem, ReportFacts
 from incidents.dedup.fingerprint import fingerprint
+from incidents.dedup.normalize import normalize_name
 from incidents.dedup.scoring import Decision, Thresholds
 from incidents.dedup.store import InMemoryStore
 
@@ -47,12 +49,37 @@ Labelled = tuple[str, ReportFacts]
 _SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
+def all_sets() -> list[Path]:
+    """Every labelled dedup data file: the shared development sets and this repository's."""
+    here = Path(__file__).resolve().parent / "data"
+    return sorted(DEV_DATA.parent.glob("dedup_*.json")) + sorted(here.glob("dedup_*.json"))
+
+
+def filer(report: dict[str, Any]) -> str:
+    """The organisation that filed a report of the JSON format, as the replay files it.
+
+    A developer's or deployer's report is filed by that organisation (the company files about
+    its own systems); a news item by its outlet (the reference's host); anyone else files as
+    an organisation of their own.
+    """
+    kind = report.get("submitter_kind") or "other"
+    system = report.get("ai_system") or {}
+    if kind in ("developer", "deployer") and system.get(kind):
+        return f"{kind}:{normalize_name(system[kind])}"
+    references = report.get("references") or []
+    if kind == "journalist" and references:
+        host = urlsplit(references[0]).hostname or ""
+        return f"outlet:{host.removeprefix('www.')}"
+    return f"{kind}:{report['report_key']}"
+
+
 def to_facts(report: dict[str, Any]) -> ReportFacts:
     """Return the engine's view of one report of the JSON format (event id is not passed)."""
     system = report.get("ai_system") or {}
     occurred = report.get("occurred_on")
     return ReportFacts(
         report_id=report["report_key"],
+        organisation_id=filer(report),
         title=report.get("title") or "",
         description=report.get("description") or "",
         occurred_on=dt.date.fromisoformat(occurred) if occurred else None,
