@@ -112,7 +112,9 @@ def many_orders(args: argparse.Namespace) -> None:
         print(
             json.dumps(
                 {
-                    name: {part: {k: round(v, 4) for k, v in row.items()} for part, row in t.items()}
+                    name: {
+                        part: {k: round(v, 4) for k, v in row.items()} for part, row in t.items()
+                    }
                     for name, t in table.items()
                 }
             )
