@@ -45,6 +45,31 @@ METRICS = (
     "reports",
     "events",
 )
+#: Bins of the reliability table.
+BINS = 10
+
+
+def calibration(
+    scored: Sequence[tuple[float, bool]],
+) -> tuple[float, list[tuple[str, int, float, float]]]:
+    """Return the expected calibration error of candidate scores and the reliability table
+    (bin, count, mean score, share correct)."""
+    rows: list[tuple[str, int, float, float]] = []
+    if not scored:
+        return 0.0, rows
+    ece = 0.0
+    for b in range(BINS):
+        low, high = b / BINS, (b + 1) / BINS
+        inside = [(p, y) for p, y in scored if low <= p < high or (b == BINS - 1 and p == 1.0)]
+        if not inside:
+            continue
+        mean = sum(p for p, _ in inside) / len(inside)
+        share = sum(y for _, y in inside) / len(inside)
+        ece += len(inside) / len(scored) * abs(mean - share)
+        rows.append((f"{low:.1f}-{high:.1f}", len(inside), mean, share))
+    return ece, rows
+
+
 Labelled = tuple[str, ReportFacts]
 _SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
 
@@ -153,6 +178,8 @@ class StreamResult:
     latencies_ms: list[float]
     decisions: dict[str, Decision]
     wrong_links: list[tuple[str, str, float]]
+    #: ``(score, whether its incident holds the report's event)`` of every scored candidate.
+    scored: list[tuple[float, bool]] = dataclasses.field(default_factory=list)
 
     def metrics(self) -> dict[str, float]:
         """Return the headline metrics of the run."""
@@ -171,6 +198,7 @@ class StreamResult:
             "reports": float(len(self.gold)),
             "events": float(len(set(self.gold.values()))),
             "review": float(sum(d is Decision.REVIEW for d in self.decisions.values())),
+            "ece": calibration(self.scored)[0],
         }
 
 
@@ -220,6 +248,11 @@ def run_stream(
                 )
             ]
             result.ranks.append(ranks[0] if ranks else None)
+        for c in match.candidates:
+            held = any(
+                result.gold.get(r) == event for r, inc in members.items() if inc == c.incident_id
+            )
+            result.scored.append((c.score, held))
         seen_events[event] = None
         result.gold[facts.report_id] = event
         result.decisions[facts.report_id] = match.decision

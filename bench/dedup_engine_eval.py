@@ -18,7 +18,7 @@ import synthetic
 from incidents.dedup import scoring
 from incidents.dedup.scoring import Thresholds
 
-KEYS = (*dedup_data.METRICS, "review")
+KEYS = (*dedup_data.METRICS, "review", "ece")
 
 
 def _print(metrics: dict[str, float], as_json: bool) -> None:
@@ -91,14 +91,16 @@ def many_orders(args: argparse.Namespace) -> None:
     seeds = seed_range(args.seeds or "0-4")
     paths = dedup_data.all_sets() if args.all else [args.data]
     table = {}
+    reliability = {}
     for path in paths:
         reports = dedup_data.load(path)
         if args.degrade is not None:
             reports = dedup_data.degrade(reports, args.degrade)
-        runs = []
+        runs, scored = [], []
         for seed in seeds:
             result = dedup_data.run_stream(reports, seed=seed, thresholds=args.thresholds)
             runs.append(result.metrics())
+            scored += result.scored
             if args.show_errors:
                 for new, old, score in result.wrong_links:
                     print(
@@ -106,8 +108,9 @@ def many_orders(args: argparse.Namespace) -> None:
                         f"{old} ({result.gold.get(old)}) score {score:.3f}"
                     )
         mean = {k: statistics.fmean(m[k] for m in runs) for k in KEYS}
-        worst = {k: (max if k.startswith("latency") else min)(m[k] for m in runs) for k in KEYS}
+        worst = {k: (max if _lower_is_better(k) else min)(m[k] for m in runs) for k in KEYS}
         table[path.stem] = {"mean": mean, "worst": worst}
+        reliability[path.stem] = dedup_data.calibration(scored)[1]
     if args.json:
         print(
             json.dumps(
@@ -126,6 +129,15 @@ def many_orders(args: argparse.Namespace) -> None:
     for key in KEYS:
         cells = [f"{table[n]['mean'][key]:9.3f} / {table[n]['worst'][key]:9.3f}" for n in names]
         print(f"{key:22s} " + " ".join(f"{c:>21s}" for c in cells))
+    print("reliability of candidate scores (all orders): bin, candidates, mean score, correct")
+    for name, rows in reliability.items():
+        print(f"  {name}")
+        for label, count, score, share in rows:
+            print(f"    {label}  {count:5d}  {score:.3f}  {share:.3f}")
+
+
+def _lower_is_better(key: str) -> bool:
+    return key.startswith("latency") or key in ("ece", "review")
 
 
 def main() -> None:

@@ -56,7 +56,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dedup_data
 import sqlalchemy as sa
 import synthetic
-from incidents.reports.outbox import OutboxEntry
 from sqlalchemy.orm import Session
 
 import taxonomy
@@ -66,6 +65,7 @@ from incidents.db import utcnow
 from incidents.dedup import Thresholds, evaluation
 from incidents.dedup.fingerprint import fingerprint
 from incidents.dedup.sql_store import SqlStore
+from incidents.outbox.models import OutboxEntry
 from incidents.placement.facts import facts_of
 from incidents.placement.services import ENGINE, drain, thresholds
 from incidents.registry.models import CandidateDecision, DedupCandidate, LinkOrigin
