@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -24,6 +25,7 @@ from incidents.dedup import evaluation
 from incidents.dedup.engine import match_report, register
 from incidents.dedup.facts import AISystem, ReportFacts
 from incidents.dedup.fingerprint import fingerprint
+from incidents.dedup.normalize import normalize_name
 from incidents.dedup.scoring import Decision, Thresholds
 from incidents.dedup.store import InMemoryStore
 
@@ -43,8 +45,57 @@ METRICS = (
     "reports",
     "events",
 )
+#: Bins of the reliability table.
+BINS = 10
+
+
+def calibration(
+    scored: Sequence[tuple[float, bool]],
+) -> tuple[float, list[tuple[str, int, float, float]]]:
+    """Return the expected calibration error of candidate scores and the reliability table
+    (bin, count, mean score, share correct)."""
+    rows: list[tuple[str, int, float, float]] = []
+    if not scored:
+        return 0.0, rows
+    ece = 0.0
+    for b in range(BINS):
+        low, high = b / BINS, (b + 1) / BINS
+        inside = [(p, y) for p, y in scored if low <= p < high or (b == BINS - 1 and p == 1.0)]
+        if not inside:
+            continue
+        mean = sum(p for p, _ in inside) / len(inside)
+        share = sum(y for _, y in inside) / len(inside)
+        ece += len(inside) / len(scored) * abs(mean - share)
+        rows.append((f"{low:.1f}-{high:.1f}", len(inside), mean, share))
+    return ece, rows
+
+
 Labelled = tuple[str, ReportFacts]
 _SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
+
+
+def all_sets() -> list[Path]:
+    """Every labelled dedup data file: the shared development sets and this repository's."""
+    here = Path(__file__).resolve().parent / "data"
+    return sorted(DEV_DATA.parent.glob("dedup_*.json")) + sorted(here.glob("dedup_*.json"))
+
+
+def filer(report: dict[str, Any]) -> str:
+    """The organisation that filed a report of the JSON format, as the replay files it.
+
+    A developer's or deployer's report is filed by that organisation (the company files about
+    its own systems); a news item by its outlet (the reference's host); anyone else files as
+    an organisation of their own.
+    """
+    kind = report.get("submitter_kind") or "other"
+    system = report.get("ai_system") or {}
+    if kind in ("developer", "deployer") and system.get(kind):
+        return f"{kind}:{normalize_name(system[kind])}"
+    references = report.get("references") or []
+    if kind == "journalist" and references:
+        host = urlsplit(references[0]).hostname or ""
+        return f"outlet:{host.removeprefix('www.')}"
+    return f"{kind}:{report['report_key']}"
 
 
 def to_facts(report: dict[str, Any]) -> ReportFacts:
@@ -53,6 +104,7 @@ def to_facts(report: dict[str, Any]) -> ReportFacts:
     occurred = report.get("occurred_on")
     return ReportFacts(
         report_id=report["report_key"],
+        organisation_id=filer(report),
         title=report.get("title") or "",
         description=report.get("description") or "",
         occurred_on=dt.date.fromisoformat(occurred) if occurred else None,
@@ -126,6 +178,8 @@ class StreamResult:
     latencies_ms: list[float]
     decisions: dict[str, Decision]
     wrong_links: list[tuple[str, str, float]]
+    #: ``(score, whether its incident holds the report's event)`` of every scored candidate.
+    scored: list[tuple[float, bool]] = dataclasses.field(default_factory=list)
 
     def metrics(self) -> dict[str, float]:
         """Return the headline metrics of the run."""
@@ -144,6 +198,7 @@ class StreamResult:
             "reports": float(len(self.gold)),
             "events": float(len(set(self.gold.values()))),
             "review": float(sum(d is Decision.REVIEW for d in self.decisions.values())),
+            "ece": calibration(self.scored)[0],
         }
 
 
@@ -193,6 +248,11 @@ def run_stream(
                 )
             ]
             result.ranks.append(ranks[0] if ranks else None)
+        for c in match.candidates:
+            held = any(
+                result.gold.get(r) == event for r, inc in members.items() if inc == c.incident_id
+            )
+            result.scored.append((c.score, held))
         seen_events[event] = None
         result.gold[facts.report_id] = event
         result.decisions[facts.report_id] = match.decision

@@ -18,7 +18,7 @@ import synthetic
 from incidents.dedup import scoring
 from incidents.dedup.scoring import Thresholds
 
-KEYS = (*dedup_data.METRICS, "review")
+KEYS = (*dedup_data.METRICS, "review", "ece")
 
 
 def _print(metrics: dict[str, float], as_json: bool) -> None:
@@ -78,10 +78,80 @@ def cross_validate(
         _print(worst, False)
 
 
+def seed_range(text: str) -> list[int]:
+    """Return the seeds of ``0-4`` or ``0,2,5``."""
+    if "-" in text:
+        first, last = text.split("-", 1)
+        return list(range(int(first), int(last) + 1))
+    return [int(s) for s in text.split(",")]
+
+
+def many_orders(args: argparse.Namespace) -> None:
+    """Every data set in several orders: the mean and the worst order of each figure."""
+    seeds = seed_range(args.seeds or "0-4")
+    paths = dedup_data.all_sets() if args.all else [args.data]
+    table = {}
+    reliability = {}
+    for path in paths:
+        reports = dedup_data.load(path)
+        if args.degrade is not None:
+            reports = dedup_data.degrade(reports, args.degrade)
+        runs, scored = [], []
+        for seed in seeds:
+            result = dedup_data.run_stream(reports, seed=seed, thresholds=args.thresholds)
+            runs.append(result.metrics())
+            scored += result.scored
+            if args.show_errors:
+                for new, old, score in result.wrong_links:
+                    print(
+                        f"{path.name} seed {seed}: wrong link {new} ({result.gold[new]}) -> "
+                        f"{old} ({result.gold.get(old)}) score {score:.3f}"
+                    )
+        mean = {k: statistics.fmean(m[k] for m in runs) for k in KEYS}
+        worst = {k: (max if _lower_is_better(k) else min)(m[k] for m in runs) for k in KEYS}
+        table[path.stem] = {"mean": mean, "worst": worst}
+        reliability[path.stem] = dedup_data.calibration(scored)[1]
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    name: {
+                        part: {k: round(v, 4) for k, v in row.items()} for part, row in t.items()
+                    }
+                    for name, t in table.items()
+                }
+            )
+        )
+        return
+    names = list(table)
+    print(f"{len(seeds)} orders (seeds {args.seeds or '0-4'}); mean / worst order")
+    print(f"{'':22s} " + " ".join(f"{n[:21]:>21s}" for n in names))
+    for key in KEYS:
+        cells = [f"{table[n]['mean'][key]:9.3f} / {table[n]['worst'][key]:9.3f}" for n in names]
+        print(f"{key:22s} " + " ".join(f"{c:>21s}" for c in cells))
+    print("reliability of candidate scores (all orders): bin, candidates, mean score, correct")
+    for name, rows in reliability.items():
+        print(f"  {name}")
+        for label, count, score, share in rows:
+            print(f"    {label}  {count:5d}  {score:.3f}  {share:.3f}")
+
+
+def _lower_is_better(key: str) -> bool:
+    return key.startswith("latency") or key in ("ece", "review")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=dedup_data.DEV_DATA)
     parser.add_argument("--seed", type=int, default=0, help="shuffle seed")
+    parser.add_argument(
+        "--seeds",
+        default=None,
+        help="orders to replay, e.g. 0-4: prints the mean and the worst order per figure",
+    )
+    parser.add_argument(
+        "--all", action="store_true", help="every dedup_*.json of shared/data and bench/data"
+    )
     parser.add_argument("--degrade", type=int, default=None, metavar="SEED")
     parser.add_argument("--background", type=int, default=0, metavar="N")
     parser.add_argument("--cv", type=int, default=0, metavar="K")
@@ -95,6 +165,9 @@ def main() -> None:
         args.auto_link if args.auto_link is not None else default.auto_link,
         args.review if args.review is not None else default.review,
     )
+    if args.seeds is not None or args.all:
+        many_orders(args)
+        return
     reports = dedup_data.load(args.data)
     if args.cv:
         cross_validate(reports, args.cv, args)

@@ -131,8 +131,13 @@ def grouped_folds(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=dedup_data.DEV_DATA)
+    parser.add_argument(
+        "--all", action="store_true", help="fit on every dedup_*.json (dedup_data.all_sets)"
+    )
     args = parser.parse_args()
-    intercept, weights, (s0, s1, s2) = fit(dedup_data.load(args.data))
+    paths = dedup_data.all_sets() if args.all else [args.data]
+    reports = [r for path in paths for r in dedup_data.load(path)]
+    intercept, weights, (s0, s1, s2) = fit(reports)
     print("# BEGIN FITTED CONSTANTS (bench/dedup_fit.py)")
     print(f"INTERCEPT = {intercept}")
     print("WEIGHTS: dict[str, float] = {")

@@ -18,21 +18,41 @@ class Corpus:
 
     size: int
     document_frequency: Mapping[str, int]
+    #: How many reports the filing organisation of the new report has filed before (its
+    #: history); 0 when not known.
+    filer_history: int = 0
+    #: Per-term factor (0..1] of the neighbourhood discount (see :meth:`snapshot`).
+    discount: Mapping[str, float] = dataclasses.field(default_factory=dict)
     _cache: dict[str, float] = dataclasses.field(default_factory=dict, compare=False, repr=False)
     _vectors: dict[tuple[int, int], tuple[dict[str, float], float]] = dataclasses.field(
         default_factory=dict, compare=False, repr=False
     )
 
     @classmethod
-    def snapshot(cls, size: int, document_frequency: Mapping[str, int]) -> Corpus:
-        """Return a corpus with the normalised IDF of every given term computed at once."""
-        corpus = cls(size, document_frequency)
+    def snapshot(
+        cls,
+        size: int,
+        document_frequency: Mapping[str, int],
+        *,
+        filer_history: int = 0,
+        discount: Mapping[str, float] | None = None,
+    ) -> Corpus:
+        """Return a corpus with the normalised IDF of every given term computed at once.
+
+        ``discount``: a factor per term that multiplies its IDF, the neighbourhood discount: a
+        word carried by several distinct candidate incidents (a company's boilerplate, its
+        product names) tells them apart little, however rare it is in the whole store.
+        """
+        discount = discount or {}
+        corpus = cls(size, document_frequency, filer_history, discount)
         terms = list(document_frequency)
         df = np.fromiter(document_frequency.values(), dtype=np.float64, count=len(terms)) + 1
         relative = np.log((size + 2) / df) / math.log(size + 2)
         absolute = np.log((REFERENCE_SIZE + 2) / df) / math.log(REFERENCE_SIZE + 2)
         values = np.maximum(0.0, np.minimum(relative, absolute))
-        corpus._cache.update(zip(terms, values.tolist(), strict=True))
+        corpus._cache.update(
+            (t, v * discount.get(t, 1.0)) for t, v in zip(terms, values.tolist(), strict=True)
+        )
         return corpus
 
     def nidf(self, term: str) -> float:
@@ -48,7 +68,8 @@ class Corpus:
             df = self.document_frequency.get(term, 0) + 1
             relative = math.log((self.size + 2) / df) / math.log(self.size + 2)
             absolute = math.log((REFERENCE_SIZE + 2) / df) / math.log(REFERENCE_SIZE + 2)
-            cached = self._cache[term] = max(0.0, min(relative, absolute))
+            cached = max(0.0, min(relative, absolute)) * self.discount.get(term, 1.0)
+            self._cache[term] = cached
         return cached
 
     def vector(self, terms: Mapping[str, int], power: int) -> tuple[dict[str, float], float]:

@@ -8,12 +8,14 @@ the pair signals, and an incident scores as its best-matching report.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import math
+from collections.abc import Iterable, Mapping
 
 from incidents.dedup import signals as signal_module
 from incidents.dedup.corpus import Corpus
 from incidents.dedup.facts import ReportFacts
 from incidents.dedup.fingerprint import (
+    FILER,
     LSH,
     MONTH,
     NAME,
@@ -22,6 +24,7 @@ from incidents.dedup.fingerprint import (
     URL,
     Fingerprint,
     Key,
+    ReportFeatures,
     fingerprint,
 )
 from incidents.dedup.scoring import (
@@ -43,6 +46,13 @@ MAX_POSTING = 200
 #: Candidate reports kept from the text probe and from the structure probe.
 TEXT_CANDIDATES = 30
 STRUCTURE_CANDIDATES = 15
+#: An auto-link-grade best candidate abstains when the runner-up is within this many
+#: log-odds of it.
+AMBIGUITY = 1.0
+#: A MinHash Jaccard from which text counts as copied (corroborating evidence).
+NEAR_COPY = 0.3
+#: How fast a word's weight falls with the number of candidate incidents that carry it.
+NEIGHBOURHOOD_POWER = 0.25
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -127,14 +137,43 @@ def pair_signals(
     features = store.features(report_ids)
     own = fp.features.terms.keys()
     terms = set(own).union(*(f.terms for f in features.values()))
+    filer = [(FILER, fp.features.filer)] if fp.features.filer else []
     if probe_counts is None:
-        counts = store.key_counts((TERM, t) for t in terms)
+        counts = store.key_counts([*((TERM, t) for t in terms), *filer])
     else:
-        counts = {k: n for k, n in probe_counts.items() if k[0] == TERM}
+        counts = {k: n for k, n in probe_counts.items() if k[0] in (TERM, FILER)}
         counts |= store.key_counts((TERM, t) for t in terms - own)
-    frequencies = dict.fromkeys(terms, 0) | {k[1]: n for k, n in counts.items()}
-    corpus = Corpus.snapshot(store.report_count() if stored is None else stored, frequencies)
+    frequencies = dict.fromkeys(terms, 0) | {k[1]: n for k, n in counts.items() if k[0] == TERM}
+    corpus = Corpus.snapshot(
+        store.report_count() if stored is None else stored,
+        frequencies,
+        filer_history=counts.get(filer[0], 0) if filer else 0,
+        discount=neighbourhood_discount(own, features, store.incident_ids(features)),
+    )
     return {r: signal_module.compute(fp.features, f, corpus) for r, f in features.items()}
+
+
+def neighbourhood_discount(
+    own: Iterable[str], features: Mapping[str, ReportFeatures], incidents: Mapping[str, str]
+) -> dict[str, float]:
+    """Return the factor of each of the new report's words that several candidate incidents
+    carry: ``1 / k ** NEIGHBOURHOOD_POWER`` for a word found in ``k > 1`` distinct incidents.
+
+    The candidates of a company's new report are mostly that company's other incidents; the
+    words they all share (its house style, boilerplate, product and site names) are no
+    evidence for any one of them. A word only one incident carries keeps its full weight.
+    """
+    carriers: dict[str, set[str]] = {}
+    wanted = set(own)
+    for report_id, f in features.items():
+        incident = incidents.get(report_id, report_id)
+        for term in wanted.intersection(f.terms):
+            carriers.setdefault(term, set()).add(incident)
+    return {
+        t: 1.0 / len(found) ** NEIGHBOURHOOD_POWER
+        for t, found in carriers.items()
+        if len(found) > 1
+    }
 
 
 def score_candidates(
@@ -230,7 +269,50 @@ def match_report(
         and stored < limits.min_reports
     ):
         decision = Decision.REVIEW
+    if (
+        decision is Decision.AUTO_LINK
+        and stored is not None
+        and abstains(candidates, limits.auto_link)
+    ):
+        decision = Decision.REVIEW
     return Match(fp, tuple(candidates), decision)
+
+
+def abstains(candidates: list[Candidate], auto_link: float = 0.8) -> str | None:
+    """Why an auto-link-grade best candidate is queued for review instead, or ``None``.
+
+    The engine prefers abstaining to a wrong link: when the runner-up incident scores close
+    to the best (the two may be one incident, or the report may belong to either), and when
+    the evidence is thin (fewer than ``MIN_TELLING_TERMS`` telling shared words and nothing
+    corroborating: no shared article, no copied text).
+    """
+    best = candidates[0]
+    if len(candidates) > 1:
+        second = candidates[1].score
+        # A runner-up as high as an automatic link is most likely the same event split
+        # earlier: the report links, and the placement proposes the two for merging.
+        if second < auto_link and logit_of(best.score) - logit_of(second) < AMBIGUITY:
+            return f"the runner-up {candidates[1].incident_id} scores close ({second:.2f})"
+    values = {s.name: s.value for s in best.signals}
+    corroborating = (
+        values.get("reference_url", 0.0) > 0
+        or values.get("near_duplicate", 0.0) >= NEAR_COPY
+        # Two organisations independently naming the same system and a close date.
+        or (
+            values.get("same_filer", 0.0) == 0
+            and values.get("actor", 0.0) > 0
+            and values.get("date_near", 0.0) > 0
+        )
+    )
+    if values.get("telling_terms", 0.0) < signal_module.MIN_TELLING_TERMS and not corroborating:
+        return "thin evidence: few telling words shared and nothing corroborating"
+    return None
+
+
+def logit_of(p: float) -> float:
+    """Return the log-odds of a probability (clamped away from 0 and 1)."""
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return math.log(p / (1 - p))
 
 
 def register(store: CandidateStore, fp: Fingerprint, incident_id: str) -> None:

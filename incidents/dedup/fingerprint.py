@@ -23,6 +23,8 @@ from incidents.dedup.normalize import (
 
 #: Kinds of blocking keys. ``term`` keys double as the document-frequency table.
 SERIES, URL, LSH, TERM, NAME, MONTH = "series", "url", "lsh", "term", "name", "month"
+#: The filing organisation: its count is the filer's history (how many reports it filed).
+FILER = "filer"
 
 Key = tuple[str, str]
 
@@ -49,6 +51,8 @@ class ReportFeatures:
     harm_types: frozenset[str]
     event_class: str | None
     urls: frozenset[str]
+    #: The organisation that filed the report (``None``: not known).
+    filer: str | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -116,6 +120,7 @@ def fingerprint(facts: ReportFacts) -> Fingerprint:
         harm_types=frozenset(facts.harm_types),
         event_class=facts.event_class or None,
         urls=frozenset(urls),
+        filer=facts.organisation_id or None,
     )
     keys: list[Key] = [(URL, u) for u in sorted(urls)]
     keys += [(LSH, b) for b in minhash.band_keys(signature)]
@@ -123,6 +128,8 @@ def fingerprint(facts: ReportFacts) -> Fingerprint:
     if facts.occurred_on is not None:
         keys += [(MONTH, f"{c}:{_month(facts.occurred_on)}") for c in sorted(countries)]
     keys += [(TERM, t) for t in sorted(terms)]
+    if facts.organisation_id:
+        keys.append((FILER, facts.organisation_id))
     series = None
     if facts.organisation_id and facts.series_key:
         series = (SERIES, f"{facts.organisation_id}/{facts.series_key}")
@@ -148,6 +155,7 @@ def features_to_json(features: ReportFeatures) -> dict[str, object]:
         "harm_types": sorted(features.harm_types),
         "event_class": features.event_class,
         "urls": sorted(features.urls),
+        "filer": features.filer,
     }
 
 
@@ -173,4 +181,5 @@ def features_from_json(data: dict[str, Any]) -> ReportFeatures:
         harm_types=frozenset(data["harm_types"]),
         event_class=data["event_class"],
         urls=frozenset(data["urls"]),
+        filer=data.get("filer"),
     )

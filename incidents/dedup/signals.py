@@ -30,6 +30,10 @@ NAME_MATCH = 85.0
 DATE_WINDOW_DAYS = 14
 #: Beyond the window, the evidence against grows to its full weight over this many days.
 DATE_FAR_RAMP_DAYS = 30
+#: The least IDF mass (about so many fully rare words) the overlap is measured against.
+EVIDENCE_MASS = 3.0
+#: Fewer telling shared words than this, with nothing corroborating, is thin evidence.
+MIN_TELLING_TERMS = 2
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -71,11 +75,46 @@ def rare_terms(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
 
 
 def overlap(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
-    """IDF-weighted overlap coefficient: how much of the shorter text the longer one covers."""
+    """IDF-weighted overlap coefficient: how much of the shorter text the longer one covers,
+    the shorter text counted as at least ``EVIDENCE_MASS`` (a headline's few shared words are
+    not the evidence shared paragraphs are, and a long article "covers" any headline)."""
     (ia, sa), (ib, sb) = corpus.vector(a.terms, 2), corpus.vector(b.terms, 2)
-    smaller = min(sa, sb)
-    value = sum(w for t, w in ia.items() if t in ib) / smaller if smaller else 0.0
+    smaller = max(min(sa, sb), EVIDENCE_MASS)
+    value = sum(w for t, w in ia.items() if t in ib) / smaller
     return Signal("overlap", value, value >= 0.3, f"{value:.0%} of the shorter text is shared")
+
+
+def telling_terms(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """How many shared words tell this pair apart (rare in the store and carried by few of the
+    candidate incidents); shown to analysts and read by the engine's abstention, not weighed."""
+    shared = [t for t in a.terms.keys() & b.terms.keys() if corpus.nidf(t) > RARE_NIDF]
+    return Signal(
+        "telling_terms",
+        float(len(shared)),
+        len(shared) >= MIN_TELLING_TERMS or None,
+        f"{len(shared)} telling word(s) shared",
+    )
+
+
+def same_filer(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """Whether one organisation filed both reports.
+
+    A company files many distinct incidents about its own systems: between two of its reports,
+    the same developer, system, country, sector and a close date are the normal case, not
+    evidence of one event. The combined signals are conditioned on this one (``FEATURES``).
+    """
+    if not a.filer or not b.filer:
+        return Signal("same_filer", 0.0, None, "filer not known on both sides")
+    same = a.filer == b.filer
+    history = corpus.filer_history
+    return Signal(
+        "same_filer",
+        1.0 if same else 0.0,
+        None,
+        f"filed by the same organisation ({history} earlier reports of theirs)"
+        if same
+        else "filed by different organisations",
+    )
 
 
 def title_cosine(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
@@ -306,13 +345,17 @@ SIGNALS: tuple[SignalFunction, ...] = (
     sector,
     event_class,
     reference_url,
+    telling_terms,
+    same_filer,
 )
 #: The signals the score weighs, in the order of the fitted weight vector.
+#: The title is part of the text, so ``title_cosine`` is shown but not weighed again. The
+#: structure signals are split by ``same_filer``: agreement between two reports of one filer is
+#: weighed apart (``filer_*``), so the fit learns how little it says there.
 FEATURES: tuple[str, ...] = (
     "text_cosine",
     "rare_terms",
     "overlap",
-    "title_cosine",
     "near_duplicate",
     "actor_text",
     "date_near",
@@ -320,6 +363,11 @@ FEATURES: tuple[str, ...] = (
     "countries",
     "context_text",
     "reference_url",
+    "filer_actor_text",
+    "filer_date_near",
+    "filer_countries",
+    "filer_context_text",
+    "filer_history",
 )
 
 
@@ -367,11 +415,44 @@ def compute(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> list[Signal
     """Return every signal for the pair: the per-field ones, then the combined ones."""
     parts = {s.name: s for s in (signal(a, b, corpus) for signal in SIGNALS)}
     same_actor, setting = actor(parts), context(parts)
-    return [
-        *parts.values(),
+    combined = [
         same_actor,
         setting,
         corroborated("actor_text", same_actor, parts),
         corroborated("context_text", setting, parts),
-        contradictions(parts),
     ]
+    by_name = parts | {s.name: s for s in combined}
+    split = conditioned(by_name, corpus.filer_history)  # updates by_name
+    return [*by_name.values(), *split, contradictions(parts)]
+
+
+#: The structure signals split by ``same_filer``.
+CONDITIONED = ("actor_text", "date_near", "countries", "context_text")
+
+
+def conditioned(parts: dict[str, Signal], history: int) -> list[Signal]:
+    """Split the structure signals by ``same_filer``: between two reports of one filer their
+    agreement moves to ``filer_<name>`` (the unconditioned one then says 0), disagreement
+    stays where it is; ``filer_history`` is ``log(1 + the filer's earlier reports)`` for such a
+    pair (the more incidents a filer has, the less a report of theirs is likely to be any
+    given one)."""
+    same = parts["same_filer"].value > 0
+    out = []
+    for name in CONDITIONED:
+        signal = parts[name]
+        if same and signal.value > 0:
+            out.append(dataclasses.replace(signal, name=f"filer_{name}"))
+            parts[name] = dataclasses.replace(
+                signal, value=0.0, explanation=f"{signal.explanation} (same filer)"
+            )
+        else:
+            out.append(Signal(f"filer_{name}", 0.0, None, "not filed by one organisation"))
+    out.append(
+        Signal(
+            "filer_history",
+            math.log1p(history) if same else 0.0,
+            None,
+            f"the filer has {history} earlier reports" if same else "different filers",
+        )
+    )
+    return out

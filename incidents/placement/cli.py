@@ -79,6 +79,15 @@ def rebuild_command(chunk: int) -> None:
         click.echo(f"{waiting} submitted reports are not placed yet: run `flask dedup drain`.")
 
 
+@dedup_cli.command("refresh")
+@click.option("--chunk", type=click.IntRange(1, 10_000), default=CHUNK, show_default=True)
+@click.pass_context
+def refresh_command(context: click.Context, chunk: int) -> None:
+    """One-off after an upgrade that changed how fingerprints are made (this one: the filing
+    organisation is stored with each report): the same as ``rebuild``."""
+    context.invoke(rebuild_command, chunk=chunk)
+
+
 def _submitted() -> sa.ColumnElement[bool]:
     # Withdrawn reports were submitted and stay in their incidents (and in the store).
     return sa.and_(Report.reference.is_not(None), Report.state != ReportState.DRAFT)

@@ -34,9 +34,12 @@ from incidents.registry.queries import follow, primary_incident
 from incidents.registry.services import add_link, open_incident
 from incidents.reports.models import Report
 from incidents.security.caller import Caller
+from incidents.security.scope import ANALYSTS, NETWORK, report_keys
 
 #: Candidates kept per report (the API and the triage page show them).
 MAX_CANDIDATES = 5
+#: The reason of a candidate no institute may read both sides of, resolved by the engine.
+UNDECIDABLE = "undecidable: no institute may read both reports; the engine kept them apart"
 #: The outbox consumer that places reports.
 CONSUMER = "dedup"
 #: Queue order: the report's event class, most severe first.
@@ -186,6 +189,15 @@ def _store_candidates(
             continue
         seen.add(incident.id)
         decision, reason = _engine_decision(rank, candidate.score, auto, thresholds)
+        evidence = session.get(Report, int(candidate.report_id))
+        if (
+            decision is CandidateDecision.PENDING
+            and evidence is not None
+            and not decidable(report, evidence)
+        ):
+            # Nobody could open it: the engine resolves it alone (the report keeps its own
+            # incident, or the link it had) instead of leaving it in no one's queue.
+            decision, reason = CandidateDecision.REJECTED, UNDECIDABLE
         session.add(
             DedupCandidate(
                 report=report,
@@ -200,6 +212,26 @@ def _store_candidates(
                 decided_at=None if decision is CandidateDecision.PENDING else utcnow(),
             )
         )
+
+
+def readers(report: Report) -> frozenset[str] | None:
+    """Which institutes' analysts may read ``report``: ``None`` for every network institute
+    (shared with the network, or public), else the ``to:`` keys of its named recipients."""
+    keys = report_keys(report)
+    if NETWORK in keys or ANALYSTS in keys:
+        return None
+    return frozenset(k for k in keys if k.startswith("to:"))
+
+
+def decidable(report: Report, evidence: Report) -> bool:
+    """Whether some institute's analysts may read both ``report`` and ``evidence`` (the
+    incident's report it was compared with): only then can an analyst judge the candidate."""
+    left, right = readers(report), readers(evidence)
+    if left is None:
+        return right is None or bool(right)
+    if right is None:
+        return bool(left)
+    return not left.isdisjoint(right)
 
 
 def _engine_decision(

@@ -237,7 +237,31 @@ SCENARIOS: tuple[DemoReport, ...] = (
             "deployment_status": "evaluation",
         },
         tlp=Tlp.RED,
-        # Both institutes read it, so each demo analyst has a candidate to triage.
+        recipients=(MERIDIAN, NORTHGATE),
+    ),
+    DemoReport(
+        AURORA,
+        "Security test: an adversarial floor marking pushed a robot out of its lane",
+        "During a red-team security test an adversarial marking printed on the ground made an "
+        "autonomous cart's lane detection drift out of its marked path. Nobody was injured.",
+        19,
+        {
+            "event_class": "ai_hazard",
+            "near_miss": False,
+            "harm_type": ["physical_injury"],
+            "harm_materialisation": "non_imminent_risk",
+            "harm_injuries": 0,
+            "ai_role": ["intentional_misuse"],
+            "affected_stakeholders": ["workers"],
+            "risk_domain": ["mit_2_2"],
+            "security": {"is_security_incident": True, "atlas_techniques": ["AML.T0043"]},
+            "deployment_stage": "verify_validate",
+            "deployment_status": "evaluation",
+        },
+        tlp=Tlp.RED,
+        # The same finding told twice by one company: the engine, cautious between one filer's
+        # reports, asks an analyst; both institutes read both, so each demo analyst has a
+        # candidate to triage.
         recipients=(MERIDIAN, NORTHGATE),
     ),
     DemoReport(

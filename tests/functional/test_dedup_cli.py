@@ -14,7 +14,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from incidents.accounts.models import Organization
-from incidents.dedup.fingerprint import fingerprint
+from incidents.dedup.fingerprint import FILER, fingerprint
 from incidents.dedup.models import DedupFingerprint, DedupKey, DedupKeyCount
 from incidents.outbox.models import OutboxEntry
 from incidents.outbox.services import MAX_ATTEMPTS
@@ -144,6 +144,24 @@ def test_a_failed_rebuild_leaves_the_old_store(
     assert result.exit_code == 1
     assert isinstance(result.exception, RuntimeError)
     assert snapshot(db) == before
+
+
+def test_refresh_stores_the_filer_of_fingerprints_made_before_it_was_kept(
+    cli: Any, db: Session, sepsis: Sepsis
+) -> None:
+    before = snapshot(db)
+    # A store written before fingerprints kept their filer: no filer keys, no filer feature.
+    db.execute(sa.delete(DedupKey).where(DedupKey.kind == FILER))
+    for row in db.scalars(sa.select(DedupFingerprint)):
+        row.features = {k: v for k, v in row.features.items() if k != "filer"}
+    db.commit()
+    assert snapshot(db) != before
+
+    result = cli("dedup", "refresh")
+
+    assert result.exit_code == 0, result.output
+    assert snapshot(db) == before
+    assert result.stdout.startswith("Rebuilt the dedup store: 4 reports")
 
 
 def test_rebuild_of_an_empty_registry(cli: Any, db: Session) -> None:

@@ -6,6 +6,7 @@ import sys
 from incidents.dedup import minhash
 from incidents.dedup.facts import AISystem, ReportFacts
 from incidents.dedup.fingerprint import (
+    FILER,
     LSH,
     MONTH,
     NAME,
@@ -51,7 +52,7 @@ def test_band_keys_are_stable_across_processes() -> None:
 def test_fingerprint_keys_cover_every_kind() -> None:
     fp = fingerprint(FACTS)
     kinds = {kind for kind, _ in fp.keys}
-    assert kinds == {SERIES, URL, LSH, NAME, MONTH, TERM}
+    assert kinds == {SERIES, URL, LSH, NAME, MONTH, TERM, FILER}
     assert fp.series == (SERIES, "org-1/S-9")
     assert (URL, "paper.example/2024/03/31/robot-arm") in fp.keys
     assert (NAME, "quillon robotics") in fp.keys

@@ -1,11 +1,14 @@
 import dataclasses
 import datetime as dt
+import math
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from incidents.dedup import signals
 from incidents.dedup.corpus import Corpus
+from incidents.dedup.engine import NEIGHBOURHOOD_POWER, neighbourhood_discount
 from incidents.dedup.facts import AISystem, ReportFacts
 from incidents.dedup.fingerprint import ReportFeatures, fingerprint
 
@@ -43,6 +46,10 @@ def test_identical_reports_agree_on_everything() -> None:
     assert result["near_duplicate"].value == 1.0
     assert result.pop("date_far").agrees is None  # only ever speaks against a pair
     assert result.pop("contradictions").agrees is None  # likewise
+    # Who filed them is not known here: the filer-conditioned signals say nothing.
+    assert result.pop("same_filer").agrees is None
+    for name in [n for n in result if n.startswith("filer_")]:
+        assert result.pop(name).value == 0.0
     assert all(s.agrees is True for s in result.values()), result
     assert result["rare_terms"].value > 0
     assert "fell" not in result["rare_terms"].explanation  # common in the corpus
@@ -195,3 +202,34 @@ def test_dates_written_in_the_text_stand_in_for_a_missing_date() -> None:
     assert "from the text" in far.explanation
     nothing = features(occurred_on=None, mentioned_dates=frozenset())
     assert signals.date_near(A, nothing, CORPUS).agrees is None
+
+
+def test_agreement_between_reports_of_one_filer_is_weighed_apart() -> None:
+    mine, again = replace(A, filer="7"), replace(A, filer="7")
+    corpus = Corpus.snapshot(CORPUS.size, CORPUS.document_frequency, filer_history=9)
+    result = {s.name: s for s in signals.compute(mine, again, corpus)}
+    assert result["same_filer"].value == 1.0
+    assert result["actor_text"].value == 0.0
+    assert result["filer_actor_text"].value > 0
+    assert result["countries"].value == 0.0
+    assert result["filer_countries"].value == 1.0
+    assert result["filer_history"].value == pytest.approx(math.log1p(9))
+    other = {s.name: s for s in signals.compute(mine, replace(A, filer="8"), corpus)}
+    assert other["same_filer"].value == 0.0
+    assert other["filer_actor_text"].value == 0.0
+    assert other["countries"].value == 1.0
+
+
+def test_a_word_several_candidate_incidents_carry_counts_little() -> None:
+    shared = {"boilerplate": 1, "crane": 1}
+    features = {
+        "r1": replace(A, terms={"boilerplate": 1, "crane": 1}),
+        "r2": replace(A, terms={"boilerplate": 1}),
+        "r3": replace(A, terms={"boilerplate": 1}),
+    }
+    incidents = {"r1": "I1", "r2": "I2", "r3": "I3"}
+    discount = neighbourhood_discount(shared, features, incidents)
+    assert "crane" not in discount  # one incident carries it: full weight
+    assert discount["boilerplate"] == pytest.approx(1 / 3**NEIGHBOURHOOD_POWER)
+    corpus = Corpus.snapshot(10, {"boilerplate": 0, "crane": 0}, discount=discount)
+    assert corpus.nidf("boilerplate") < corpus.nidf("crane")
