@@ -40,6 +40,8 @@ def demo_command() -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from incidents.exchange.cli import notify_cli
+
     for command in (
         org_cli,
         user_cli,
@@ -49,6 +51,7 @@ def register_commands(app: Flask) -> None:
         dedup_cli,
         outbox_cli,
         mail_cli,
+        notify_cli,
         demo_command,
     ):
         app.cli.add_command(command)
