@@ -108,13 +108,12 @@ def _is_company(user: User) -> bool:
 
 def preferences_of(session: Session, user_id: int) -> dict[NotificationKind, Delivery]:
     """Every kind's delivery for ``user_id`` (its preference, else the default)."""
-    chosen = dict(
-        session.execute(
-            sa.select(NotificationPreference.kind, NotificationPreference.delivery).where(
-                NotificationPreference.user_id == user_id
-            )
-        ).tuples()
+    rows = session.execute(
+        sa.select(NotificationPreference.kind, NotificationPreference.delivery).where(
+            NotificationPreference.user_id == user_id
+        )
     )
+    chosen = {row[0]: row[1] for row in rows}
     return {kind: chosen.get(kind, default) for kind, default in DEFAULT_DELIVERY.items()}
 
 

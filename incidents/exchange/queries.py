@@ -133,11 +133,8 @@ def overdue_followups(
     joined = sa.select(ReportDeadline.regime_label, sa.func.count()).join(
         Report, Report.id == ReportDeadline.report_id
     )
-    counts: Counter[str] = Counter(
-        dict(
-            session.execute(joined.where(condition).group_by(ReportDeadline.regime_label)).tuples()
-        )
-    )
+    grouped = session.execute(joined.where(condition).group_by(ReportDeadline.regime_label))
+    counts: Counter[str] = Counter({str(row[0]): int(row[1]) for row in grouped})
     rows = session.execute(
         sa.select(Report, ReportDeadline)
         .join(Report, Report.id == ReportDeadline.report_id)

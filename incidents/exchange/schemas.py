@@ -29,7 +29,7 @@ class ReplySchema(Strict):
 
 
 class CloseSchema(Strict):
-    note = fields.String(load_default="", validate=validate.Length(max=MAX_BODY))
+    note = fields.String(required=True, validate=validate.Length(min=1, max=MAX_BODY))
 
 
 class RequestListQuerySchema(PageQuerySchema):
