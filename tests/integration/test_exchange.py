@@ -135,12 +135,12 @@ def test_states_overdue_linked_answer_and_append_only(
     )
     assert request.messages[-1].linked_report is follow_up
     assert not request.is_overdue(today)
+    other = file_report(
+        db,
+        Caller(reporter, "web"),
+        ReportContent(title="o", tlp="green", classification=INITIAL),
+    )
     with pytest.raises(Invalid):
-        other = file_report(
-            db,
-            Caller(reporter, "web"),
-            ReportContent(title="o", tlp="green", classification=INITIAL),
-        )
         services.reply(db, Caller(reporter, "web"), request, services.Reply("x", other.reference))
     services.reply(db, Caller(analyst, "web"), request, services.Reply("And when?"))
     assert request.state is RequestState.OPEN
