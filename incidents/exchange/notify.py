@@ -34,7 +34,7 @@ from incidents.exchange.models import (
     NotificationKind,
     NotificationPreference,
 )
-from incidents.mail.services import enqueue
+from incidents.mail.services import Message, enqueue_many
 from incidents.outbox.services import Event, publish
 from incidents.security.permissions import Role
 
@@ -160,12 +160,16 @@ class Notice:
     always_immediate: bool = False
 
 
-def notify(session: Session, notices: Iterable[Notice]) -> list[Notification]:
-    """Store the notices not told before (by user and key) and queue immediate ones for
-    e-mail (the ``notify`` consumer mails them after commit). Returns the new ones. Flushes."""
+def notify(
+    session: Session, notices: Iterable[Notice], *, announce: bool = True
+) -> list[Notification]:
+    """Store the notices not told before (by user and key) and, with ``announce``, queue
+    immediate ones for e-mail (the ``notify`` consumer mails them after commit; without it
+    the caller mails them itself). Returns the new ones. Flushes."""
     created = _store(session, list(notices))
-    immediate = [n.id for n in created if n.delivery is Delivery.IMMEDIATE]
-    publish(session, Event.NOTIFICATION_CREATED, SUBJECT_TYPE, immediate)
+    if announce:
+        immediate = [n.id for n in created if n.delivery is Delivery.IMMEDIATE]
+        publish(session, Event.NOTIFICATION_CREATED, SUBJECT_TYPE, immediate)
     return created
 
 
@@ -315,32 +319,56 @@ def followers(session: Session, incident_ids: Iterable[int]) -> dict[int, list[i
 
 
 def mail_one(session: Session, settings: NotifySettings, notification_id: int) -> bool:
-    """Mail one immediate notification, unless it was mailed already (claimed in the
-    database, so two workers never both send it). Returns whether it was mailed now."""
-    claimed = session.execute(
-        sa.update(Notification)
-        .where(Notification.id == notification_id, Notification.mailed_at.is_(None))
-        .values(mailed_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if getattr(claimed, "rowcount", 0) != 1:
-        return False
-    notification = session.get(Notification, notification_id)
-    user = session.get(User, notification.user_id) if notification else None
-    if notification is None or user is None or not user.is_active:
-        return False
-    session.refresh(notification)
-    body = "\n".join(
-        [
-            f"{notification.text}.",
-            "",
-            "Sign in to read it: this message carries no confidential content.",
-            "",
-            _footer(settings, user.id, notification.kind),
+    """Mail one immediate notification unless it was mailed already; returns whether it
+    was mailed now."""
+    return mail_many(session, settings, [notification_id]) == 1
+
+
+def mail_many(session: Session, settings: NotifySettings, ids: Sequence[int]) -> int:
+    """Mail these notifications, each unless it was mailed already: it is claimed in the
+    database first (``mailed_at`` set where still empty), so two workers never both send
+    it. Returns how many were mailed now. Flushes."""
+    mailed = 0
+    for start in range(0, len(ids), 500):
+        claimed = list(
+            session.scalars(
+                sa.update(Notification)
+                .where(
+                    Notification.id.in_(ids[start : start + 500]), Notification.mailed_at.is_(None)
+                )
+                .values(mailed_at=utcnow())
+                .returning(Notification.id),
+                execution_options={"synchronize_session": False},
+            )
+        )
+        if not claimed:
+            continue
+        rows = session.execute(
+            sa.select(Notification, User)
+            .join(User, User.id == Notification.user_id)
+            .where(Notification.id.in_(claimed), User.is_active)
+            .order_by(Notification.id)
+        ).all()
+        messages = [
+            Message(
+                user.email,
+                SUBJECT_PREFIX + _subject(notification),
+                "\n".join(
+                    [
+                        f"{notification.text}.",
+                        "",
+                        "Sign in to read it: this message carries no confidential content.",
+                        "",
+                        _footer(settings, user.id, notification.kind),
+                    ]
+                ),
+                notification.link,
+            )
+            for notification, user in rows
         ]
-    )
-    enqueue(session, user.email, SUBJECT_PREFIX + _subject(notification), body, notification.link)
-    return True
+        enqueue_many(session, messages)
+        mailed += len(messages)
+    return mailed
 
 
 def _subject(notification: Notification) -> str:
@@ -380,7 +408,7 @@ def mail_waiting(session: Session, settings: NotifySettings) -> int:
             .order_by(Notification.id)
         )
     )
-    return sum(mail_one(session, settings, notification_id) for notification_id in waiting)
+    return mail_many(session, settings, waiting)
 
 
 def send_digests(session: Session, settings: NotifySettings, now: datetime) -> int:
@@ -399,15 +427,13 @@ def send_digests(session: Session, settings: NotifySettings, now: datetime) -> i
         session.scalars(sa.select(DigestSent.user_id).where(DigestSent.sent_on == today))
     )
     users = {u.id: u for u in _users(session, set(waiting) - sent_today)}
-    count = 0
-    for user_id, notifications in waiting.items():
-        user = users.get(user_id)
-        if user is None or not user.is_active:
-            continue
-        _digest(session, settings, user, notifications, today)
-        count += 1
-    session.flush()
-    return count
+    messages = [
+        _digest(session, settings, users[user_id], notifications, today)
+        for user_id, notifications in waiting.items()
+        if user_id in users and users[user_id].is_active
+    ]
+    enqueue_many(session, messages)
+    return len(messages)
 
 
 def _users(session: Session, ids: set[int]) -> list[User]:
@@ -426,7 +452,7 @@ def _digest(
     user: User,
     notifications: Sequence[Notification],
     today: date,
-) -> None:
+) -> Message:
     base = settings.base_url.rstrip("/")
     lines = [f"{len(notifications)} notification(s) since your last digest:", ""]
     for notification in notifications[:200]:
@@ -442,7 +468,7 @@ def _digest(
         notification.mailed_at = now
     session.add(DigestSent(user_id=user.id, sent_on=today, count=len(notifications)))
     subject = f"{SUBJECT_PREFIX}Your daily digest: {len(notifications)} notification(s)"
-    enqueue(session, user.email, subject, "\n".join(lines), "/notifications")
+    return Message(user.email, subject, "\n".join(lines), "/notifications")
 
 
 def unread_count(session: Session, user_id: int) -> int:

@@ -47,7 +47,7 @@ def run(session: Session, settings: NotifySettings, now: datetime) -> RunResult:
         ("triage_waiting", _triage),
     ):
         notices = compute(session, settings, now)
-        created = notify(session, notices)
+        created = notify(session, notices, announce=False)
         result.created[name] = len(created)
     session.flush()
     result.mailed = mail_waiting(session, settings)

@@ -138,7 +138,7 @@ def test_states_overdue_linked_answer_and_append_only(
     other = file_report(
         db,
         Caller(reporter, "web"),
-        ReportContent(title="o", tlp="green", classification=INITIAL),
+        ReportContent(title="o", description="o", tlp="green", classification=INITIAL),
     )
     with pytest.raises(Invalid):
         services.reply(db, Caller(reporter, "web"), request, services.Reply("x", other.reference))
