@@ -48,6 +48,18 @@ def unread_notifications() -> dict[str, Any]:
     return {"unread_notifications": unread}
 
 
+@exchange.app_template_global()
+def open_requests() -> list[dict[str, Any]]:
+    """The open requests on the caller's company's reports, earliest answer-by date first
+    (for the reporters' dashboard)."""
+    principal = current_principal()
+    if principal is None or not has_permission(principal, Permission.REPORT_READ_OWN):
+        return []
+    rows, _ = services.requests_of(db_session(), principal, state=RequestState.OPEN, limit=50)
+    views = [request_view(principal, row) for row in rows]
+    return sorted(views, key=lambda row: (row["answer_by"] is None, row["answer_by"] or 0))
+
+
 # --- requests for information ----------------------------------------------------------------
 
 

@@ -52,6 +52,12 @@ def test_request_journey_through_pages_and_api(
         )
     ).all()
     assert [n.reference for n in told] == [reference]
+    reporter_client: FlaskClient = flask_app.test_client()  # type: ignore[attr-defined]
+    login(reporter_client, reporter)
+    dashboard = reporter_client.get("/reports").get_data(as_text=True)
+    assert reference in dashboard
+    assert "2099-01-01" in dashboard
+    assert "Notifications <span" in reporter_client.get("/requests").get_data(as_text=True)
     token = factories.ApiTokenFactory.with_secret(user=reporter)[1]
     api: FlaskClient = flask_app.test_client()  # type: ignore[attr-defined]
     headers = {"Authorization": f"Bearer {token}"}

@@ -259,3 +259,46 @@ def test_request_list_per_side(db: Session, make_user: MakeUser, red_report: Rep
     assert total == 1
     assert isinstance(rows[0], InformationRequest)
     assert services.requests_of(db, analyst)[1] == 1
+
+
+def test_followers_and_contributors_are_told_of_a_publication_without_its_content(
+    db: Session, make_user: MakeUser, red_report: Report
+) -> None:
+    from incidents.dedup import Thresholds
+    from incidents.exchange.queries import toggle_follow
+    from incidents.placement.services import drain
+    from incidents.public import services as publications
+    from incidents.registry.queries import primary_incident
+
+    reporter = make_user(Role.REPORTER)
+    analyst = make_user(Role.ANALYST)
+    db.commit()
+    drain(db, Thresholds())
+    incident = primary_incident(db, red_report)
+    assert incident is not None
+    assert toggle_follow(db, analyst, incident)
+    draft = publications.save_draft(
+        db,
+        Caller(make_user(Role.ANALYST), "web"),
+        incident,
+        title="Public title",
+        summary="What the public may read.",
+        classification={},
+        month="2026-01",
+        countries=["DE"],
+    )
+    publications.approve(
+        db, Caller(make_user(Role.EDITOR), "web"), incident, version=draft.lock_version
+    )
+    _drain_notify(db)
+    kinds = {
+        (n.user_id, n.kind)
+        for n in db.scalars(sa.select(Notification).where(Notification.reference != ""))
+    }
+    assert (analyst.id, NotificationKind.INCIDENT_FOLLOWED) in kinds
+    assert (reporter.id, NotificationKind.REPORT_PUBLISHED) in kinds
+    run(db, SETTINGS, utcnow())  # the digests of both
+    mails = db.scalars(sa.select(OutgoingMail)).all()
+    assert {reporter.email, analyst.email} <= {m.recipient for m in mails}
+    for mail in mails:
+        assert CANARY not in mail.subject + mail.body
