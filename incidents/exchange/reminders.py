@@ -98,10 +98,8 @@ def _deadlines(session: Session, settings: NotifySettings, now: datetime) -> lis
     for deadline_id, due_at, obligation, reference, organization_id in rows:
         assert due_at is not None  # the query keeps dated deadlines only
         phase = _phase(due_at, now)
-        when = "passed" if phase == "passed" else "approaching"
-        text = (
-            f"{reference}: the {obligation} report deadline ({due_at:%Y-%m-%d %H:%M} UTC) is {when}"
-        )
+        when = "has passed" if phase == "passed" else "is approaching"
+        text = f"{reference}: the {obligation} report deadline ({due_at:%Y-%m-%d %H:%M} UTC) {when}"
         notices.extend(
             Notice(
                 user_id=user_id,
