@@ -128,6 +128,8 @@ def _register_blueprints(app: Flask) -> None:
     from incidents.classification.api import taxonomy_api
     from incidents.classification.views import taxonomy_pages
     from incidents.cli import register_commands
+    from incidents.exchange.api import exchange_api
+    from incidents.exchange.views import exchange
     from incidents.public.summary_views import publication
     from incidents.public.views import public_pages
     from incidents.registry.views import registry
@@ -149,18 +151,24 @@ def _register_blueprints(app: Flask) -> None:
         incidents_api,
         publications_api,
         api_docs,
+        exchange,
+        exchange_api,
     ):
         app.register_blueprint(blueprint)
     extensions.csrf.exempt(api)  # token-only: the API never reads a session cookie
     extensions.csrf.exempt(reports_api)
     extensions.csrf.exempt(incidents_api)
     extensions.csrf.exempt(publications_api)
+    extensions.csrf.exempt(exchange_api)
     register_commands(app)
 
 
 def _register_hooks(app: Flask, settings: Settings) -> None:
     from flask_login import current_user
 
+    from incidents.exchange import events as notify_events
+    from incidents.exchange.notify import CONSUMER as NOTIFY
+    from incidents.exchange.notify import settings_from
     from incidents.mail import services as mail
     from incidents.mail.senders import make_sender
     from incidents.outbox.hooks import init_outbox
@@ -185,6 +193,7 @@ def _register_hooks(app: Flask, settings: Settings) -> None:
         app,
         {
             CONSUMER: handler(thresholds(settings)),
+            NOTIFY: notify_events.handler(settings_from(settings)),
             mail.CONSUMER: mail.handler(
                 make_sender(settings.mail_url, settings.instance_path), mail_settings
             ),

@@ -46,6 +46,8 @@ def demo_command() -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from incidents.exchange.cli import notify_cli
+
     for command in (
         org_cli,
         user_cli,
@@ -57,6 +59,7 @@ def register_commands(app: Flask) -> None:
         mail_cli,
         audit_cli,
         backup_cli,
+        notify_cli,
         demo_command,
     ):
         _guard_database_errors(command)

@@ -53,6 +53,8 @@ class Settings:
     base_url: str = "http://127.0.0.1:5000"
     mail_url: str = ""
     mail_from: str = "AI Incident Exchange <noreply@localhost>"
+    notify_soon_days: int = 2
+    notify_triage_hours: int = 24
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -171,6 +173,16 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
         "`AI Incident Exchange <noreply@localhost>`",
         "The From address of every message the site sends.",
     ),
+    (
+        "INCIDENTS_NOTIFY_SOON_DAYS",
+        "`2`",
+        "`flask notify run` reminds of report deadlines and answer-by dates this many days ahead.",
+    ),
+    (
+        "INCIDENTS_NOTIFY_TRIAGE_HOURS",
+        "`24`",
+        "A triage candidate pending longer than this is notified to the institutes' analysts.",
+    ),
 )
 
 
@@ -230,6 +242,8 @@ def load_settings(
         base_url=_base_url(environ, overrides),
         mail_url=_mail_url(environ, overrides),
         mail_from=_mail_from(environ, overrides),
+        notify_soon_days=_int(environ, overrides, "NOTIFY_SOON_DAYS", 2, 0),
+        notify_triage_hours=_int(environ, overrides, "NOTIFY_TRIAGE_HOURS", 24, 1),
         extra={k: v for k, v in overrides.items() if k.isupper() and not _is_known(k)},
     )
 

@@ -11,6 +11,15 @@ from incidents.accounts.models import (
 from incidents.audit.models import AuditEvent
 from incidents.db import Base
 from incidents.dedup.models import DedupFingerprint, DedupKey, DedupKeyCount
+from incidents.exchange.models import (
+    DeskVisit,
+    DigestSent,
+    IncidentFollow,
+    InformationRequest,
+    Notification,
+    NotificationPreference,
+    RequestMessage,
+)
 from incidents.mail.models import OutgoingMail
 from incidents.outbox.models import OutboxEntry
 from incidents.public.models import Publication, PublicationRevision
@@ -39,12 +48,18 @@ __all__ = [
     "DedupFingerprint",
     "DedupKey",
     "DedupKeyCount",
+    "DeskVisit",
+    "DigestSent",
     "IdempotencyRecord",
     "Incident",
     "IncidentCuration",
+    "IncidentFollow",
     "IncidentLink",
+    "InformationRequest",
     "Invitation",
     "MembershipChange",
+    "Notification",
+    "NotificationPreference",
     "Organization",
     "OutboxEntry",
     "OutgoingMail",
@@ -55,6 +70,7 @@ __all__ = [
     "ReportDeadline",
     "ReportRevision",
     "ReportSeries",
+    "RequestMessage",
     "UnlockLink",
     "User",
 ]

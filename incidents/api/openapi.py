@@ -22,6 +22,7 @@ from incidents.api import contract, incidents, publications, reports, views  # n
 from incidents.api.idempotency import KEY_HEADER, KEY_PATTERN
 from incidents.api.routing import OPERATIONS, Operation
 from incidents.classification import api  # noqa: F401
+from incidents.exchange import api as exchange_api  # noqa: F401
 from incidents.extensions import db_session
 from incidents.public.schemas import contract_rules as public_rules
 from incidents.public.services import public_dimensions
@@ -61,6 +62,8 @@ _TAGS = {
     "triage": "The dedup engine's candidates and the analysts' decisions on them.",
     "taxonomy": "The shared incident taxonomy, for other tools to import.",
     "public": "Published, redacted incident summaries: no token needed.",
+    "requests": "Requests for information: institutes ask the filing organisation about a report.",
+    "notifications": "The caller's notifications (what it was told, newest first).",
 }
 
 

@@ -7,6 +7,7 @@ outbox consumer :data:`CONSUMER`.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -37,21 +38,42 @@ def enqueue(
 
     Raises Invalid when ``to`` is not one address or ``subject`` is empty or spans lines.
     """
-    to = to.strip()
+    return enqueue_many(session, [Message(to, subject, body, link)])[0]
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message to enqueue: as :func:`enqueue`'s arguments."""
+
+    to: str
+    subject: str
+    body: str
+    link: str | None = None
+
+
+def enqueue_many(session: Session, messages: Sequence[Message]) -> list[OutgoingMail]:
+    """:func:`enqueue` for many messages at once (one flush, one outbox write); raises
+    Invalid, naming nothing stored, when any of them is malformed."""
+    mails = [_checked(message) for message in messages]
+    session.add_all(mails)
+    session.flush()
+    publish(session, Event.MAIL_QUEUED, SUBJECT_TYPE, [mail.id for mail in mails])
+    return mails
+
+
+def _checked(message: Message) -> OutgoingMail:
+    to = message.to.strip()
     if "@" not in to or any(c in to for c in ",;<>\r\n \t") or len(to) > 254:
         raise Invalid({"to": [f"not a single e-mail address: {to!r}"]})
-    subject = subject.strip()
+    subject = message.subject.strip()
     if not subject or "\n" in subject or "\r" in subject or len(subject) > 200:
         raise Invalid({"subject": ["one line of at most 200 characters"]})
+    link = message.link
     if link is not None and (len(link) > 500 or any(c in link for c in "\r\n \t")):
         raise Invalid({"link": ["one path or URL of at most 500 characters"]})
-    mail = OutgoingMail(
-        token=secrets.token_hex(16), recipient=to, subject=subject, body=body, link=link
+    return OutgoingMail(
+        token=secrets.token_hex(16), recipient=to, subject=subject, body=message.body, link=link
     )
-    session.add(mail)
-    session.flush()
-    publish(session, Event.MAIL_QUEUED, SUBJECT_TYPE, [mail.id])
-    return mail
 
 
 @dataclass(frozen=True)

@@ -30,11 +30,21 @@ class Event(enum.StrEnum):
     INCIDENT_CHANGED = "incident.changed"  # curated, merged, split, or its reports changed
     PUBLICATION_CHANGED = "publication.changed"  # published, corrected or withdrawn
     MAIL_QUEUED = "mail.queued"  # a message waits to be sent
+    NOTIFICATION_CREATED = "notification.created"  # a notification to mail at once
 
 
 #: Which consumer follows which events. Every event a consumer follows gets a row of its own.
 SUBSCRIPTIONS: dict[str, frozenset[Event]] = {
     "dedup": frozenset({Event.REPORT_SUBMITTED, Event.REPORT_AMENDED, Event.REPORT_MOVED}),
+    "notify": frozenset(
+        {
+            Event.REPORT_SUBMITTED,
+            Event.REPORT_MOVED,
+            Event.INCIDENT_CHANGED,
+            Event.PUBLICATION_CHANGED,
+            Event.NOTIFICATION_CREATED,
+        }
+    ),
     "mail": frozenset({Event.MAIL_QUEUED}),
 }
 #: In ``Session.info`` once entries written by the session are committed: the request (or

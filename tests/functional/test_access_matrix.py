@@ -29,6 +29,9 @@ from incidents.accounts.models import (
 )
 from incidents.db import utcnow
 from incidents.dedup import Thresholds
+from incidents.exchange.models import NotificationKind
+from incidents.exchange.notify import unsubscribe_token
+from incidents.exchange.services import ask
 from incidents.placement.services import drain
 from incidents.public import services as publications
 from incidents.public.models import Publication
@@ -377,6 +380,82 @@ TABLE.extend(
 )
 
 
+# --- the exchange: requests for information, notifications, the desk ------------------------
+# "own" request: asked by the analysts' institute about the own company's AMBER report;
+# "foreign": asked by another institute about the foreign company's report. A thread answers
+# 404 to anyone but its two sides (another institute reading the report included).
+SIDES = (L, 200, 200, 200, 200, 404, 404)
+FOREIGN_SIDE = (L, 404, 404, 404, 404, 404, 200)
+ALL_404 = (L, *(404,) * 6)
+TABLE.extend(
+    [
+        ("exchange.request_list", "GET HEAD", None, (L, 200, 200, 200, 200, 403, 200)),
+        ("exchange.request_list", "OPTIONS", None, ALL_200),
+        ("exchange.report_requests", "GET HEAD", "own", (L, 200, 200, 200, 200, 404, 404)),
+        ("exchange.report_requests", "GET HEAD", "foreign", (L, 404, 404, 200, 200, 404, 200)),
+        ("exchange.report_requests", "GET HEAD POST", "missing", ALL_404),
+        # POST: companies do not ask (403); an analyst's empty form comes back with errors.
+        ("exchange.report_requests", "POST", "own", (L, 403, 403, 200, 200, 404, 404)),
+        ("exchange.report_requests", "POST", "foreign", (L, 404, 404, 200, 200, 404, 403)),
+        ("exchange.report_requests", "OPTIONS", "own", ALL_200),
+        ("exchange.thread", "GET HEAD POST", "own", SIDES),
+        ("exchange.thread", "GET HEAD POST", "foreign", FOREIGN_SIDE),
+        ("exchange.thread", "GET HEAD POST", "missing", ALL_404),
+        ("exchange.thread", "OPTIONS", "own", ALL_200),
+        # Either side closes (then a flash says it is closed already): back to the thread.
+        ("exchange.close", "POST", "own", (L, R, R, R, R, 404, 404)),
+        ("exchange.close", "POST", "foreign", (L, 404, 404, 404, 404, 404, R)),
+        ("exchange.close", "POST", "missing", ALL_404),
+        ("exchange.close", "OPTIONS", "own", ALL_200),
+        ("exchange.notifications", "GET HEAD", None, (L, *(200,) * 6)),
+        ("exchange.notifications", "POST", None, (L, *(R,) * 6)),  # all marked read
+        ("exchange.notifications", "OPTIONS", None, ALL_200),
+        ("exchange.preferences", "GET HEAD POST", None, (L, *(200,) * 6)),
+        ("exchange.preferences", "OPTIONS", None, ALL_200),
+        # The e-mailed unsubscribe link: anyone holding a signed token; a forged one is 404.
+        ("exchange.unsubscribe", "GET HEAD POST", "own", ALL_200),
+        ("exchange.unsubscribe", "GET HEAD POST", "foreign", ALL_200),
+        ("exchange.unsubscribe", "GET HEAD POST", "missing", (404,) * 7),
+        ("exchange.unsubscribe", "OPTIONS", "own", ALL_200),
+        ("exchange.desk", "GET HEAD", None, ANALYSTS),
+        ("exchange.desk", "OPTIONS", None, ALL_200),
+        ("exchange.follow", "POST", "own", ANALYSTS_REDIRECTED),
+        ("exchange.follow", "POST", "foreign", ANALYSTS_REDIRECTED),
+        ("exchange.follow", "POST", "missing", ANALYSTS_MISSING),
+        ("exchange.follow", "OPTIONS", "own", ALL_200),
+        ("exchange_api.request_list", "GET HEAD", None, (401, 200, 200, 200, 200, 403, 200)),
+        ("exchange_api.notification_list", "GET HEAD", None, (401, *(200,) * 6)),
+        ("exchange_api.ask", "POST", "own", (401, 403, 403, 422, 422, 403, 403)),
+        ("exchange_api.ask", "POST", "foreign", (401, 403, 403, 422, 422, 403, 403)),
+        ("exchange_api.ask", "POST", "missing", (401, 403, 403, 404, 404, 403, 403)),
+        *[
+            (endpoint, methods, variant, (401, *expected[1:]))
+            for endpoint, methods, code in (
+                ("exchange_api.thread", "GET HEAD", 200),
+                ("exchange_api.reply", "POST", 422),
+                ("exchange_api.close", "POST", 422),
+            )
+            for variant, expected in (
+                ("own", (L, code, code, code, code, 404, 404)),
+                ("foreign", (L, 404, 404, 404, 404, 404, code)),
+                ("missing", ALL_404),
+            )
+        ],
+        *[
+            (endpoint, "OPTIONS", variant, ALL_200)
+            for endpoint, variant in (
+                ("exchange_api.request_list", None),
+                ("exchange_api.notification_list", None),
+                ("exchange_api.ask", "own"),
+                ("exchange_api.thread", "own"),
+                ("exchange_api.reply", "own"),
+                ("exchange_api.close", "own"),
+            )
+        ],
+    ]
+)
+
+
 def _expanded() -> list[tuple[str, str, str | None, tuple[int | str, ...]]]:
     return [
         (endpoint, method, variant, expected)
@@ -427,6 +506,7 @@ def world(app: Flask, db: Session, make_user, company: Organization) -> World:
         db, Caller(make_user(Role.EDITOR), "web"), foreign_incident, reason="For the matrix."
     )
     db.commit()
+    secret = app.config["INCIDENTS_SETTINGS"].secret_key
     objects: dict[str, dict[str | None, int | str | None]] = {
         "user_id": {"own": own_member.id, "foreign": foreign_member.id, "missing": MISSING_ID},
         "token_id": {"own": own_token.id, "foreign": foreign_token.id, "missing": MISSING_ID},
@@ -457,6 +537,20 @@ def world(app: Flask, db: Session, make_user, company: Organization) -> World:
             "foreign": _proposal(db, make_user(Role.ADMIN)).id,
             "missing": MISSING_ID,
         },
+        "request_ref": {
+            "own": _request(db, own_report, make_user(Role.ANALYST)),
+            "foreign": _request(
+                db,
+                foreign_report,
+                make_user(Role.ANALYST, organization=factories.InstituteFactory()),
+            ),
+            "missing": "RFI-1999-99999",
+        },
+        "token": {
+            "own": unsubscribe_token(secret, own_member.id, NotificationKind.REQUEST_RECEIVED),
+            "foreign": unsubscribe_token(secret, foreign_member.id, NotificationKind.DEADLINE_DUE),
+            "missing": "forged-token",
+        },
         "filename": {None: "site.css"},
         "dimension_id": {None: "harm_type"},
     }
@@ -468,6 +562,12 @@ def world(app: Flask, db: Session, make_user, company: Organization) -> World:
         login(clients[name], user)
         tokens[name] = factories.ApiTokenFactory.with_secret(user=user)[1]
     return World(objects, clients, users, tokens, links)
+
+
+def _request(db: Session, report: Any, analyst: User) -> str:
+    """A request for information on ``report`` asked by ``analyst``'s institute."""
+    asked = ask(db, Caller(analyst, "web"), report, subject="Matrix", question="?", answer_by=None)
+    return asked.reference
 
 
 def _proposal(db: Session, admin: Any) -> MembershipChange:
@@ -561,6 +661,7 @@ def test_real_app_declares_access_on_every_endpoint(app: Flask) -> None:
         "accounts.login",
         "accounts.unlock",
         "accounts.invitation",
+        "exchange.unsubscribe",
         "taxonomy_pages.index",
         "taxonomy_pages.dimension",
         "taxonomy_api.export_json",
