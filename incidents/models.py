@@ -29,6 +29,7 @@ from incidents.reports.models import (
     ReportRevision,
     ReportSeries,
 )
+from incidents.searching.models import SavedSearch
 
 __all__ = [
     "ApiToken",
@@ -55,6 +56,7 @@ __all__ = [
     "ReportDeadline",
     "ReportRevision",
     "ReportSeries",
+    "SavedSearch",
     "UnlockLink",
     "User",
 ]
