@@ -30,6 +30,7 @@ from incidents.reports.schemas import ApiReceiptSchema, NewReportSchema, Reporte
 from incidents.reports.schemas import contract_rules as report_rules
 from incidents.reports.services import recipient_institutes
 from incidents.schemas import ErrorSchema, ValidationErrorSchema
+from incidents.searching import api as search_api  # noqa: F401
 from incidents.security.decorators import public
 
 api_docs = Blueprint("api_docs", __name__)
@@ -61,6 +62,7 @@ _TAGS = {
     "triage": "The dedup engine's candidates and the analysts' decisions on them.",
     "taxonomy": "The shared incident taxonomy, for other tools to import.",
     "public": "Published, redacted incident summaries: no token needed.",
+    "search": "Full-text search with facets over what the caller may read.",
 }
 
 
