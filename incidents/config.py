@@ -53,6 +53,8 @@ class Settings:
     base_url: str = "http://127.0.0.1:5000"
     mail_url: str = ""
     mail_from: str = "AI Incident Exchange <noreply@localhost>"
+    search_backend: str = "whoosh"
+    search_timeout_ms: int = 1000
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -171,6 +173,17 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
         "`AI Incident Exchange <noreply@localhost>`",
         "The From address of every message the site sends.",
     ),
+    (
+        "INCIDENTS_SEARCH_BACKEND",
+        "`whoosh`",
+        "`whoosh` (an index under `instance/search/`) or `postgres` (full-text tables in the "
+        "database; PostgreSQL only).",
+    ),
+    (
+        "INCIDENTS_SEARCH_TIMEOUT_MS",
+        "`1000`",
+        "Time budget of one search in milliseconds; a search that needs longer is stopped.",
+    ),
 )
 
 
@@ -230,6 +243,8 @@ def load_settings(
         base_url=_base_url(environ, overrides),
         mail_url=_mail_url(environ, overrides),
         mail_from=_mail_from(environ, overrides),
+        search_backend=_search_backend(environ, overrides, database_url),
+        search_timeout_ms=_int(environ, overrides, "SEARCH_TIMEOUT_MS", 1000, 10),
         extra={k: v for k, v in overrides.items() if k.isupper() and not _is_known(k)},
     )
 
@@ -339,6 +354,17 @@ def _mail_from(environ: Mapping[str, str], overrides: Mapping[str, object]) -> s
     _, address = parseaddr(raw)
     if "@" not in address or "\n" in raw or "\r" in raw:
         raise ConfigError(f"INCIDENTS_MAIL_FROM must be an e-mail address, not {raw!r}")
+    return raw
+
+
+def _search_backend(
+    environ: Mapping[str, str], overrides: Mapping[str, object], database_url: str
+) -> str:
+    raw = _get(environ, overrides, "SEARCH_BACKEND", "whoosh").lower()
+    if raw not in ("whoosh", "postgres"):
+        raise ConfigError(f"INCIDENTS_SEARCH_BACKEND must be whoosh or postgres, not {raw!r}")
+    if raw == "postgres" and is_sqlite(database_url):
+        raise ConfigError("INCIDENTS_SEARCH_BACKEND=postgres needs a PostgreSQL database")
     return raw
 
 
