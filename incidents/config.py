@@ -176,13 +176,13 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
     (
         "INCIDENTS_SEARCH_BACKEND",
         "`whoosh`",
-        "`whoosh` (indexes under `instance/search/` and `instance/search-public/`) or "
-        "`postgres` (full-text search in the database; PostgreSQL only).",
+        "`whoosh` (an index under `instance/search/`) or `postgres` (full-text tables in the "
+        "database; PostgreSQL only).",
     ),
     (
         "INCIDENTS_SEARCH_TIMEOUT_MS",
         "`1000`",
-        "The time budget of one search query, in milliseconds.",
+        "Time budget of one search in milliseconds; a search that needs longer is stopped.",
     ),
 )
 
@@ -244,7 +244,7 @@ def load_settings(
         mail_url=_mail_url(environ, overrides),
         mail_from=_mail_from(environ, overrides),
         search_backend=_search_backend(environ, overrides, database_url),
-        search_timeout_ms=_int(environ, overrides, "SEARCH_TIMEOUT_MS", 1000, 50),
+        search_timeout_ms=_int(environ, overrides, "SEARCH_TIMEOUT_MS", 1000, 10),
         extra={k: v for k, v in overrides.items() if k.isupper() and not _is_known(k)},
     )
 
@@ -360,14 +360,12 @@ def _mail_from(environ: Mapping[str, str], overrides: Mapping[str, object]) -> s
 def _search_backend(
     environ: Mapping[str, str], overrides: Mapping[str, object], database_url: str
 ) -> str:
-    backend = _get(environ, overrides, "SEARCH_BACKEND", "whoosh").lower()
-    if backend not in ("whoosh", "postgres"):
-        raise ConfigError(f"INCIDENTS_SEARCH_BACKEND must be whoosh or postgres, not {backend!r}")
-    if backend == "postgres" and is_sqlite(database_url):
-        raise ConfigError(
-            "INCIDENTS_SEARCH_BACKEND=postgres needs a PostgreSQL INCIDENTS_DATABASE_URL"
-        )
-    return backend
+    raw = _get(environ, overrides, "SEARCH_BACKEND", "whoosh").lower()
+    if raw not in ("whoosh", "postgres"):
+        raise ConfigError(f"INCIDENTS_SEARCH_BACKEND must be whoosh or postgres, not {raw!r}")
+    if raw == "postgres" and is_sqlite(database_url):
+        raise ConfigError("INCIDENTS_SEARCH_BACKEND=postgres needs a PostgreSQL database")
+    return raw
 
 
 def _check_database_url(url: str) -> None:

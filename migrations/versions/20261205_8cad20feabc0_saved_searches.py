@@ -1,7 +1,7 @@
 """saved_searches
 
 Revision ID: 8cad20feabc0
-Revises: b62bf1914896
+Revises: c4e8a1d2f9b3
 Create Date: 2026-12-05 19:29:46.906457
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import incidents.db
 
 revision = "8cad20feabc0"
-down_revision = "b62bf1914896"
+down_revision = "c4e8a1d2f9b3"
 branch_labels = None
 depends_on = None
 
