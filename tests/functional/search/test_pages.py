@@ -6,11 +6,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import quote
 
+import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from incidents import search
 from incidents.accounts.models import User
+from incidents.outbox.models import OutboxEntry
+from incidents.registry import curation, services
+from incidents.registry.queries import primary_incident
 from incidents.reports.services import withdraw
+from incidents.searching import indexing
+from incidents.searching.engines import engines_of
 from incidents.security.caller import Caller
 from tests.functional.search.conftest import CANARY, World
 
@@ -130,3 +138,64 @@ def test_the_search_page_needs_a_searcher(
     world: World, signed_in: Callable[[User], FlaskClient], client: FlaskClient, make_user: object
 ) -> None:
     assert client.get("/search").status_code == 302  # to the login page
+
+
+def test_curated_text_is_found_by_its_own_audience_only(
+    world: World,
+    db: Session,
+    indexed: Callable[[], object],
+    signed_in: Callable[[User], FlaskClient],
+) -> None:
+    incident = primary_incident(db, world.red)
+    assert incident is not None
+    # Written from a RED report: the narrative is RED for the recipient institute too.
+    curation.curate(
+        db,
+        Caller(world.analyst, "web"),
+        incident,
+        version=incident.lock_version,
+        title="Paediatric alarm storm",
+        status="confirmed",
+        classification={},
+        narrative="Traced to a vendor profile named quetzalprofile.",
+    )
+    db.commit()
+    entries = db.scalars(
+        sa.select(OutboxEntry).where(
+            OutboxEntry.consumer == "search", OutboxEntry.done_at.is_(None)
+        )
+    ).all()
+    assert ("incident", incident.id) in {(e.subject_type, e.subject_id) for e in entries}
+    indexed()
+    _, text = page(signed_in(world.analyst), "q=quetzalprofile")
+    assert f"/incidents/{incident.reference}" in text
+    assert "<mark>quetzalprofile</mark>" in text
+    _, hidden = page(signed_in(world.other_analyst), "q=quetzalprofile")
+    assert 'data-testid="hit"' not in hidden
+    _, reporter = page(signed_in(world.other_reporter), "q=quetzalprofile")
+    assert 'data-testid="hit"' not in reporter  # analysts' text is not the reporter's
+
+
+def test_every_registry_change_is_queued_for_search(
+    app: Flask, world: World, db: Session, indexed: Callable[[], object]
+) -> None:
+    amber, red = (primary_incident(db, r) for r in (world.amber, world.red))
+    assert amber is not None
+    assert red is not None
+    services.merge(db, Caller(world.analyst, "web"), red, amber, reason="One event after all.")
+    db.commit()
+    waiting = {
+        (e.event, e.subject_type, e.subject_id)
+        for e in db.scalars(
+            sa.select(OutboxEntry).where(
+                OutboxEntry.consumer == "search", OutboxEntry.done_at.is_(None)
+            )
+        )
+    }
+    assert ("incident.changed", "incident", red.id) in waiting
+    assert ("incident.changed", "incident", amber.id) in waiting
+    assert ("report.moved", "report", world.red.id) in waiting
+    indexed()
+    engines = engines_of(app)
+    assert search.verify(db, engines.analyst, notes=indexing.NOTES) == []
+    assert indexing.verify_public(db, engines.public) == []
