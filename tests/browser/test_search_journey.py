@@ -26,6 +26,7 @@ from incidents.reports.services import file_report
 from incidents.searching.cli import search_drain
 from incidents.security.caller import Caller
 from tests import registry_data as data
+from tests.browser.test_layouts import LAYOUT_PROBLEMS, WIDTHS
 from tests.conftest import test_settings as settings_for
 
 pytestmark = pytest.mark.browser
@@ -83,6 +84,19 @@ def _sign_in(page: Any, email: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+def _holds_its_layout(page: Any) -> None:
+    """The results page at both widths: no layout problem, no axe violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        problems = list(page.evaluate(LAYOUT_PROBLEMS))
+        violations = Axe().run(page).response["violations"]
+        problems += [f"axe {violation['id']}: {violation['help']}" for violation in violations]
+        assert not problems, (width, problems)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def test_analyst_narrows_by_two_facets_and_a_reporter_sees_its_own(
     search_page: Any, search_app: Flask
 ) -> None:
@@ -100,6 +114,7 @@ def test_analyst_narrows_by_two_facets_and_a_reporter_sees_its_own(
     for ref in refs.values():
         assert results.get_by_role("link", name=ref).is_visible(), ref
     assert results.locator("mark").first.is_visible()  # the matched word, highlighted
+    _holds_its_layout(page)
 
     page.get_by_test_id("facet-distribution").get_by_role("link", name="amber").click()
     page.get_by_test_id("chosen-filters").wait_for()
