@@ -12,6 +12,7 @@ from incidents.search.query import Query, normalize
 #: Words of context shown around the first match.
 SNIPPET_WORDS = 30
 _WORD = re.compile(r"[^\W_]+")
+_SPACE = re.compile(r"\s+")
 
 Snippet = list[tuple[str, bool]]
 
@@ -53,10 +54,10 @@ def snippet(text: str, query: Query, *, words: int = SNIPPET_WORDS) -> Snippet:
 def _merge(parts: Snippet) -> Snippet:
     merged: Snippet = []
     for text, is_match in parts:
-        if merged and merged[-1][1] == is_match and not is_match:
-            merged[-1] = (merged[-1][0] + text, False)
+        if merged and not merged[-1][1] and not is_match:
+            merged[-1] = (_SPACE.sub(" ", merged[-1][0] + text), False)
         else:
-            merged.append((" ".join(text.split()) if not is_match else text, is_match))
+            merged.append((text if is_match else _SPACE.sub(" ", text), is_match))
     return [(text, is_match) for text, is_match in merged if text]
 
 

@@ -305,11 +305,16 @@ def index_subjects(
     return Indexed(stored=len(docs) + len(incident_docs), removed=len(removed))
 
 
-def _report_docs(session: Session, report_ids: Sequence[int]) -> tuple[list[Document], list[str]]:
+def _report_docs(
+    session: Session, report_ids: Sequence[int], *, release: bool = False
+) -> tuple[list[Document], list[str]]:
+    """The documents of ``report_ids`` and the ids of those to remove. With ``release``,
+    reports this call loaded leave the session afterwards (a rebuild reads them all)."""
     docs: list[Document] = []
     removed: list[str] = []
     if not report_ids:
         return docs, removed
+    held = {each.id for each in session.identity_map.values() if isinstance(each, Report)}
     reports = list(
         session.scalars(
             sa.select(Report)
@@ -326,6 +331,10 @@ def _report_docs(session: Session, report_ids: Sequence[int]) -> tuple[list[Docu
             removed.append(f"report:{report.id}")
         else:
             docs.append(doc)
+    if release:
+        for report in reports:
+            if report.id not in held:
+                session.expunge(report)
     return docs, removed
 
 
@@ -363,12 +372,11 @@ def expected_documents(
     done = 0
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
-        docs, _ = _report_docs(session, chunk)
+        docs, _ = _report_docs(session, chunk, release=True)
         yield from docs
         done += len(chunk)
         if progress is not None:
             progress(done, total)
-        session.expunge_all()
     if notes is not None:
         yield from notes.all(session)
 

@@ -338,6 +338,7 @@ class WhooshBackend:
         leaves = [
             _Leaf(leaf, offset, leaf.segment().segment_id() if leaf.segment() else "ram")
             for leaf, offset in reader.leaf_readers()
+            if hasattr(leaf, "_terms")  # an empty index answers with an EmptyReader
         ]
         n = reader.doc_count_all()
         live = np.ones(n, dtype=np.bool_)
