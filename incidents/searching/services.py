@@ -24,6 +24,8 @@ from incidents.searching.models import SavedSearch
 MAX_RESULTS = 10_000
 
 MAX_NAME = 100
+#: Larger ids are no row's (and would overflow the database's integer).
+MAX_ID = 2**31 - 1
 MAX_QUERY = 2000
 #: A user keeps at most this many saved searches.
 MAX_SAVED = 50
@@ -88,7 +90,7 @@ def save(session: Session, user: User, name: str, query: str) -> SavedSearch:
 
 def own_saved_search(session: Session, user: User, saved_id: int) -> SavedSearch:
     """The user's saved search ``saved_id``; raises NotFound for anybody else's."""
-    saved = session.get(SavedSearch, saved_id)
+    saved = session.get(SavedSearch, saved_id) if 0 < saved_id <= MAX_ID else None
     if saved is None or saved.user_id != user.id:
         raise NotFound("There is no saved search with this number.")
     return saved
