@@ -27,7 +27,7 @@ from incidents.search.request import Sort
 from incidents.search.tables import analyst_documents, public_documents
 
 #: Most matches ranked by relevance (the most recent ones); the rest follow by date.
-RANK_CAP = 2000
+RANK_CAP = 1000
 BATCH = 1000
 EXCERPT = 2000
 #: How long the vocabulary for "did you mean" is reused (seconds).
