@@ -30,7 +30,6 @@ def _documents(name: str) -> sa.Table:
         sa.Column("submitted", sa.BigInteger, nullable=False, index=True),
         sa.Column("severity", sa.Integer, nullable=False),
         sa.Index(f"ix_{name}_tsv", "tsv", postgresql_using="gin"),
-        sa.Index(f"ix_{name}_keys", "keys", postgresql_using="gin"),
         sa.Index(f"ix_{name}_facets", "facets", postgresql_using="gin"),
     )
 

@@ -44,8 +44,17 @@ MAX_EXPANSION = 1000
 K1 = 1.2
 #: Characters of a document's body kept for snippets of texts not re-read from the database.
 EXCERPT = 2000
+#: Segments from which a small commit merges the small ones.
+MERGE_AT = 12
 #: Below this many documents a rebuild writes in one process.
 PARALLEL_FROM = 5000
+
+
+def _text_field() -> Any:
+    text = fields.TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=True)
+    # Scoring is done here from the term weights: no per-document field lengths to write.
+    text.scorable = False
+    return text
 
 
 def _schema() -> fields.Schema:
@@ -58,7 +67,7 @@ def _schema() -> fields.Schema:
         digest=fields.STORED(),
         title=fields.STORED(),
         excerpt=fields.STORED(),
-        text=fields.TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=True),
+        text=_text_field(),
         keys=fields.KEYWORD(),
         facets=fields.KEYWORD(),
         day=fields.COLUMN(columns.NumericColumn("i")),
@@ -105,13 +114,17 @@ class _PostingCache:
         self.lock = threading.Lock()
 
     def get(self, reader: Any, segment: str, field_name: str, term: str) -> tuple[Ids, Scores]:
+        """The postings of ``term`` in ``field_name`` (field ``@positions``: its positions)."""
         key = (segment, field_name, term)
         with self.lock:
             found = self.entries.get(key)
             if found is not None:
                 self.entries.move_to_end(key)
                 return found
-        decoded = _decode(reader, field_name, term)
+        if field_name == "@positions":
+            decoded = _positions(reader, term)
+        else:
+            decoded = _decode(reader, field_name, term)
         with self.lock:
             self.entries[key] = decoded
             self.size += decoded[0].nbytes + decoded[1].nbytes + 100
@@ -150,23 +163,24 @@ def _decode(reader: Any, field_name: str, term: str) -> tuple[Ids, Scores]:
     return np.concatenate(ids), np.concatenate(weights)
 
 
-def _positions(reader: Any, term: str, wanted: set[int]) -> dict[int, Ids]:
-    """Positions of ``term`` in the segment's documents ``wanted`` (local numbers)."""
+def _positions(reader: Any, term: str) -> tuple[Ids, Scores]:
+    """Every position of ``term`` in the segment, as (document, position) arrays; kept in
+    the posting cache like the postings (the second array holds positions as floats)."""
     matcher = _matcher(reader, "text", term)
-    found: dict[int, Ids] = {}
     if matcher is None:
-        return found
+        return _EMPTY_IDS, _EMPTY_W
     decode = reader.schema["text"].format.decode_positions
+    owners: list[int] = []
+    spots: list[int] = []
     while matcher.is_active():
         matcher._read_ids()
-        block = matcher._ids
-        if not wanted.isdisjoint(block):
-            matcher._read_values()
-            for docnum, value in zip(block, matcher._values, strict=True):
-                if docnum in wanted:
-                    found[int(docnum)] = np.asarray(decode(value), dtype=np.int64)
+        matcher._read_values()
+        for docnum, value in zip(matcher._ids, matcher._values, strict=True):
+            found = decode(value)
+            owners.extend([docnum] * len(found))
+            spots.extend(found)
         matcher._next_block()
-    return found
+    return np.asarray(owners, dtype=np.int64), np.asarray(spots, dtype=np.float32)
 
 
 @dataclass
@@ -257,7 +271,9 @@ class WhooshBackend:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        # Small commits pile up as segments; merge them only once there are several, so
+        # indexing one report rarely pays for a merge.
+        writer.commit(merge=len(writer.segments) >= MERGE_AT)
 
     @staticmethod
     def _existing(writer: Any, ids: Iterable[str]) -> list[int]:
@@ -567,28 +583,27 @@ class WhooshBackend:
         scores[ids] += np.float32(idf) * weights * (K1 + 1) / (weights + K1)
 
     def _phrase(self, view: _View, node: Phrase, scores: Scores | None, allowed: Mask) -> Mask:
+        """Documents holding the words in a row: candidates by postings, then one numpy
+        intersection of (document, position - offset) keys per word on cached positions."""
         candidates = allowed.copy()
         for word in node.words:
             candidates &= self._mask(view, self._postings_of(view, "text", word)[0])
         result = np.zeros(view.n, dtype=np.bool_)
         for leaf in view.leaves:
             count = leaf.reader.doc_count_all()
-            local = np.flatnonzero(candidates[leaf.offset : leaf.offset + count])
-            if not len(local):
+            local = candidates[leaf.offset : leaf.offset + count]
+            if not local.any():
                 continue
-            wanted = {int(each) for each in local}
-            positions = [
-                _positions(leaf.reader, word, wanted) for word in dict.fromkeys(node.words)
-            ]
-            by_word = dict(zip(dict.fromkeys(node.words), positions, strict=True))
-            for docnum in wanted:
-                starts = by_word[node.words[0]].get(docnum, _EMPTY_IDS)
-                for shift, word in enumerate(node.words[1:], start=1):
-                    starts = np.intersect1d(starts, by_word[word].get(docnum, _EMPTY_IDS) - shift)
-                    if not len(starts):
-                        break
-                if len(starts):
-                    result[leaf.offset + docnum] = True
+            keys: Ids | None = None
+            for shift, word in enumerate(node.words):
+                owners, spots = self._postings.get(leaf.reader, leaf.segment, "@positions", word)
+                keep = local[owners]
+                found = (owners[keep] << 20) + (spots[keep].astype(np.int64) - shift)
+                keys = found if keys is None else np.intersect1d(keys, found, assume_unique=False)
+                if not len(keys):
+                    break
+            if keys is not None and len(keys):
+                result[np.unique(keys >> 20) + leaf.offset] = True
         if scores is not None:
             for word in node.words:
                 ids, weights = self._postings_of(view, "text", word)
