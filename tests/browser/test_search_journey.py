@@ -112,8 +112,8 @@ def test_analyst_narrows_by_two_facets_and_a_reporter_sees_its_own(
     results = page.get_by_test_id("results")
     results.wait_for()
     for ref in refs.values():
-        assert results.get_by_role("link", name=ref).is_visible(), ref
-    assert results.locator("mark").first.is_visible()  # the matched word, highlighted
+        results.get_by_role("link", name=ref).wait_for()
+    results.locator("mark").first.wait_for()  # the matched word, highlighted
     _holds_its_layout(page)
 
     page.get_by_test_id("facet-distribution").get_by_role("link", name="amber").click()
@@ -132,8 +132,8 @@ def test_analyst_narrows_by_two_facets_and_a_reporter_sees_its_own(
     page.get_by_test_id("site-search").get_by_role("button", name="Search").click()
     page.get_by_role("heading", name="Search your organisation\u2019s reports").wait_for()
     results = page.get_by_test_id("results")
-    assert results.get_by_role("link", name=refs["alarms"]).is_visible()
-    assert results.get_by_role("link", name=refs["developer"]).is_visible()
+    results.get_by_role("link", name=refs["alarms"]).wait_for()
+    results.get_by_role("link", name=refs["developer"]).wait_for()
     assert results.get_by_role("link", name=refs["deployer"]).count() == 0
     assert page.get_by_test_id("facet-organization").count() == 0
     assert not problems, problems
