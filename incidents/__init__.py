@@ -134,6 +134,8 @@ def _register_blueprints(app: Flask) -> None:
     from incidents.public.views import public_pages
     from incidents.registry.views import registry
     from incidents.reports.views import reports
+    from incidents.searching.api import search_api
+    from incidents.searching.views import searching
 
     for blueprint in (
         public_pages,
@@ -150,6 +152,8 @@ def _register_blueprints(app: Flask) -> None:
         registry,
         incidents_api,
         publications_api,
+        searching,
+        search_api,
         api_docs,
         exchange,
         exchange_api,
@@ -160,6 +164,7 @@ def _register_blueprints(app: Flask) -> None:
     extensions.csrf.exempt(incidents_api)
     extensions.csrf.exempt(publications_api)
     extensions.csrf.exempt(exchange_api)
+    extensions.csrf.exempt(search_api)
     register_commands(app)
 
 
@@ -173,6 +178,8 @@ def _register_hooks(app: Flask, settings: Settings) -> None:
     from incidents.mail.senders import make_sender
     from incidents.outbox.hooks import init_outbox
     from incidents.placement.services import CONSUMER, handler, thresholds
+    from incidents.searching import indexing
+    from incidents.searching.engines import init_search
 
     def security_headers(response: Response) -> Response:
         # Static files never carry confidential data; skip loading the user for them. When
@@ -197,6 +204,7 @@ def _register_hooks(app: Flask, settings: Settings) -> None:
             mail.CONSUMER: mail.handler(
                 make_sender(settings.mail_url, settings.instance_path), mail_settings
             ),
+            indexing.CONSUMER: indexing.handler(init_search(app, settings)),
         },
     )
     app.jinja_env.add_extension("jinja2.ext.do")

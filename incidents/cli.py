@@ -23,6 +23,7 @@ from incidents.placement.services import drain, thresholds
 from incidents.public.demo import load_demo_publications
 from incidents.reports.cli import reports_cli
 from incidents.reports.demo import load_demo_reports
+from incidents.searching.cli import search_cli, search_drain
 
 
 @click.command("demo")
@@ -40,6 +41,9 @@ def demo_command() -> None:
         click.echo(f"Outbox entry {entry_id} could not be placed: {error}", err=True)
     load_demo_publications(session)
     session.commit()
+    indexed = search_drain(session)
+    for entry_id, error in indexed.failed:
+        click.echo(f"Outbox entry {entry_id} could not be indexed: {error}", err=True)
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for user in users:
         click.echo(f"  {user.role.value:<10} {user.email:<28} {user.organization}")
@@ -60,6 +64,7 @@ def register_commands(app: Flask) -> None:
         audit_cli,
         backup_cli,
         notify_cli,
+        search_cli,
         demo_command,
     ):
         _guard_database_errors(command)

@@ -55,6 +55,8 @@ class Settings:
     mail_from: str = "AI Incident Exchange <noreply@localhost>"
     notify_soon_days: int = 2
     notify_triage_hours: int = 24
+    search_backend: str = "whoosh"
+    search_timeout_ms: int = 1000
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -183,6 +185,17 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
         "`24`",
         "A triage candidate pending longer than this is notified to the institutes' analysts.",
     ),
+    (
+        "INCIDENTS_SEARCH_BACKEND",
+        "`whoosh`",
+        "`whoosh` (an index under `instance/search/`) or `postgres` (full-text tables in the "
+        "database; PostgreSQL only).",
+    ),
+    (
+        "INCIDENTS_SEARCH_TIMEOUT_MS",
+        "`1000`",
+        "Time budget of one search in milliseconds; a search that needs longer is stopped.",
+    ),
 )
 
 
@@ -244,6 +257,8 @@ def load_settings(
         mail_from=_mail_from(environ, overrides),
         notify_soon_days=_int(environ, overrides, "NOTIFY_SOON_DAYS", 2, 0),
         notify_triage_hours=_int(environ, overrides, "NOTIFY_TRIAGE_HOURS", 24, 1),
+        search_backend=_search_backend(environ, overrides, database_url),
+        search_timeout_ms=_int(environ, overrides, "SEARCH_TIMEOUT_MS", 1000, 10),
         extra={k: v for k, v in overrides.items() if k.isupper() and not _is_known(k)},
     )
 
@@ -353,6 +368,17 @@ def _mail_from(environ: Mapping[str, str], overrides: Mapping[str, object]) -> s
     _, address = parseaddr(raw)
     if "@" not in address or "\n" in raw or "\r" in raw:
         raise ConfigError(f"INCIDENTS_MAIL_FROM must be an e-mail address, not {raw!r}")
+    return raw
+
+
+def _search_backend(
+    environ: Mapping[str, str], overrides: Mapping[str, object], database_url: str
+) -> str:
+    raw = _get(environ, overrides, "SEARCH_BACKEND", "whoosh").lower()
+    if raw not in ("whoosh", "postgres"):
+        raise ConfigError(f"INCIDENTS_SEARCH_BACKEND must be whoosh or postgres, not {raw!r}")
+    if raw == "postgres" and is_sqlite(database_url):
+        raise ConfigError("INCIDENTS_SEARCH_BACKEND=postgres needs a PostgreSQL database")
     return raw
 
 

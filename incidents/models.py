@@ -38,6 +38,7 @@ from incidents.reports.models import (
     ReportRevision,
     ReportSeries,
 )
+from incidents.searching.models import SavedSearch
 
 __all__ = [
     "ApiToken",
@@ -71,6 +72,7 @@ __all__ = [
     "ReportRevision",
     "ReportSeries",
     "RequestMessage",
+    "SavedSearch",
     "UnlockLink",
     "User",
 ]

@@ -31,6 +31,7 @@ from incidents.reports.schemas import ApiReceiptSchema, NewReportSchema, Reporte
 from incidents.reports.schemas import contract_rules as report_rules
 from incidents.reports.services import recipient_institutes
 from incidents.schemas import ErrorSchema, ValidationErrorSchema
+from incidents.searching import api as search_api  # noqa: F401
 from incidents.security.decorators import public
 
 api_docs = Blueprint("api_docs", __name__)
@@ -64,6 +65,7 @@ _TAGS = {
     "public": "Published, redacted incident summaries: no token needed.",
     "requests": "Requests for information: institutes ask the filing organisation about a report.",
     "notifications": "The caller's notifications (what it was told, newest first).",
+    "search": "Full-text search with facets over what the caller may read.",
 }
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, Response, abort, request, url_for
-from marshmallow import Schema
+from marshmallow import Schema, fields
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import BadRequest
 
@@ -157,7 +157,7 @@ def json_route(
         def endpoint(**arguments: Any) -> Any:
             call = Call(user=require_user(), session=db_session(), caller=current_caller())
             if query is not None:
-                call.query = load(query(), request.args.to_dict(flat=True))
+                call.query = load(query(), query_arguments(query))
             if not operation.is_write:
                 return _respond(operation, view(call, **arguments))
             raw = call.raw = json_body()
@@ -206,7 +206,7 @@ def public_route(
 
         @functools.wraps(view)
         def endpoint(**arguments: Any) -> Any:
-            loaded = load(query(), request.args.to_dict(flat=True)) if query is not None else {}
+            loaded = load(query(), query_arguments(query)) if query is not None else {}
             return _respond(operation, view(loaded, **arguments))
 
         blueprint.add_url_rule(rule, view.__name__, public(endpoint), methods=["GET"])
@@ -270,6 +270,20 @@ def _respond(operation: Operation, result: Any) -> Response:
 
 
 # --- reading the request -------------------------------------------------------------------
+
+
+def query_arguments(schema: type[Schema]) -> dict[str, Any]:
+    """The query string as ``schema`` reads it: every value of a repeatable (list) parameter,
+    the first value of any other."""
+    repeatable = {
+        found.data_key or name
+        for name, found in schema().fields.items()
+        if isinstance(found, fields.List)
+    }
+    return {
+        name: request.args.getlist(name) if name in repeatable else value
+        for name, value in request.args.to_dict(flat=True).items()
+    }
 
 
 def json_body() -> Any:

@@ -46,6 +46,17 @@ SUBSCRIPTIONS: dict[str, frozenset[Event]] = {
         }
     ),
     "mail": frozenset({Event.MAIL_QUEUED}),
+    # The analyst tier follows reports and incidents, the public tier publications.
+    "search": frozenset(
+        {
+            Event.REPORT_SUBMITTED,
+            Event.REPORT_AMENDED,
+            Event.REPORT_WITHDRAWN,
+            Event.REPORT_MOVED,
+            Event.INCIDENT_CHANGED,
+            Event.PUBLICATION_CHANGED,
+        }
+    ),
 }
 #: In ``Session.info`` once entries written by the session are committed: the request (or
 #: command) that owns the session drains the outbox.
@@ -60,10 +71,22 @@ FIRST_RETRY = timedelta(seconds=30)
 Handler = Callable[[Session, OutboxEntry], None]
 
 
-def publish(session: Session, event: Event, subject_type: str, subject_ids: Iterable[int]) -> None:
+def publish(
+    session: Session,
+    event: Event,
+    subject_type: str,
+    subject_ids: Iterable[int],
+    *,
+    only: str | None = None,
+) -> None:
     """Write ``event`` for each of ``subject_ids`` into the session's transaction, once per
-    consumer that follows it (flushed with it)."""
-    consumers = [name for name, events in SUBSCRIPTIONS.items() if event in events]
+    consumer that follows it (``only``: for that one consumer alone, e.g. to have the search
+    index read a subject again), flushed with it."""
+    consumers = [
+        name
+        for name, events in SUBSCRIPTIONS.items()
+        if event in events and (only is None or name == only)
+    ]
     subjects = list(dict.fromkeys(subject_ids))
     if not consumers or not subjects:
         return

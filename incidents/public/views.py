@@ -14,12 +14,15 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 import taxonomy
+from incidents import search
 from incidents.classification.display import in_words
 from incidents.extensions import db_session
 from incidents.pages import page_number
 from incidents.public import queries
 from incidents.public.charts import Chart, bar_chart
 from incidents.public.queries import FACETS, PublicFilters, PublicRecord
+from incidents.refusals import Invalid
+from incidents.searching.engines import engines_of, refused_as_invalid, timeout
 from incidents.security.decorators import public
 
 public_pages = Blueprint("public", __name__)
@@ -96,10 +99,22 @@ def favicon() -> WerkzeugResponse:
 
 @public_pages.route("/public/incidents")
 @public
-def incident_list() -> str:
+def incident_list() -> str | tuple[str, int]:
     filters = _filters()
     records = queries.published_records(db_session())
-    found = queries.matching(records, filters)
+    refused: list[str] = []
+    if filters.text:
+        # Words are searched in the public index (published, redacted text only).
+        try:
+            references = public_matches(filters.text)
+        except Invalid as invalid:
+            references, refused = [], [m for each in invalid.problems.values() for m in each]
+        rank = {reference: position for position, reference in enumerate(references)}
+        wanted = [record for record in records if record.reference in rank]
+        found = queries.matching(wanted, PublicFilters(text="", facets=filters.facets))
+        found.sort(key=lambda record: rank[record.reference])
+    else:
+        found = queries.matching(records, filters)
     page = page_number()
     return render_template(
         "public/incidents.html",
@@ -110,7 +125,29 @@ def incident_list() -> str:
         filters=filters,
         facets=queries.facet_counts(found),
         args={k: v for k, v in request.args.items(multi=True) if k != "page"},
-    )
+        refused=refused,
+    ), (422 if refused else 200)
+
+
+#: The public list searches this many best matches of its words.
+PUBLIC_SEARCH_LIMIT = 1000
+
+
+def public_matches(text: str) -> list[str]:
+    """The public references the public index finds for ``text``, best first; raises
+    Invalid when the query is refused."""
+    found: list[str] = []
+    page = 1
+    while len(found) < PUBLIC_SEARCH_LIMIT:
+        args = {"q": [text], "per_page": ["100"], "page": [str(page)]}
+        with refused_as_invalid():
+            request_ = search.request_from_args(args, search.public_tier())
+            result = search.search_public(engines_of().public, request_, timeout=timeout())
+        found.extend(hit["reference"] for hit in result.as_dict()["hits"])
+        if page * 100 >= result.total:
+            break
+        page += 1
+    return found
 
 
 @public_pages.route("/public/incidents/<public_reference>")

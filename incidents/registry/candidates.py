@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from incidents.audit.services import record
 from incidents.db import utcnow
+from incidents.outbox.services import Event, publish
 from incidents.refusals import Conflict
 from incidents.registry import audiences
 from incidents.registry.models import CandidateDecision, DedupCandidate, Incident
@@ -52,6 +53,8 @@ def decide_candidate(
         candidate.audience = audiences.audience(session, principal.organization_id, derived)
     candidate.decided_at = utcnow()
     session.flush()
+    # A decision changes what the incident says about its reports (search reads it again).
+    publish(session, Event.INCIDENT_CHANGED, "incident", [candidate.incident_id])
     record(
         session,
         caller,

@@ -39,6 +39,7 @@ from incidents.registry.models import Incident
 from incidents.registry.queries import primary_incident
 from incidents.reports.content import ReportContent
 from incidents.reports.services import file_report
+from incidents.searching import services as search_services
 from incidents.security.caller import Caller
 from incidents.security.decorators import access_rule_of, verify_access_declared
 from incidents.security.permissions import Role
@@ -379,6 +380,48 @@ TABLE.extend(
     ]
 )
 
+# --- search: analysts over what they may read, reporters (and company org admins) over their
+# own organisation's reports; the operator's admin reads no report. A saved search is its
+# owner's alone ("own": the reporter's, "foreign": the foreign org admin's); a POST without a
+# name is refused with a flash (redirect).
+SEARCHERS = (L, 200, 200, 200, 200, 403, 200)
+TABLE.extend(
+    [
+        ("searching.search_page", "GET HEAD", None, SEARCHERS),
+        ("searching.search_page", "OPTIONS", None, ALL_200),
+        ("searching.save_search", "POST", None, (L, R, R, R, R, 403, R)),
+        ("searching.save_search", "OPTIONS", None, ALL_200),
+        *[
+            row
+            for endpoint in ("searching.open_search", "searching.delete_search")
+            for row in (
+                (
+                    endpoint,
+                    "GET HEAD" if endpoint == "searching.open_search" else "POST",
+                    "own",
+                    (L, R, 404, 404, 404, 403, 404),
+                ),
+                (
+                    endpoint,
+                    "GET HEAD" if endpoint == "searching.open_search" else "POST",
+                    "foreign",
+                    (L, 404, 404, 404, 404, 403, R),
+                ),
+                (
+                    endpoint,
+                    "GET HEAD" if endpoint == "searching.open_search" else "POST",
+                    "missing",
+                    (L, 404, 404, 404, 404, 403, 404),
+                ),
+                (endpoint, "OPTIONS", "own", ALL_200),
+            )
+        ],
+        ("search_api.search_reports", "GET HEAD", None, (401, 200, 200, 200, 200, 403, 200)),
+        ("search_api.search_reports", "OPTIONS", None, ALL_200),
+        ("search_api.search_published", "GET HEAD OPTIONS", None, ALL_200),
+    ]
+)
+
 
 # --- the exchange: requests for information, notifications, the desk ------------------------
 # "own" request: asked by the analysts' institute about the own company's AMBER report;
@@ -551,6 +594,11 @@ def world(app: Flask, db: Session, make_user, company: Organization) -> World:
             "foreign": unsubscribe_token(secret, foreign_member.id, NotificationKind.DEADLINE_DUE),
             "missing": "forged-token",
         },
+        "saved_id": {
+            "own": search_services.save(db, users["reporter"], "Mine", "q=model").id,
+            "foreign": search_services.save(db, users["foreign_org_admin"], "Theirs", "q=x").id,
+            "missing": MISSING_ID,
+        },
         "filename": {None: "site.css"},
         "dimension_id": {None: "harm_type"},
     }
@@ -658,6 +706,7 @@ def test_real_app_declares_access_on_every_endpoint(app: Flask) -> None:
         "public.data_csv",
         "publications_api.public_incidents",
         "publications_api.public_incident",
+        "search_api.search_published",
         "accounts.login",
         "accounts.unlock",
         "accounts.invitation",

@@ -25,6 +25,7 @@ from incidents.mail.models import OutgoingMail
 from incidents.reports.content import ReportContent
 from incidents.reports.models import Report
 from incidents.reports.services import file_report
+from incidents.searching.models import SavedSearch
 from incidents.security.caller import Caller
 from incidents.security.permissions import Role
 from incidents.security.scope import can_read_report
@@ -122,6 +123,7 @@ def _values(db: Session, world: dict[str, Any], argument: str) -> list[object]:
         "token_id": [t.id for t in db.scalars(sa.select(ApiToken))],
         "change_id": [c.id for c in db.scalars(sa.select(MembershipChange))] or [1],
         "secret": ["x" * 43],
+        "saved_id": [s.id for s in db.scalars(sa.select(SavedSearch))] or [1],
     }
     if argument in ids:
         return ids[argument]

@@ -32,6 +32,7 @@ from incidents.security.caller import Caller
 from incidents.security.permissions import Role
 from tests import factories
 from tests.conftest import MakeUser
+from tests.functional.search.conftest import index, reindex
 from tests.reports_data import INITIAL
 
 CANARY = "Zqxcanary7731"
@@ -67,9 +68,11 @@ def _canary_report(n: int, tlp: str, recipients: tuple[str, ...] = ()) -> Report
 
 
 @pytest.fixture
-def published(db: Session, make_user: MakeUser) -> dict[str, Any]:
+def published(app: Flask, db: Session, make_user: MakeUser) -> dict[str, Any]:
     """Two incidents built from canary reports of every distribution, curated with canary
-    text, one published (and corrected), one published and then withdrawn."""
+    text, one published (and corrected), one published and then withdrawn; indexed for
+    search (both tiers) as the outbox does after commit."""
+    reindex(app, db)
     institute = factories.InstituteFactory(name=f"Institute {CANARY}")
     company = factories.OrganizationFactory(name=f"Company {CANARY}")
     reporter = make_user(Role.REPORTER, organization=company, name=f"Reporter {CANARY}")
@@ -114,6 +117,7 @@ def published(db: Session, make_user: MakeUser) -> dict[str, Any]:
     _publish(db, analyst, editor, other, "Another event, later withdrawn")
     publications.withdraw(db, Caller(editor, "web"), other, reason="Not an AI incident after all.")
     db.commit()
+    index(app, db)
     return {"incident": incident, "other": other}
 
 
@@ -167,6 +171,9 @@ def test_no_confidential_word_reaches_anything_public(
             "/public/incidents?harm_type=physical_injury&countries=GB",
             "/api/v1/public/incidents",
             "/api/v1/public/incidents?q=hospital&per_page=100",
+            "/api/v1/public/search?q=hospital&per_page=100",
+            f"/api/v1/public/search?q={CANARY}1",
+            "/api/v1/public/search?q=narrative OR curated OR description OR chain",
             "/public/incidents/PUB-1999-99999",
             "/api/v1/public/incidents/PUB-1999-99999",
             "/no-such-page",
@@ -187,6 +194,10 @@ def test_no_confidential_word_reaches_anything_public(
     client = app.test_client()
     searched = client.get("/api/v1/public/incidents", query_string={"q": CANARY}).get_json()
     assert searched["total"] == 0
+    for word in (CANARY, f"{CANARY}1", "Narrative", "Curated"):
+        found = client.get("/api/v1/public/search", query_string={"q": word}).get_json()
+        assert found["total"] == 0, word
+    assert client.get("/api/v1/public/search?q=robot").get_json()["total"] == 1
 
 
 def test_a_withdrawn_record_shows_its_tombstone_only(app: Flask, published: dict[str, Any]) -> None:

@@ -61,6 +61,7 @@ def _page_urls(app: Flask, user: User, company: Organization) -> list[str]:
         "dimension_id": "ai_system",
         "public_reference": "PUB-2026-99999",  # no such publication: its 404 page is checked
         "secret": "x" * 43,  # no such unlock link or invitation: their 404 pages are checked
+        "saved_id": 987654321,  # no such saved search: its 404 page is checked
     }
     urls = []
     for rule in app.url_map.iter_rules():
