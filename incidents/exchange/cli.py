@@ -23,7 +23,8 @@ notify_cli = AppGroup("notify", help="Notifications: reminders and daily digests
 def run_command() -> None:
     """Tell what fell due (deadlines, answer-by dates, waiting triage, saved searches with new
     matches), queue the e-mail of immediate notifications and the daily digests. Safe to
-    repeat: nothing is told twice. The mail goes out with `flask mail send` (or the outbox worker)."""
+    repeat: nothing is told twice. The mail goes out with `flask mail send` (or the outbox
+    worker)."""
     config: Settings = current_app.config["INCIDENTS_SETTINGS"]
     session = services().database.session_factory()
     started = time.perf_counter()
