@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import schemathesis
 from flask import Flask
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -74,6 +74,9 @@ def test_the_api_keeps_its_contract(
         suppress_health_check=list(HealthCheck),
     )
     def keeps_contract(case: schemathesis.Case[Any]) -> None:
+        # A query parameter with an empty name never reaches the server (the client drops
+        # it), so a case made "negative" by one would be judged on a request it never sent.
+        assume("" not in (case.query or {}))
         case.call_and_validate(headers=headers, checks=checks)
 
     keeps_contract()
