@@ -87,7 +87,7 @@ def request_list() -> str:
     )
 
 
-@exchange.route("/reports/<report_key:key>/requests", methods=["GET", "POST"])
+@exchange.route("/reports/<key>/requests", methods=["GET", "POST"])
 @require(Permission.ACCOUNT_READ)
 def report_requests(key: str) -> Page:
     """The requests on one report the caller's side holds, and (for analysts) the form."""
@@ -294,7 +294,7 @@ def desk() -> str:
     return page
 
 
-@exchange.route("/incidents/<incident_ref:incident>/follow", methods=["POST"])
+@exchange.route("/incidents/<incident>/follow", methods=["POST"])
 @require(Permission.INCIDENT_READ)
 def follow(incident: str) -> Response:
     user = require_user()

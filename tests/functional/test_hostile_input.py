@@ -349,7 +349,9 @@ def test_an_error_after_a_failed_flush_still_gets_the_sites_page_and_headers(
     monkeypatch.setattr(registry_queries, "incident_page", failing)
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
     response = client.get("/incidents")
-    assert response.status_code == 500
+    # A lost database is an outage: 503 with Retry-After, on the site's own page.
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
     assert "<!doctype html>" in response.get_data(as_text=True).lower()
     assert "Content-Security-Policy" in response.headers
     assert response.headers["Cache-Control"] == "no-store"

@@ -62,6 +62,8 @@ def _page_urls(app: Flask, user: User, company: Organization) -> list[str]:
         "public_reference": "PUB-2026-99999",  # no such publication: its 404 page is checked
         "secret": "x" * 43,  # no such unlock link or invitation: their 404 pages are checked
         "saved_id": 987654321,  # no such saved search: its 404 page is checked
+        "request_ref": "RFI-1999-99999",  # no such request: its 404 page is checked
+        "token": "forged-token",  # an unsubscribe link that does not verify: its page is checked
     }
     urls = []
     for rule in app.url_map.iter_rules():
