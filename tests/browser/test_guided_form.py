@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from incidents.accounts.demo import DEMO_PASSWORD
 
@@ -55,39 +56,39 @@ def test_questions_follow_the_answers_and_a_report_is_filed(page) -> None:
     _sign_in(page)
     page.goto("/reports/new")
     recipients = page.locator("#recipients")
-    assert recipients.is_hidden()  # the default distribution, TLP:AMBER, names no recipients
+    expect(recipients).to_be_hidden()  # the default distribution, TLP:AMBER, names no recipients
     page.get_by_label("Distribution (TLP)").select_option("amber_strict")
-    assert recipients.is_visible()
+    expect(recipients).to_be_visible()
     page.get_by_label("Distribution (TLP)").select_option("amber")
-    assert recipients.is_hidden()
+    expect(recipients).to_be_hidden()
 
     page.get_by_label("Title").fill("Care robot dropped a patient")
     page.get_by_label("Description").fill("A patient fell from the lifting arm and died.")
     page.evaluate(OPEN_ALL)
     deaths = page.locator("#harm_deaths")
-    assert deaths.is_hidden()
-    assert deaths.is_disabled()
+    expect(deaths).to_be_hidden()
+    expect(deaths).to_be_disabled()
     page.get_by_label("Death", exact=True).check()
-    assert deaths.is_visible()
-    assert deaths.is_enabled()
+    expect(deaths).to_be_visible()
+    expect(deaths).to_be_enabled()
     deaths.fill("1")
     persons = page.locator("#persons_affected")
-    assert persons.is_hidden()
+    expect(persons).to_be_hidden()
     page.locator("#harm_materialisation").select_option("occurred")
-    assert persons.is_visible()
+    expect(persons).to_be_visible()
     page.locator("#harm_materialisation").select_option("imminent_risk")
-    assert persons.is_hidden()
+    expect(persons).to_be_hidden()
     page.locator("#harm_materialisation").select_option("occurred")
     persons.select_option("n_1")
     precision = page.locator("#date_precision")
-    assert precision.is_hidden()
+    expect(precision).to_be_hidden()
     page.locator("#occurred_on").fill("2025-02-01")
-    assert precision.is_visible()
+    expect(precision).to_be_visible()
     precision.select_option("day")
     widespread = page.locator("#widespread_infringement")
-    assert widespread.is_hidden()
+    expect(widespread).to_be_hidden()
     page.get_by_label("EU AI Act Art. 73 (high-risk AI systems)").check()
-    assert widespread.is_visible()
+    expect(widespread).to_be_visible()
 
     for field_id, value in {
         "event_class": "serious_ai_incident",
@@ -123,8 +124,8 @@ def test_questions_follow_the_answers_and_a_report_is_filed(page) -> None:
     assert re.fullmatch(r"RPT-\d{4}-\d{5}", page.get_by_test_id("reference").inner_text())
     # The receipt prints without the site's navigation and actions.
     page.emulate_media(media="print")
-    assert page.locator(".site-header").is_hidden()
-    assert page.get_by_test_id("receipt").is_visible()
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.get_by_test_id("receipt")).to_be_visible()
 
 
 def test_without_javascript_the_server_asks_the_next_questions(browser, base_url: str) -> None:
@@ -133,13 +134,13 @@ def test_without_javascript_the_server_asks_the_next_questions(browser, base_url
     try:
         _sign_in(page)
         page.goto("/reports/new")
-        assert page.locator("#harm_deaths").is_disabled()
+        expect(page.locator("#harm_deaths")).to_be_disabled()
         page.get_by_label("Title").fill("Draft without a script")
         page.get_by_role("heading", name="Harm", exact=True).click()  # opens the section
         page.get_by_label("Death", exact=True).check()
         page.get_by_role("button", name="Save draft").click()
         page.get_by_text("Your draft is saved").wait_for()
         assert re.search(r"/reports/draft-\d+/edit$", page.url)  # its own address
-        assert page.locator("#harm_deaths").is_enabled()  # now asked
+        expect(page.locator("#harm_deaths")).to_be_enabled()  # now asked
     finally:
         context.close()
