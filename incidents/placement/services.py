@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from incidents.classification.severity import severity_rank
 from incidents.config import Settings
 from incidents.db import utcnow
 from incidents.dedup import Candidate, Decision, Match, Thresholds, match_report, register
@@ -42,21 +43,13 @@ MAX_CANDIDATES = 5
 UNDECIDABLE = "undecidable: no institute may read both reports; the engine kept them apart"
 #: The outbox consumer that places reports.
 CONSUMER = "dedup"
-#: Queue order: the report's event class, most severe first.
-SEVERITY = {
-    "ai_disaster": 5,
-    "serious_ai_incident": 4,
-    "serious_ai_hazard": 3,
-    "ai_incident": 2,
-    "ai_hazard": 1,
-}
 
 ENGINE = Caller.system()
 
 
 def severity(report: Report) -> int:
     """The report's severity rank for the triage queue (0: not classified)."""
-    return SEVERITY.get(str((report.classification or {}).get("event_class")), 0)
+    return severity_rank(report.classification)
 
 
 def place_report(session: Session, report: Report, thresholds: Thresholds) -> Incident:

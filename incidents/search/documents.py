@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import taxonomy
+from incidents.classification.severity import severity_rank
 from incidents.reports.models import Report, ReportState
 from incidents.search.query import tokens
 from incidents.security.scope import report_keys
@@ -28,14 +29,6 @@ BREAK = "|"
 #: Access key of everything in the public tier.
 PUBLIC = "public"
 
-#: Event class → severity rank (higher is more severe), as the triage queue orders them.
-SEVERITY = {
-    "ai_disaster": 5,
-    "serious_ai_incident": 4,
-    "serious_ai_hazard": 3,
-    "ai_incident": 2,
-    "ai_hazard": 1,
-}
 #: Facets every report document has besides the taxonomy's.
 BUILT_IN_FACETS = ("stage", "state", "distribution", "regime", "organization")
 WITHHELD = "withheld"
@@ -134,10 +127,6 @@ def _clean(value: str) -> str:
     return "_".join(value.split())[:64]
 
 
-def _severity(classification: Mapping[str, Any]) -> int:
-    return SEVERITY.get(str(classification.get("event_class")), 0)
-
-
 def _system_words(classification: Mapping[str, Any]) -> str:
     system = classification.get("ai_system")
     if not isinstance(system, dict):
@@ -177,7 +166,7 @@ def report_document(
             facets=frozenset(facets),
             occurred_on=report.occurred_on,
             submitted_at=report.submitted_at,
-            severity=_severity(classification),
+            severity=severity_rank(classification),
         )
     )
 
@@ -210,7 +199,7 @@ def incident_note_document(
             access=access,
             facets=frozenset(facets),
             occurred_on=occurred_on,
-            severity=_severity(classification),
+            severity=severity_rank(classification),
         )
     )
 
@@ -244,6 +233,6 @@ class PublicDocument:
                 access=frozenset({PUBLIC}),
                 facets=frozenset(facets),
                 occurred_on=occurred,
-                severity=_severity(self.classification),
+                severity=severity_rank(self.classification),
             )
         )

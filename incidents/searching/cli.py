@@ -3,8 +3,6 @@ that keeps them in step for multi-worker deployments."""
 
 from __future__ import annotations
 
-import time
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -12,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from incidents import search
 from incidents.extensions import db_session
+from incidents.outbox.cli import work
 from incidents.outbox.hooks import handlers_of
 from incidents.outbox.services import DrainResult, drain
 from incidents.searching import indexing
@@ -77,29 +76,5 @@ def worker_command(once: bool, interval: float) -> None:
     """Index changes as they are committed (the one search writer beside web workers started
     with INCIDENTS_OUTBOX_AFTER_RESPONSE=false); Ctrl-C stops. Exit status 1 if an entry
     failed (with --once)."""
-    handle = handlers_of(current_app)[indexing.CONSUMER]
-    session = db_session()
-    failed = False
-    if not once:
-        click.echo("Indexing changes as they arrive (Ctrl-C stops).")
-    try:
-        while True:
-            # drain() holds the consumer's lock per entry: two workers never write at once.
-            result = drain(session, indexing.CONSUMER, handle)
-            for entry_id, error in result.failed:
-                failed = True
-                click.echo(f"  search entry {entry_id}: {error}", err=True)
-            if result.processed or result.failed or once:
-                click.echo(
-                    f"search: indexed {result.processed} outbox entries, "
-                    f"{len(result.failed)} failed, {result.remaining} waiting."
-                )
-            if once:
-                break
-            if not result.processed:
-                time.sleep(interval)
-    except KeyboardInterrupt:
-        click.echo("Stopped.")
-        return
-    if failed:
-        raise SystemExit(1)
+    # The outbox's own worker: drain() holds the consumer's lock, so two never write at once.
+    work(indexing.CONSUMER, None, not once, interval)
