@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from incidents.accounts.models import User
 from incidents.db import utcnow
 from incidents.exchange.models import DeskVisit, IncidentFollow
 from incidents.registry.models import Incident
-from incidents.reports.models import Report, ReportDeadline, ReportStage, ReportState
+from incidents.reports.deadlines import is_open_sql
+from incidents.reports.models import Report, ReportDeadline, ReportState
 from incidents.reports.queries import readable_by
 from incidents.security.policy import Principal
 
@@ -109,27 +110,7 @@ def overdue_followups(
 ) -> tuple[list[Late], Counter[str]]:
     """Open binding follow-up deadlines past due on reports shared with the institute (the
     same rule as the reminders), at most ``limit`` listed, and a count per regime."""
-    later = aliased(Report)
-    superseded = (
-        sa.select(later.id)
-        .where(
-            later.series_id == Report.series_id,
-            later.id > Report.id,
-            later.state == ReportState.SUBMITTED,
-        )
-        .exists()
-    )
-    condition = sa.and_(
-        _shared_with(principal),
-        ReportDeadline.binding,
-        ReportDeadline.due_at < now,
-        Report.stage != ReportStage.FINAL,
-        ReportDeadline.obligation != ReportStage.INITIAL.value,
-        sa.not_(
-            sa.and_(ReportDeadline.obligation == Report.stage, sa.not_(ReportDeadline.recurring))
-        ),
-        sa.not_(superseded),
-    )
+    condition = sa.and_(_shared_with(principal), is_open_sql(), ReportDeadline.due_at < now)
     joined = sa.select(ReportDeadline.regime_label, sa.func.count()).join(
         Report, Report.id == ReportDeadline.report_id
     )

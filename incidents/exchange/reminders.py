@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from incidents.exchange.models import InformationRequest, NotificationKind, RequestState
 from incidents.exchange.notify import (
@@ -27,10 +27,10 @@ from incidents.exchange.notify import (
     send_digests,
 )
 from incidents.registry.models import CandidateDecision, DedupCandidate
+from incidents.reports.deadlines import is_open_sql
 from incidents.reports.models import (
     Report,
     ReportDeadline,
-    ReportStage,
     ReportState,
     report_recipients,
 )
@@ -62,17 +62,6 @@ def _phase(due: datetime, now: datetime) -> str:
 def _deadlines(session: Session, settings: NotifySettings, now: datetime) -> list[Notice]:
     """Open binding deadlines due within ``soon_days`` or passed (as :func:`deadlines.is_open`
     decides, in SQL): the filing organisation's reporters are told once of each phase."""
-    later = aliased(Report)
-    superseded = (
-        sa.select(later.id)
-        .where(
-            later.series_id == Report.series_id,
-            later.id > Report.id,
-            later.state == ReportState.SUBMITTED,
-        )
-        .exists()
-    )
-    met_here = sa.and_(ReportDeadline.obligation == Report.stage, sa.not_(ReportDeadline.recurring))
     rows = session.execute(
         sa.select(
             ReportDeadline.id,
@@ -83,14 +72,9 @@ def _deadlines(session: Session, settings: NotifySettings, now: datetime) -> lis
         )
         .join(Report, Report.id == ReportDeadline.report_id)
         .where(
-            ReportDeadline.binding,
+            is_open_sql(),
             ReportDeadline.due_at.is_not(None),
             ReportDeadline.due_at <= now + timedelta(days=settings.soon_days),
-            Report.state == ReportState.SUBMITTED,
-            Report.stage != ReportStage.FINAL,
-            ReportDeadline.obligation != ReportStage.INITIAL.value,
-            sa.not_(met_here),
-            sa.not_(superseded),
         )
     ).all()
     people = members_by_org(session, {row.organization_id for row in rows}, COMPANY_ROLES)

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
 import taxonomy
 from incidents.reports.models import Report, ReportDeadline, ReportStage, ReportState
 from taxonomy.describe import describe
@@ -118,6 +121,32 @@ def _superseded(report: Report) -> bool:
     return any(
         other.id > report.id and other.state is ReportState.SUBMITTED
         for other in report.series.reports
+    )
+
+
+def is_open_sql() -> sa.ColumnElement[bool]:
+    """The SQL twin of :func:`is_open`, over ``Report`` joined to ``ReportDeadline``.
+
+    Whatever lists, counts or reminds of open deadlines filters with this, so a badge, a desk
+    and an e-mail agree with the report page.
+    """
+    later = aliased(Report)
+    superseded = sa.exists().where(
+        later.series_id == Report.series_id,
+        later.id > Report.id,
+        later.state == ReportState.SUBMITTED,
+    )
+    met_here = sa.and_(
+        ReportDeadline.obligation == sa.cast(Report.stage, sa.String),
+        ReportDeadline.recurring.is_(False),
+    )
+    return sa.and_(
+        ReportDeadline.binding.is_(True),
+        Report.state == ReportState.SUBMITTED,
+        Report.stage != ReportStage.FINAL,
+        ReportDeadline.obligation != ReportStage.INITIAL.value,
+        sa.not_(met_here),
+        sa.not_(superseded),
     )
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from incidents.reports import deadlines
 from incidents.reports.models import (
     Report,
     ReportDeadline,
@@ -100,27 +101,10 @@ def _open_deadline_reports(kind: str, now: datetime) -> sa.Select[int]:
     The SQL twin of ``deadlines.is_open``: what the dashboard's badges show is what the filter
     finds.
     """
-    later = sa.orm.aliased(Report)
-    superseded = sa.exists().where(
-        later.series_id == Report.series_id,
-        later.id > Report.id,
-        later.state == ReportState.SUBMITTED,
-    )
-    met_here = sa.and_(
-        ReportDeadline.obligation == sa.cast(Report.stage, sa.String),
-        ReportDeadline.recurring.is_(False),
-    )
     query = (
         sa.select(ReportDeadline.report_id)
         .join(Report, Report.id == ReportDeadline.report_id)
-        .where(
-            ReportDeadline.binding.is_(True),
-            Report.state == ReportState.SUBMITTED,
-            Report.stage != ReportStage.FINAL,
-            ReportDeadline.obligation != ReportStage.INITIAL.value,
-            sa.not_(met_here),
-            sa.not_(superseded),
-        )
+        .where(deadlines.is_open_sql())
     )
     if kind == "overdue":
         return query.where(ReportDeadline.due_at < now)
