@@ -8,7 +8,7 @@ from incidents.accounts.models import (
     UnlockLink,
     User,
 )
-from incidents.audit.models import AuditEvent
+from incidents.audit.models import AuditAnchor, AuditEvent
 from incidents.db import Base
 from incidents.dedup.models import DedupFingerprint, DedupKey, DedupKeyCount
 from incidents.exchange.models import (
@@ -43,6 +43,7 @@ from incidents.searching.models import SavedSearch
 __all__ = [
     "ApiToken",
     "Audience",
+    "AuditAnchor",
     "AuditEvent",
     "Base",
     "DedupCandidate",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,3 +36,21 @@ class AuditEvent(Base):
         sa.Index("ix_audit_events_subject", "subject_type", "subject_ref"),
         sa.Index("ux_audit_events_chain_position", "chain_position", unique=True),
     )
+
+
+class AuditAnchor(Base):
+    """The chain's head at the end of one UTC day, signed with the operator's Ed25519 key.
+
+    Rewriting the log would need the signing key (kept off the database) to re-sign every
+    later anchor, and each anchor's line is also printed for publishing elsewhere.
+    """
+
+    __tablename__ = "audit_anchors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date, unique=True)
+    position: Mapped[int]
+    digest: Mapped[str] = mapped_column(sa.String(64))
+    public_key: Mapped[str] = mapped_column(sa.String(64))
+    signature: Mapped[str] = mapped_column(sa.String(128))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from incidents.audit.anchors import latest_anchor
 from incidents.audit.services import chain_head, recent_events, unsealed_count
 from incidents.extensions import db_session
 from incidents.pages import page_number
@@ -24,6 +25,7 @@ def event_list() -> str:
     return render_template(
         "audit/events.html",
         head=chain_head(session),
+        anchor=latest_anchor(session),
         unsealed=unsealed_count(session),
         events=events[:PAGE_SIZE],
         page=page,
