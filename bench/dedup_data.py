@@ -74,10 +74,16 @@ Labelled = tuple[str, ReportFacts]
 _SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
+def shared_sets() -> list[Path]:
+    """The shared development sets (``../shared/data``): what the weights are fitted on."""
+    return sorted(DEV_DATA.parent.glob("dedup_*.json"))
+
+
 def all_sets() -> list[Path]:
-    """Every labelled dedup data file: the shared development sets and this repository's."""
+    """Every labelled dedup data file: the shared development sets and this repository's
+    (``bench/data``, written separately and kept out of the fit: held out)."""
     here = Path(__file__).resolve().parent / "data"
-    return sorted(DEV_DATA.parent.glob("dedup_*.json")) + sorted(here.glob("dedup_*.json"))
+    return shared_sets() + sorted(here.glob("dedup_*.json"))
 
 
 def filer(report: dict[str, Any]) -> str:
@@ -101,10 +107,13 @@ def filer(report: dict[str, Any]) -> str:
 def to_facts(report: dict[str, Any]) -> ReportFacts:
     """Return the engine's view of one report of the JSON format (event id is not passed)."""
     system = report.get("ai_system") or {}
-    occurred = report.get("occurred_on")
+    occurred, published = report.get("occurred_on"), report.get("published_on")
+    # A journalist's item is public coverage: imported, not filed (no filer; its publication
+    # date is not the event's).
+    public = report.get("submitter_kind") == "journalist"
     return ReportFacts(
         report_id=report["report_key"],
-        organisation_id=filer(report),
+        organisation_id=None if public else filer(report),
         title=report.get("title") or "",
         description=report.get("description") or "",
         occurred_on=dt.date.fromisoformat(occurred) if occurred else None,
@@ -119,6 +128,8 @@ def to_facts(report: dict[str, Any]) -> ReportFacts:
             system.get("deployer"),
         ),
         references=tuple(report.get("references") or ()),
+        is_public_source=public,
+        published_on=dt.date.fromisoformat(published) if published else None,
     )
 
 

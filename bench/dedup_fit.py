@@ -23,7 +23,7 @@ from sklearn.linear_model import LogisticRegression
 from incidents.dedup.engine import candidate_reports, pair_signals, register
 from incidents.dedup.fingerprint import fingerprint
 from incidents.dedup.scoring import support
-from incidents.dedup.signals import FEATURES
+from incidents.dedup.signals import FEATURES, PUBLIC_FEATURES
 from incidents.dedup.store import InMemoryStore
 
 NAMES = list(FEATURES)
@@ -33,8 +33,12 @@ DEGRADE_SEEDS = (1001, 1002, 1003, 1004)
 C = 1.0
 
 
-def pairs(reports: Sequence[dedup_data.Labelled], seed: int) -> tuple[list[list[float]], list[int]]:
-    """Return signal vectors and labels of every looked-up pair in one shuffled replay."""
+def pairs(
+    reports: Sequence[dedup_data.Labelled], seed: int, public: bool = False
+) -> tuple[list[list[float]], list[int]]:
+    """Return signal vectors and labels of every looked-up pair in one shuffled replay: the
+    pairs of two public items (``public``, over ``PUBLIC_FEATURES``), or all others."""
+    names = list(PUBLIC_FEATURES) if public else NAMES
     order = list(reports)
     random.Random(seed).shuffle(order)
     store = InMemoryStore()
@@ -44,7 +48,9 @@ def pairs(reports: Sequence[dedup_data.Labelled], seed: int) -> tuple[list[list[
         fp = fingerprint(facts)
         for report_id, signals in pair_signals(store, fp, candidate_reports(store, fp)).items():
             values = {s.name: s.value for s in signals}
-            xs.append([values[n] for n in NAMES])
+            if (values["public_pair"] > 0) != public:
+                continue
+            xs.append([values[n] for n in names])
             ys.append(int(event_of[report_id] == event))
         register(store, fp, event)
         event_of[facts.report_id] = event
@@ -114,6 +120,23 @@ def fit(reports: Sequence[dedup_data.Labelled]) -> Fitted:
     return intercept, weights, fit_support(copies, intercept, weights)
 
 
+def fit_public(reports: Sequence[dedup_data.Labelled]) -> tuple[float, dict[str, float]]:
+    """Return the public-source model ``(intercept, weights)``, fitted on the pairs of two
+    public items (news coverage): text, stated event dates and publication dates."""
+    xs: list[list[float]] = []
+    ys: list[int] = []
+    copies = [list(reports)] + [dedup_data.degrade(reports, s) for s in DEGRADE_SEEDS]
+    for copy in copies:
+        for seed in ORDER_SEEDS:
+            x, y = pairs(copy, seed, public=True)
+            xs += x
+            ys += y
+    model = LogisticRegression(C=C, max_iter=5000)
+    model.fit(np.array(xs), np.array(ys))
+    weights = {n: round(float(w), 3) for n, w in zip(PUBLIC_FEATURES, model.coef_[0], strict=True)}
+    return round(float(model.intercept_[0]), 3), weights
+
+
 def grouped_folds(
     reports: Sequence[dedup_data.Labelled], k: int, seed: int
 ) -> Iterator[tuple[list[dedup_data.Labelled], list[dedup_data.Labelled]]]:
@@ -132,11 +155,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=dedup_data.DEV_DATA)
     parser.add_argument(
-        "--all", action="store_true", help="fit on every dedup_*.json (dedup_data.all_sets)"
+        "--all",
+        action="store_true",
+        help="fit on every shared dedup_*.json (bench/data's sets stay held out)",
+    )
+    parser.add_argument(
+        "--public", action="store_true", help="fit the public-source model (pairs of two items)"
     )
     args = parser.parse_args()
-    paths = dedup_data.all_sets() if args.all else [args.data]
+    paths = dedup_data.shared_sets() if args.all else [args.data]
     reports = [r for path in paths for r in dedup_data.load(path)]
+    if args.public:
+        public_intercept, public_weights = fit_public(reports)
+        print("# BEGIN FITTED PUBLIC CONSTANTS (bench/dedup_fit.py --public)")
+        print(f"PUBLIC_INTERCEPT = {public_intercept}")
+        print("PUBLIC_WEIGHTS: dict[str, float] = {")
+        for name, weight in public_weights.items():
+            print(f'    "{name}": {weight},')
+        print("}")
+        print("# END FITTED PUBLIC CONSTANTS")
+        return
     intercept, weights, (s0, s1, s2) = fit(reports)
     print("# BEGIN FITTED CONSTANTS (bench/dedup_fit.py)")
     print(f"INTERCEPT = {intercept}")

@@ -45,7 +45,7 @@ class Settings:
     password_time_cost: int
     password_memory_kib: int
     auto_migrate: bool
-    dedup_auto_link: float = 0.8
+    dedup_auto_link: float = 0.7
     dedup_review: float = 0.3
     dedup_min_reports: int = 25
     outbox_after_response: bool = True
@@ -131,7 +131,7 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "INCIDENTS_DEDUP_AUTO_LINK",
-        "`0.8`",
+        "`0.7`",
         "Dedup score from which a report is linked to an incident automatically.",
     ),
     (
@@ -309,7 +309,7 @@ def _dedup_thresholds(
     environ: Mapping[str, str], overrides: Mapping[str, object]
 ) -> dict[str, float]:
     values = {}
-    for name, default in (("AUTO_LINK", 0.8), ("REVIEW", 0.3)):
+    for name, default in (("AUTO_LINK", 0.7), ("REVIEW", 0.3)):
         raw = _get(environ, overrides, f"DEDUP_{name}", str(default))
         try:
             values[name] = float(raw)

@@ -10,7 +10,7 @@ that turn a score into auto-link / review / new-incident are configuration.
 Usage::
 
     store = InMemoryStore()               # or the SQL store implementing CandidateStore
-    match = match_report(store, facts, Thresholds(auto_link=0.8, review=0.3))
+    match = match_report(store, facts, Thresholds(auto_link=0.7, review=0.3))
     incident = match.incident_id or open_new_or_queue_for_review(match)
     register(store, match.fingerprint, incident)
 

@@ -278,7 +278,7 @@ def match_report(
     return Match(fp, tuple(candidates), decision)
 
 
-def abstains(candidates: list[Candidate], auto_link: float = 0.8) -> str | None:
+def abstains(candidates: list[Candidate], auto_link: float = 0.7) -> str | None:
     """Why an auto-link-grade best candidate is queued for review instead, or ``None``.
 
     The engine prefers abstaining to a wrong link: when the runner-up incident scores close
@@ -306,6 +306,10 @@ def abstains(candidates: list[Candidate], auto_link: float = 0.8) -> str | None:
     )
     if values.get("telling_terms", 0.0) < signal_module.MIN_TELLING_TERMS and not corroborating:
         return "thin evidence: few telling words shared and nothing corroborating"
+    if values.get("same_filer", 0.0) > 0 and values.get("other_deployer", 0.0) > 0:
+        return "the same company's system at another deployer"
+    if values.get("passing_mention", 0.0) > 0 and not corroborating:
+        return "a headline matched only inside a long article about something else"
     return None
 
 

@@ -51,8 +51,12 @@ class ReportFeatures:
     harm_types: frozenset[str]
     event_class: str | None
     urls: frozenset[str]
-    #: The organisation that filed the report (``None``: not known).
+    #: The organisation that filed the report (``None``: not known, or a public source).
     filer: str | None = None
+    #: When a public-source item was published (not when its event occurred).
+    published_on: dt.date | None = None
+    #: A public-source item (news, a public database's entry): imported, not filed.
+    public: bool = False
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -121,6 +125,8 @@ def fingerprint(facts: ReportFacts) -> Fingerprint:
         event_class=facts.event_class or None,
         urls=frozenset(urls),
         filer=facts.organisation_id or None,
+        published_on=facts.published_on,
+        public=facts.is_public_source,
     )
     keys: list[Key] = [(URL, u) for u in sorted(urls)]
     keys += [(LSH, b) for b in minhash.band_keys(signature)]
@@ -156,6 +162,8 @@ def features_to_json(features: ReportFeatures) -> dict[str, object]:
         "event_class": features.event_class,
         "urls": sorted(features.urls),
         "filer": features.filer,
+        "published_on": features.published_on.isoformat() if features.published_on else None,
+        "public": features.public,
     }
 
 
@@ -164,7 +172,7 @@ def features_from_json(data: dict[str, Any]) -> ReportFeatures:
 
     Raises ``KeyError`` or ``ValueError`` on data of another shape.
     """
-    occurred = data["occurred_on"]
+    occurred, published = data["occurred_on"], data.get("published_on")
     return ReportFeatures(
         terms={str(k): int(v) for k, v in data["terms"].items()},
         title_terms=frozenset(data["title_terms"]),
@@ -182,4 +190,6 @@ def features_from_json(data: dict[str, Any]) -> ReportFeatures:
         event_class=data["event_class"],
         urls=frozenset(data["urls"]),
         filer=data.get("filer"),
+        published_on=dt.date.fromisoformat(published) if published else None,
+        public=bool(data.get("public", False)),
     )

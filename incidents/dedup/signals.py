@@ -34,6 +34,15 @@ DATE_FAR_RAMP_DAYS = 30
 EVIDENCE_MASS = 3.0
 #: Fewer telling shared words than this, with nothing corroborating, is thin evidence.
 MIN_TELLING_TERMS = 2
+#: A text of at most this many distinct content words is a headline (or one with a short
+#: lede); one of at least ``ARTICLE_TERMS`` is an article. Between the two, headlines less similar
+#: than ``MENTION_TITLE_COSINE`` make the match a passing mention (:func:`passing_mention`).
+HEADLINE_TERMS = 12
+#: Publication dates of public items: one wave of coverage, and months apart.
+PUBLISHED_WAVE_DAYS = 7
+PUBLISHED_APART_DAYS = 60
+ARTICLE_TERMS = 40
+MENTION_TITLE_COSINE = 0.15
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -127,6 +136,25 @@ def title_cosine(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal
     return Signal("title_cosine", value, value >= 0.2, f"title similarity is {value:.2f}")
 
 
+def passing_mention(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """Whether a headline is matched only inside a long article whose own headline is about
+    something else: a round-up or a background paragraph mentions an event without covering
+    it. Shown to analysts and read by the engine's abstention, not weighed."""
+    short, long = sorted((len(a.terms), len(b.terms)))
+    if short > HEADLINE_TERMS or long < ARTICLE_TERMS:
+        return Signal("passing_mention", 0.0, None, "not a headline against a long article")
+    titles = title_cosine(a, b, corpus).value
+    if titles >= MENTION_TITLE_COSINE:
+        return Signal("passing_mention", 0.0, None, "the headlines agree")
+    return Signal(
+        "passing_mention",
+        1.0,
+        False,
+        f"a headline matched inside a {long}-word article whose headline differs "
+        f"(title similarity {titles:.2f})",
+    )
+
+
 def near_duplicate(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
     """MinHash estimate of word 3-shingle Jaccard: high only for copied or lightly edited text."""
     value = minhash.estimate_jaccard(a.signature, b.signature)
@@ -170,6 +198,18 @@ def organisation(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal
         ]
         similarity = max(same_role) if same_role else None
     return _agreement("organisation", similarity, "organisations")
+
+
+def other_deployer(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """Whether both reports name a deployer and the names differ: the same system at another
+    customer. Shown to analysts and read by the engine's abstention (between two reports of
+    one company it is a sibling incident's mark), not weighed."""
+    if not a.deployer or not b.deployer:
+        return Signal("other_deployer", 0.0, None, "deployer not named on both sides")
+    similarity = fuzz.token_set_ratio(a.deployer, b.deployer)
+    if similarity >= NAME_MATCH:
+        return Signal("other_deployer", 0.0, True, "the same deployer")
+    return Signal("other_deployer", 1.0, False, f"deployed by {a.deployer} and by {b.deployer}")
 
 
 def name_mentioned(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
@@ -232,6 +272,53 @@ def date_far(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
     return Signal(
         "date_far", value, False if beyond else None, f"occurred {days} days apart{source}"
     )
+
+
+def public_pair(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """Whether both are public-source items: such a pair has text and dates to compare and
+    little else, and is scored by a model of its own (``scoring.PUBLIC_WEIGHTS``)."""
+    both = a.public and b.public
+    return Signal(
+        "public_pair", 1.0 if both else 0.0, None, "two public items" if both else "not both public"
+    )
+
+
+def published_near(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """Public items published within days of each other (one wave of coverage): 1 on the same
+    day, 0 from ``PUBLISHED_WAVE_DAYS`` on. A publication date is not an event date: follow-up
+    coverage comes months later, so this is weak evidence either way."""
+    if a.published_on is None or b.published_on is None:
+        return Signal("published_near", 0.0, None, "publication date missing on one side")
+    days = abs((a.published_on - b.published_on).days)
+    value = max(0.0, 1.0 - days / PUBLISHED_WAVE_DAYS)
+    return Signal("published_near", value, value > 0 or None, f"published {days} days apart")
+
+
+def published_apart(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """Public items published months apart: 0 up to ``PUBLISHED_APART_DAYS``, rising to 1 at
+    twice that (a sibling event of the same company is often months later; so is a follow-up
+    of the same one, so the fitted weight decides how much it counts)."""
+    if a.published_on is None or b.published_on is None:
+        return Signal("published_apart", 0.0, None, "publication date missing on one side")
+    days = abs((a.published_on - b.published_on).days)
+    value = min(1.0, max(0.0, days - PUBLISHED_APART_DAYS) / PUBLISHED_APART_DAYS)
+    agrees = False if value else None
+    return Signal("published_apart", value, agrees, f"published {days} days apart")
+
+
+def published_before_event(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """An item published before the other side's event occurred cannot be about it."""
+    for item, other in ((a, b), (b, a)):
+        if item.published_on and other.occurred_on and item.published_on < other.occurred_on:
+            days = (other.occurred_on - item.published_on).days
+            if days > 1:
+                return Signal(
+                    "published_before_event",
+                    1.0,
+                    False,
+                    f"published {days} days before the other report's event occurred",
+                )
+    return Signal("published_before_event", 0.0, None, "no item precedes the other's event")
 
 
 def _set_agreement(name: str, left: frozenset[str], right: frozenset[str], what: str) -> Signal:
@@ -334,12 +421,18 @@ SIGNALS: tuple[SignalFunction, ...] = (
     rare_terms,
     overlap,
     title_cosine,
+    passing_mention,
     near_duplicate,
     system_name,
     organisation,
+    other_deployer,
     name_mentioned,
     date_near,
     date_far,
+    public_pair,
+    published_near,
+    published_apart,
+    published_before_event,
     countries,
     harm_types,
     sector,
@@ -368,6 +461,22 @@ FEATURES: tuple[str, ...] = (
     "filer_countries",
     "filer_context_text",
     "filer_history",
+)
+
+
+#: The signals the public-source model weighs (``scoring.PUBLIC_WEIGHTS``): a pair of public
+#: items has text, event dates stated in the text, publication dates and shared articles.
+PUBLIC_FEATURES: tuple[str, ...] = (
+    "text_cosine",
+    "rare_terms",
+    "overlap",
+    "near_duplicate",
+    "date_near",
+    "date_far",
+    "published_near",
+    "published_apart",
+    "published_before_event",
+    "reference_url",
 )
 
 

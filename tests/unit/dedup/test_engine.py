@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from incidents.dedup import Decision, InMemoryStore, ReportFacts, Thresholds
-from incidents.dedup.engine import find_candidates, match_report, register
+from incidents.dedup.engine import Candidate, abstains, find_candidates, match_report, register
 from incidents.dedup.facts import AISystem
+from incidents.dedup.signals import Signal
 
 FERRY = ReportFacts(
     report_id="ferry-1",
@@ -183,3 +184,33 @@ def test_thresholds_are_configuration() -> None:
     store = loaded_store(FERRY)
     strict = match_report(store, PRESS, Thresholds(auto_link=1.0, review=0.0))
     assert strict.decision is Decision.REVIEW
+
+
+def _candidate(incident: str, score: float, **values: float) -> Candidate:
+    base = {"telling_terms": 4.0, "same_filer": 0.0, "other_deployer": 0.0, "passing_mention": 0.0}
+    signals = tuple(Signal(name, value, None, name) for name, value in (base | values).items())
+    return Candidate(incident, score, f"r-{incident}", signals)
+
+
+@pytest.mark.parametrize(
+    ("candidates", "reason"),
+    [
+        ([_candidate("i1", 0.95)], None),
+        ([_candidate("i1", 0.75), _candidate("i2", 0.6)], "the runner-up i2 scores close"),
+        ([_candidate("i1", 0.99), _candidate("i2", 0.3)], None),
+        ([_candidate("i1", 0.95, telling_terms=1.0)], "thin evidence"),
+        ([_candidate("i1", 0.95, telling_terms=1.0, reference_url=1.0)], None),
+        ([_candidate("i1", 0.95, passing_mention=1.0)], "a headline matched only inside"),
+        ([_candidate("i1", 0.95, passing_mention=1.0, near_duplicate=0.5)], None),
+        ([_candidate("i1", 0.95, same_filer=1.0, other_deployer=1.0)], "another deployer"),
+        ([_candidate("i1", 0.95, other_deployer=1.0)], None),
+    ],
+)
+def test_the_engine_abstains_when_it_does_not_know(
+    candidates: list[Candidate], reason: str | None
+) -> None:
+    found = abstains(candidates)
+    assert (found is None) == (reason is None), found
+    if reason is not None:
+        assert found is not None
+        assert reason in found

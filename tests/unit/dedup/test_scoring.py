@@ -62,3 +62,15 @@ def test_incident_probability_uses_best_report_first() -> None:
     assert scoring.incident_probability([3.0]) > scoring.incident_probability([-3.0])
     with pytest.raises(ValueError, match="at least one"):
         scoring.support([])
+
+
+def test_two_public_items_are_scored_by_the_public_model() -> None:
+    shared = [Signal("text_cosine", 0.3, True, ""), Signal("published_near", 1.0, True, "")]
+    filed = scoring.logit(shared)
+    public = scoring.logit([*shared, Signal("public_pair", 1.0, None, "")])
+    assert filed == pytest.approx(scoring.INTERCEPT + scoring.WEIGHTS["text_cosine"] * 0.3)
+    assert public == pytest.approx(
+        scoring.PUBLIC_INTERCEPT
+        + scoring.PUBLIC_WEIGHTS["text_cosine"] * 0.3
+        + scoring.PUBLIC_WEIGHTS["published_near"]
+    )

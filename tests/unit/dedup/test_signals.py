@@ -46,6 +46,9 @@ def test_identical_reports_agree_on_everything() -> None:
     assert result["near_duplicate"].value == 1.0
     assert result.pop("date_far").agrees is None  # only ever speaks against a pair
     assert result.pop("contradictions").agrees is None  # likewise
+    for name in ("passing_mention", "published_apart", "published_before_event", "public_pair"):
+        assert result.pop(name).agrees is None  # likewise
+    assert result.pop("published_near").agrees is None  # no publication date (not news)
     # Who filed them is not known here: the filer-conditioned signals say nothing.
     assert result.pop("same_filer").agrees is None
     for name in [n for n in result if n.startswith("filer_")]:
@@ -233,3 +236,59 @@ def test_a_word_several_candidate_incidents_carry_counts_little() -> None:
     assert discount["boilerplate"] == pytest.approx(1 / 3**NEIGHBOURHOOD_POWER)
     corpus = Corpus.snapshot(10, {"boilerplate": 0, "crane": 0}, discount=discount)
     assert corpus.nidf("boilerplate") < corpus.nidf("crane")
+
+
+def reported(**changes: Any) -> ReportFeatures:
+    """The features of the base report with some of its facts changed."""
+    facts = ReportFacts(
+        report_id="b",
+        title="Drone swarm lighting show falls onto crowd",
+        description="At the Velmora harbour festival 40 drones of the Skylume fleet fell.",
+        occurred_on=dt.date(2023, 8, 5),
+        ai_system=AISystem("Skylume Fleet", None, "Skylume Aerial", "Velmora Events"),
+    )
+    return fingerprint(replace(facts, **changes)).features
+
+
+def test_publication_dates_are_weak_evidence_and_never_event_dates() -> None:
+    day = dt.date(2025, 3, 5)
+    first = features(occurred_on=None, mentioned_dates=frozenset(), published_on=day)
+    wave = by_name(first, replace(first, published_on=day + dt.timedelta(days=2)))
+    assert wave["published_near"].value == pytest.approx(1 - 2 / signals.PUBLISHED_WAVE_DAYS)
+    assert wave["published_apart"].value == 0.0
+    assert wave["date_near"].value == 0.0  # a publication date is not an event date
+    later = by_name(first, replace(first, published_on=day + dt.timedelta(days=150)))
+    assert later["published_near"].value == 0.0
+    assert later["published_apart"].value == 1.0  # 90 days beyond 60, capped at 1
+    assert later["published_apart"].agrees is False
+    # Coverage published before the other report's event cannot be about it.
+    early = replace(first, published_on=dt.date(2023, 8, 1))
+    before = by_name(early, A)  # A occurred on 2023-08-05
+    assert before["published_before_event"].value == 1.0
+    assert "4 days before" in before["published_before_event"].explanation
+    assert by_name(first, A)["published_before_event"].value == 0.0
+
+
+def test_a_headline_inside_a_long_article_about_something_else_is_a_passing_mention() -> None:
+    body = " ".join(f"word{n} detail{n}" for n in range(30))
+    article = reported(
+        title="Five times chatbots went rogue this year",
+        description=body + " Skylume drones fell on the Velmora crowd.",
+    )
+    headline = reported(title="Skylume drones fell on the Velmora crowd", description="")
+    mention = by_name(article, headline)["passing_mention"]
+    assert (mention.value, mention.agrees) == (1.0, False)
+    assert "article whose headline differs" in mention.explanation
+    same_story = reported(title="Skylume drones fell on the Velmora crowd", description=body)
+    assert by_name(same_story, headline)["passing_mention"].value == 0.0
+    assert by_name(A, A)["passing_mention"].value == 0.0
+
+
+def test_another_deployer_is_named() -> None:
+    other = reported(ai_system=AISystem("Skylume Fleet", None, "Skylume Aerial", "Harbour Fest"))
+    signal = by_name(reported(), other)["other_deployer"]
+    assert (signal.value, signal.agrees) == (1.0, False)
+    assert "harbour fest" in signal.explanation.lower()
+    assert by_name(reported(), reported())["other_deployer"].agrees is True
+    unnamed = reported(ai_system=AISystem("Skylume Fleet", None, "Skylume Aerial", None))
+    assert by_name(reported(), unnamed)["other_deployer"].agrees is None
