@@ -22,6 +22,9 @@ class ReportFacts:
 
     ``organisation_id`` and ``series_key`` identify the submitting organisation and the
     follow-up series it chose; a report in an existing series is never a new incident.
+    A public-source report (``is_public_source``: a news item, a public database's entry) has
+    neither: nobody filed it about its own systems. Its ``published_on`` is when it was
+    published, which may be months after ``occurred_on`` (the event, when the item states it).
     Nothing here is confidential beyond what the engine needs, and nothing names the gold
     event: the engine decides from these facts alone.
     """
@@ -38,3 +41,5 @@ class ReportFacts:
     event_class: str | None = None
     ai_system: AISystem = dataclasses.field(default_factory=AISystem)
     references: tuple[str, ...] = ()
+    is_public_source: bool = False
+    published_on: dt.date | None = None

@@ -135,7 +135,7 @@ def _system_words(classification: Mapping[str, Any]) -> str:
 
 
 def report_document(
-    report: Report, incident_reference: str | None, *, public_source: bool = False
+    report: Report, incident_reference: str | None, *, public_source: bool | None = None
 ) -> Document | None:
     """The analyst-tier document of ``report``; None for a draft or a withdrawn report (which
     must not be found)."""
