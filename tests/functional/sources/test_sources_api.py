@@ -17,6 +17,7 @@ from incidents.security.permissions import Role
 from tests import factories
 from tests.conftest import login
 from tests.functional.api.conftest import ApiClient, api_client
+from tests.functional.search.conftest import index, reindex
 from tests.functional.sources.conftest import DATA
 from tests.registry_data import SEPSIS_DEPLOYER
 from tests.registry_helpers import candidates, file_as, incident_of, members, place
@@ -193,3 +194,22 @@ def test_the_operation_is_documented(app: Flask, db: Session) -> None:
     operation = document["paths"]["/api/v1/sources"]["post"]
     assert operation["tags"] == ["sources"]
     assert "requestBody" in operation
+
+
+def test_search_finds_it_for_every_analyst_and_for_no_reporter(
+    app: Flask, db: Session, analyst: User, make_user
+) -> None:
+    reindex(app, db)  # rolls the test's session back: make the importer's token after it
+    importer = api_client(app, analyst)
+    reference = imported(importer, {"items": [{**NEWS, "title": "Quillwort sepsis alerts"}]})[
+        "results"
+    ][0]["reference"]
+    db.commit()
+    index(app, db)
+    outside = factories.InstituteFactory(name="Far Institute", is_network_member=False)
+    for reader in (make_user(Role.ANALYST), make_user(Role.ANALYST, organization=outside)):
+        body = api_client(app, reader).get("/api/v1/search?q=quillwort").get_json()
+        assert [hit["reference"] for hit in body["hits"]] == [reference]
+        assert body["facets"]["organization"] == {"public_source": 1}
+    body = api_client(app, make_user(Role.REPORTER)).get("/api/v1/search?q=quillwort").get_json()
+    assert body["hits"] == []
