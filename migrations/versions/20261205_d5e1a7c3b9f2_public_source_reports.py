@@ -18,9 +18,7 @@ def upgrade() -> None:
     with op.batch_alter_table("reports", schema=None) as batch_op:
         # Existing reports were all filed by their organisations: not public sources.
         batch_op.add_column(
-            sa.Column(
-                "is_public_source", sa.Boolean(), nullable=False, server_default=sa.false()
-            )
+            sa.Column("is_public_source", sa.Boolean(), nullable=False, server_default=sa.false())
         )
         batch_op.add_column(sa.Column("published_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("source_url", sa.String(length=2000), nullable=True))
