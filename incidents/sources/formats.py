@@ -125,18 +125,25 @@ def read_aiid(incidents_csv: str, reports_csv: str) -> Iterator[Entry]:
     alleged deployer and developer, and the incident's citation address as a reference (so
     reports the database grouped share it). Line numbers are those of ``reports.csv``."""
     incident_of: dict[str, dict[str, str]] = {}
+    by_id: dict[str, dict[str, str]] = {}
     for row in csv.DictReader(io.StringIO(incidents_csv.lstrip("\ufeff"), newline="")):
+        identifier = (row.get("incident_id") or "").strip()
+        if identifier:
+            by_id.setdefault(identifier, row)
         for number in _list(row.get("reports", "")):
             incident_of.setdefault(number, row)
     reader = csv.DictReader(io.StringIO(reports_csv.lstrip("\ufeff"), newline=""))
     start = 2
     for row in reader:
-        yield _aiid_entry(start, row, incident_of)
+        yield _aiid_entry(start, row, incident_of, by_id)
         start = reader.line_num + 1
 
 
 def _aiid_entry(
-    line: int, row: Mapping[str, str | None], incident_of: Mapping[str, Mapping[str, str]]
+    line: int,
+    row: Mapping[str, str | None],
+    incident_of: Mapping[str, Mapping[str, str]],
+    by_id: Mapping[str, Mapping[str, str]],
 ) -> Entry:
     number = (row.get("report_number") or "").strip()
     if not number:
@@ -154,22 +161,11 @@ def _aiid_entry(
     ):
         if value and value.strip():
             values[name] = value.strip()
-    incident = incident_of.get(number) or _by_id(row, incident_of)
+    # The snapshot lists each incident's reports; older layouts name the incident in the report.
+    incident = incident_of.get(number) or by_id.get((row.get("incident_id") or "").strip())
     if incident is not None:
         _incident_facts(values, incident)
     return Item(line, values, "reports.csv")
-
-
-def _by_id(
-    row: Mapping[str, str | None], incident_of: Mapping[str, Mapping[str, str]]
-) -> Mapping[str, str] | None:
-    """The incident named by a ``incident_id`` column of reports.csv (older layouts)."""
-    wanted = (row.get("incident_id") or "").strip()
-    if not wanted:
-        return None
-    return next(
-        (i for i in incident_of.values() if i.get("incident_id", "").strip() == wanted), None
-    )
 
 
 def _incident_facts(values: dict[str, Any], incident: Mapping[str, str]) -> None:
