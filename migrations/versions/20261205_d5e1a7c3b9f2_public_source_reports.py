@@ -1,7 +1,7 @@
 """public-source reports: news items and public databases' entries imported by analysts
 
 Revision ID: d5e1a7c3b9f2
-Revises: 8cad20feabc0
+Revises: d5f0a9c3e1b7
 Create Date: 2026-12-05 23:40:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d5e1a7c3b9f2"
-down_revision = "8cad20feabc0"
+down_revision = "d5f0a9c3e1b7"
 branch_labels = None
 depends_on = None
 
