@@ -136,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from incidents.reports.views import reports
     from incidents.searching.api import search_api
     from incidents.searching.views import searching
+    from incidents.sources.api import sources_api
 
     for blueprint in (
         public_pages,
@@ -157,6 +158,7 @@ def _register_blueprints(app: Flask) -> None:
         api_docs,
         exchange,
         exchange_api,
+        sources_api,
     ):
         app.register_blueprint(blueprint)
     extensions.csrf.exempt(api)  # token-only: the API never reads a session cookie
@@ -165,6 +167,7 @@ def _register_blueprints(app: Flask) -> None:
     extensions.csrf.exempt(publications_api)
     extensions.csrf.exempt(exchange_api)
     extensions.csrf.exempt(search_api)
+    extensions.csrf.exempt(sources_api)
     register_commands(app)
 
 

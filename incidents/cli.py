@@ -24,6 +24,7 @@ from incidents.public.demo import load_demo_publications
 from incidents.reports.cli import reports_cli
 from incidents.reports.demo import load_demo_reports
 from incidents.searching.cli import search_cli, search_drain
+from incidents.sources.cli import sources_cli
 
 
 @click.command("demo")
@@ -65,6 +66,7 @@ def register_commands(app: Flask) -> None:
         backup_cli,
         notify_cli,
         search_cli,
+        sources_cli,
         demo_command,
     ):
         _guard_database_errors(command)

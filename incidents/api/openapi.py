@@ -66,6 +66,7 @@ _TAGS = {
     "requests": "Requests for information: institutes ask the filing organisation about a report.",
     "notifications": "The caller's notifications (what it was told, newest first).",
     "search": "Full-text search with facets over what the caller may read.",
+    "sources": "Public coverage (news, public databases) imported as public-source reports.",
 }
 
 

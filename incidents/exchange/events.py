@@ -121,6 +121,7 @@ def publication_changed(session: Session, publication_id: int, entry_id: int) ->
             IncidentLink.incident_id == publication.incident_id,
             IncidentLink.removed_at.is_(None),
             Report.state == ReportState.SUBMITTED,
+            Report.is_public_source.is_(False),  # imported coverage is no organisation's own
         )
     ).all()
     notices = [

@@ -34,10 +34,13 @@ def mark_visit(session: Session, user_id: int, now: datetime) -> None:
 
 
 def _shared_with(principal: Principal) -> sa.ColumnElement[bool]:
+    """Reports organisations shared with the principal's institute (not imported coverage,
+    which every analyst reads and nobody shared)."""
     return sa.and_(
         readable_by(principal),
         Report.state == ReportState.SUBMITTED,
         Report.organization_id != principal.organization_id,
+        Report.is_public_source.is_(False),
     )
 
 

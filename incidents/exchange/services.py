@@ -71,10 +71,12 @@ def request_for(session: Session, principal: Principal, reference: str) -> Infor
 
 def may_ask(principal: Principal, report: Report) -> bool:
     """Whether ``principal`` may ask about ``report``: an analyst of an institute that reads
-    it (not its own organisation), once it is submitted."""
+    it (not its own organisation), once it is submitted. A public-source report has no filing
+    organisation to ask (it was imported, not filed)."""
     return (
         has_permission(principal, Permission.REPORT_READ_SHARED)
         and report.is_submitted
+        and not report.is_public_source
         and report.organization_id != principal.organization_id
         and can_read_report(principal, report)
     )

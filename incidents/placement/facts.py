@@ -22,17 +22,23 @@ UNINFORMATIVE = frozenset({"other"})
 
 
 def facts_of(report: Report) -> ReportFacts:
-    """Return the engine's view of a submitted ``report`` (its id is ``str(report.id)``)."""
+    """Return the engine's view of a submitted ``report`` (its id is ``str(report.id)``).
+
+    A public-source report's ``published_on`` is passed as a publication date, never as
+    ``occurred_on``."""
     classification: Mapping[str, Any] = report.classification or {}
     system = classification.get("ai_system") or {}
     sector = classification.get("sector")
     precise = classification.get("date_precision", "day") == "day"
+    # A public-source report was imported, not filed: the importing institute is not its
+    # author, and each item stands alone (no series).
+    public = report.is_public_source
     return ReportFacts(
         report_id=str(report.id),
         title=report.title,
         description=report.description,
-        organisation_id=str(report.organization_id),
-        series_key=str(report.series_id),
+        organisation_id=None if public else str(report.organization_id),
+        series_key=None if public else str(report.series_id),
         occurred_on=report.occurred_on if precise else None,
         countries=tuple(classification.get("countries") or ()),
         sector=sector if sector not in UNINFORMATIVE else None,
@@ -47,6 +53,8 @@ def facts_of(report: Report) -> ReportFacts:
             deployer=_known(system.get("deployer")),
         ),
         references=tuple(report.references or ()),
+        is_public_source=public,
+        published_on=report.published_on,
     )
 
 

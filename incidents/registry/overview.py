@@ -115,10 +115,18 @@ def _entry(
         at=report.submitted_at,
         report=report,
         stage=STAGE_LABELS[report.stage],
-        submitter=report.organization.name if shows_identity(report) else "Withheld",
+        submitter=_submitter(report, shows_identity),
         relation=in_words(tax.dimension("submitter_relation"), relation) if relation else "",
         is_linked=is_linked,
     )
+
+
+def _submitter(report: Report, shows_identity: Callable[[Report], bool]) -> str:
+    """Who the timeline names: a public source's outlet (the importing institute did not
+    file it), else the filing organisation unless it asked to be withheld."""
+    if report.is_public_source:
+        return f"Public source: {report.source_outlet}" if report.source_outlet else "Public source"
+    return report.organization.name if shows_identity(report) else "Withheld"
 
 
 def _agreement(reports: Iterable[Report], dimension_id: str) -> Agreement | None:

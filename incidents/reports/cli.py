@@ -79,12 +79,12 @@ def import_reports(
     _report_errors(result, errors_path)
     click.echo(f"Imported {result.imported} reports, {result.failed} failed.")
     if result.imported and dedup:
-        _place(result.imported)
+        place_imported(result.imported)
     if result.failed:
         raise SystemExit(1)
 
 
-def _place(imported: int) -> None:
+def place_imported(imported: int) -> None:
     """Drain the outbox the import filled (the web's after-response drain does not run here)."""
     settings = current_app.config["INCIDENTS_SETTINGS"]
     with click.progressbar(length=imported, label="Placing in incidents", file=sys.stderr) as bar:

@@ -89,6 +89,15 @@ class Report(Base):
     withdrawal_reason: Mapped[str | None] = mapped_column(sa.Text)
     content_hash: Mapped[str | None] = mapped_column(sa.String(64))
     lock_version: Mapped[int] = mapped_column(default=1)
+    # A public-source report (a news item, a public database's entry: ``incidents.sources``)
+    # is imported by an analyst: every analyst reads it, and it is no organisation's own
+    # report. ``published_on`` is when it was published, never when the event occurred;
+    # ``source_url`` and ``source_id`` (e.g. ``aiid:report:12``) make an import idempotent.
+    is_public_source: Mapped[bool] = mapped_column(default=False, index=True)
+    published_on: Mapped[date | None] = mapped_column(sa.Date)
+    source_url: Mapped[str | None] = mapped_column(sa.String(2000), unique=True)
+    source_outlet: Mapped[str | None] = mapped_column(sa.String(300))
+    source_id: Mapped[str | None] = mapped_column(sa.String(100), unique=True)
 
     organization: Mapped[Organization] = relationship(lazy="joined")
     author: Mapped[User] = relationship()

@@ -40,6 +40,7 @@ def readable_by(
         tlp=report.tlp,
         is_draft=report.state == ReportState.DRAFT,
         addressed_to=addressed_to,
+        public_source=report.is_public_source.is_(True),
     )
 
 

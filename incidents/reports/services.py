@@ -8,7 +8,8 @@ report's organisation is checked by the caller (``security.policy.can_file_for``
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -252,6 +253,58 @@ def file_report(
     _apply(report, content, recipients)
     session.add(report)
     return _submit(session, caller, report)
+
+
+@dataclass(frozen=True)
+class PublicSource:
+    """Where a public-source report comes from: its address, outlet, publication date (not
+    the event's) and, for a public database's entry, its id there (``aiid:report:12``)."""
+
+    url: str | None = None
+    outlet: str | None = None
+    published_on: date | None = None
+    source_id: str | None = None
+
+
+def file_public_source(
+    session: Session, caller: Caller, content: ReportContent, source: PublicSource
+) -> Report:
+    """File public coverage (a news item, a public database's entry) as a public-source
+    report of ``caller``'s institute: CLEAR, readable by every analyst, no recipients and no
+    deadlines (it is no company's report). Needs an analyst (checked by the caller, see
+    ``incidents.sources``). Raises ReportInvalid; nothing is required beyond a title."""
+    user_id, organization_id = filer_ids(caller)
+    content = replace(content, tlp=Tlp.CLEAR.value, recipients=(), withhold_identity=False)
+    content, _recipients = checked_content(
+        session, content, ReportStage.INITIAL, complete=False, institutes=()
+    )
+    if not content.title.strip():
+        raise ReportInvalid({"title": ["Give the item a title or a text."]})
+    series = ReportSeries(organization_id=organization_id)
+    report = _new_report(user_id, organization_id, ReportStage.INITIAL, series)
+    _apply(report, content, [])
+    report.is_public_source = True
+    report.source_url, report.source_outlet = source.url, source.outlet
+    report.published_on, report.source_id = source.published_on, source.source_id
+    session.add(report)
+    report.state = ReportState.SUBMITTED
+    report.submitted_at = utcnow()
+    _add_revision(session, caller, report, kind="import", reason="")
+    with session.no_autoflush:
+        report.reference = next_reference(session, "RPT", report.year_submitted)
+    session.flush()
+    publish(session, Event.REPORT_SUBMITTED, "report", [report.id])
+    record(
+        session,
+        caller,
+        "report.import_public_source",
+        subject_type="report",
+        subject_ref=report.label,
+        url=source.url,
+        source_id=source.source_id,
+        content_hash=report.content_hash,
+    )
+    return report
 
 
 def amend(

@@ -32,6 +32,7 @@ PUBLIC = "public"
 #: Facets every report document has besides the taxonomy's.
 BUILT_IN_FACETS = ("stage", "state", "distribution", "regime", "organization")
 WITHHELD = "withheld"
+PUBLIC_SOURCE = "public_source"
 
 
 @dataclass(frozen=True)
@@ -134,8 +135,16 @@ def _system_words(classification: Mapping[str, Any]) -> str:
     return " ".join(str(system.get(key) or "") for key in ("name", "developer", "version"))
 
 
+def _submitter(report: Report) -> str | int:
+    """The organisation facet's value: who filed ``report`` (a public source was imported,
+    not filed: it is no organisation's, whoever imported it)."""
+    if report.is_public_source:
+        return PUBLIC_SOURCE
+    return WITHHELD if report.withhold_identity else report.organization_id
+
+
 def report_document(
-    report: Report, incident_reference: str | None, *, public_source: bool = False
+    report: Report, incident_reference: str | None, *, public_source: bool | None = None
 ) -> Document | None:
     """The analyst-tier document of ``report``; None for a draft or a withdrawn report (which
     must not be found)."""
@@ -149,7 +158,7 @@ def report_document(
         f"stage={report.stage.value}",
         f"state={report.state.value}",
         f"distribution={report.tlp.value}",
-        f"organization={WITHHELD if report.withhold_identity else report.organization_id}",
+        f"organization={_submitter(report)}",
     }
     facets |= {f"regime={_clean(str(each))}" for each in regimes}
     body = "\n".join(part for part in (report.description, _system_words(classification)) if part)

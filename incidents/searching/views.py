@@ -216,6 +216,8 @@ def value_label(dimension: str, value: str, organizations: Mapping[str, str]) ->
     if dimension == "organization":
         if value == "withheld":
             return "Identity withheld"
+        if value == "public_source":
+            return "Public source (news, public databases)"
         return organizations.get(value, value)
     return words(dimension, value).replace("_", " ")
 

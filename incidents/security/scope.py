@@ -77,13 +77,20 @@ def shared_keys(tlp: str, recipient_ids: frozenset[int]) -> frozenset[str]:
     return frozenset(keys)
 
 
-def report_keys(report: Distributed, *, public_source: bool = False) -> frozenset[str]:
+def is_public_source(report: Distributed) -> bool:
+    """Whether ``report`` is public-source material (an imported news item or public
+    database entry); objects that cannot be (a note, a fake in a test) are not."""
+    return getattr(report, "is_public_source", False) is True
+
+
+def report_keys(report: Distributed, *, public_source: bool | None = None) -> frozenset[str]:
     """The access keys of a report: its organisation's, and once submitted (or withdrawn,
-    which leaves a readable tombstone) those of its distribution."""
+    which leaves a readable tombstone) those of its distribution, or for a public-source
+    report (``public_source``, by default the report's own flag) every analyst's."""
     own = frozenset({org_key(report.organization_id)})
     if report.is_draft:
         return own
-    if public_source:
+    if is_public_source(report) if public_source is None else public_source:
         return own | {ANALYSTS}
     return own | shared_keys(report.tlp, report.recipient_ids)
 

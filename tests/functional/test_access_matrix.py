@@ -422,6 +422,15 @@ TABLE.extend(
     ]
 )
 
+# --- public sources: analysts and editors import news and public databases' entries ----------
+# An empty JSON body is refused as invalid (422) once access is granted.
+TABLE.extend(
+    [
+        ("sources_api.import_items", "POST", None, (401, 403, 403, 422, 422, 403, 403)),
+        ("sources_api.import_items", "OPTIONS", None, ALL_200),
+    ]
+)
+
 
 # --- the exchange: requests for information, notifications, the desk ------------------------
 # "own" request: asked by the analysts' institute about the own company's AMBER report;

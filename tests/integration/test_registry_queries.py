@@ -26,6 +26,7 @@ from incidents.reports.models import Report, ReportSeries, ReportStage, ReportSt
 from incidents.reports.queries import readable_by
 from incidents.security.caller import Caller
 from incidents.security.permissions import OrganizationKind, Role
+from incidents.security.policy import role_fits_organization
 from incidents.security.scope import can_read_report
 from tests import factories, registry_helpers
 from tests.conftest import MakeUser
@@ -74,14 +75,17 @@ def test_readable_by_agrees_with_can_read_report(
     foreign_author = factories.UserFactory(organization=foreign)
     reports = []
     for owner, author in ((organization, principal), (foreign, foreign_author)):
-        for state, tlp, named in itertools.product(ReportState, Tlp, (False, True)):
+        for state, tlp, named, public in itertools.product(
+            ReportState, Tlp, (False, True), (False, True)
+        ):
             report = _report(owner, author, state, tlp)
             report.recipients = [organization] if named else []
+            report.is_public_source = public  # imported news: every analyst reads it
             reports.append(report)
     db.add_all(reports)
     db.flush()
     ids = [r.id for r in reports]
-    assert len(ids) == 2 * len(ReportState) * len(Tlp) * 2
+    assert len(ids) == 2 * len(ReportState) * len(Tlp) * 2 * 2
 
     expected = {r.id for r in reports if can_read_report(principal, r)}
     query = sa.select(Report.id).where(Report.id.in_(ids), readable_by(principal))
@@ -112,6 +116,34 @@ def test_the_comparison_covers_both_outcomes(db: Session) -> None:
         for state in (ReportState.SUBMITTED, ReportState.WITHDRAWN)
         for tlp in (Tlp.AMBER, Tlp.GREEN, Tlp.CLEAR)
     }
+
+
+def test_every_analyst_reads_public_sources_and_nobody_else(db: Session) -> None:
+    """A public-source report: analysts of any institute (in the network or not) read it;
+    reporters, company org admins and the operator's admin do not."""
+    institute = factories.InstituteFactory()
+    news = _report(
+        institute, factories.UserFactory(organization=institute), ReportState.SUBMITTED, Tlp.CLEAR
+    )
+    news.is_public_source = True
+    db.add(news)
+    db.flush()
+    readers = {
+        (role, home): factories.UserFactory(
+            role=role, organization=factories.OrganizationFactory(**HOMES[home])
+        )
+        for role, home in itertools.product(Role, HOMES)
+        if role_fits_organization(role, HOMES[home]["kind"])
+    }
+    found = {
+        key
+        for key, user in readers.items()
+        if db.scalar(sa.select(Report.id).where(Report.id == news.id, readable_by(user)))
+    }
+    assert found == {key for key, user in readers.items() if can_read_report(user, news)}
+    # Analysts, editors, and institutes' org admins (who hold an analyst's rights).
+    institutes = {"network institute", "outside institute"}
+    assert found == {(role, home) for role, home in readers if home in institutes}
 
 
 # --- incidents as each reader sees them ----------------------------------------------------

@@ -1,0 +1,63 @@
+"""``POST /api/v1/sources``: public coverage as JSON items, or a file's text, and what
+became of each item."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from incidents.schemas import WHOLE_BODY, Strict
+from incidents.sources.formats import FIELDS
+
+MAX_ITEMS = 1000
+FORMATS = ("jsonl", "csv", "aiid")
+_ITEM = (
+    "A public-source item: "
+    + ", ".join(FIELDS)
+    + " (all optional but a title or a text), and any taxonomy dimension (countries, "
+    "sector, occurred_on, ai_system…)."
+)
+
+
+class SourceImportSchema(Strict):
+    """Either ``items`` (JSON objects), or a file: ``format`` with its text (``content`` for
+    jsonl and csv; ``incidents`` and ``reports``, the two CSV files, for aiid)."""
+
+    items = fields.List(
+        fields.Raw(metadata={"description": _ITEM}),
+        validate=validate.Length(min=1, max=MAX_ITEMS),
+    )
+    format = fields.String(validate=validate.OneOf(FORMATS))
+    content = fields.String(metadata={"description": "The file's text (jsonl or csv)."})
+    incidents = fields.String(metadata={"description": "aiid: the text of incidents.csv."})
+    reports = fields.String(metadata={"description": "aiid: the text of reports.csv."})
+
+    @validates_schema
+    def _one_source(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        kind = data.get("format")
+        if ("items" in data) == (kind is not None):
+            raise ValidationError("Send either items or a file (format and its text).", WHOLE_BODY)
+        needed = {"jsonl": ("content",), "csv": ("content",), "aiid": ("incidents", "reports")}
+        for name in needed.get(kind or "", ()):
+            if name not in data:
+                raise ValidationError(f"Required with format {kind}.", name)
+
+
+class SourceOutcomeSchema(Schema):
+    line = fields.Integer(required=True)
+    file = fields.String(metadata={"description": "reports.csv for an AIID snapshot."})
+    status = fields.String(
+        required=True, validate=validate.OneOf(["imported", "already_imported", "invalid"])
+    )
+    reference = fields.String(allow_none=True)
+    errors = fields.Dict(
+        attribute="problems", keys=fields.String(), values=fields.List(fields.String())
+    )
+
+
+class SourceImportResultSchema(Schema):
+    imported = fields.Integer(required=True)
+    already_imported = fields.Integer(required=True)
+    failed = fields.Integer(required=True)
+    results = fields.List(fields.Nested(SourceOutcomeSchema), attribute="outcomes", required=True)
