@@ -29,27 +29,36 @@ def _print(metrics: dict[str, float], as_json: bool) -> None:
         print(f"{key:22s} {metrics[key]:.4f}")
 
 
-def _constants() -> dedup_fit.Fitted:
+Public = tuple[float, dict[str, float]]
+
+
+def _constants() -> tuple[dedup_fit.Fitted, Public]:
     combine = (scoring.SUPPORT_INTERCEPT, scoring.SUPPORT_BEST, scoring.SUPPORT_OTHERS)
-    return scoring.INTERCEPT, dict(scoring.WEIGHTS), combine
+    public = (scoring.PUBLIC_INTERCEPT, dict(scoring.PUBLIC_WEIGHTS))
+    return (scoring.INTERCEPT, dict(scoring.WEIGHTS), combine), public
 
 
-def _set_constants(fitted: dedup_fit.Fitted) -> None:
+def _set_constants(fitted: dedup_fit.Fitted, public: Public) -> None:
     scoring.INTERCEPT, scoring.WEIGHTS = fitted[0], fitted[1]
     scoring.SUPPORT_INTERCEPT, scoring.SUPPORT_BEST, scoring.SUPPORT_OTHERS = fitted[2]
+    scoring.PUBLIC_INTERCEPT, scoring.PUBLIC_WEIGHTS = public
 
 
 def cross_validate(
     reports: list[dedup_data.Labelled], folds: int, args: argparse.Namespace
 ) -> None:
-    """Grouped K-fold by event: fit on K-1 folds, stream the held-out fold into a store that
-    already holds the training folds (so cross-fold siblings are there as hard negatives)."""
+    """Grouped K-fold by event: fit both models on K-1 folds, stream the held-out fold into a
+    store that already holds the training folds (so cross-fold siblings are there as hard
+    negatives); ``ece`` is then the calibration error on held-out events."""
     saved = _constants()
     results = []
     try:
         for fold, (train, test) in enumerate(dedup_fit.grouped_folds(reports, folds, args.seed)):
-            intercept, weights, combine = dedup_fit.fit(train)
-            _set_constants((intercept, weights, combine))
+            public = [facts.is_public_source for _, facts in train]
+            _set_constants(
+                dedup_fit.fit(train) if not all(public) else saved[0],
+                dedup_fit.fit_public(train) if any(public) else saved[1],
+            )
             if args.degrade is not None:
                 test = dedup_data.degrade(test, args.degrade)
             metrics = dedup_data.run_stream(
@@ -59,7 +68,7 @@ def cross_validate(
             if not args.json:
                 print(f"fold {fold}: " + " ".join(f"{k}={metrics[k]:.3f}" for k in KEYS[:8]))
     finally:
-        _set_constants(saved)
+        _set_constants(*saved)
     mean = {k: statistics.fmean(m[k] for m in results) for k in KEYS}
     worst = {k: (max if k.startswith("latency") else min)(m[k] for m in results) for k in KEYS}
     if args.json:

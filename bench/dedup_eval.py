@@ -5,12 +5,15 @@ Usage::
     python bench/dedup_eval.py --data PATH [--json] [--seed N] [--degrade SEED]
         [--background N] [--database-url URL] [--show-errors]
 
-Each report becomes a report filed by ``incidents.reports.services.file_report`` into a fresh
+Each report becomes a report filed by ``incidents.reports.services.file_report`` (a
+journalist's item is imported by an institute analyst as a public-source report, as
+``flask sources import`` does: its text, URL, publication date and only the fields it
+carries) into a fresh
 database (a temporary SQLite file, or ``--database-url``, whose schema is emptied first), in a
 shuffled but seeded order; after each commit the outbox is drained by the application's own
 ``registry.pipeline.drain``, so the engine decides exactly as it does after a web or API
 submission, with the application's default configuration (``INCIDENTS_DEDUP_*``: auto-link
-0.85, review 0.3; 0.97 to link while fewer than 25 reports are stored). The engine never
+0.7, review 0.3; 0.97 to link while fewer than 25 reports are stored). The engine never
 sees ``event_id`` or ``report_key``: only the filed report.
 
 A JSON report becomes a classification of taxonomy 1.0.0: its fields map to ``event_class``,
@@ -74,9 +77,11 @@ from incidents.registry.services import add_link, open_incident
 from incidents.reports.batch import file_reports
 from incidents.reports.content import ReportContent
 from incidents.reports.models import Report
-from incidents.reports.services import file_report
+from incidents.reports.services import file_public_source, file_report
 from incidents.security.caller import Caller
 from incidents.security.permissions import OrganizationKind, Role
+from incidents.sources.formats import Item
+from incidents.sources.services import parse_item
 
 KEYS = dedup_data.METRICS
 DROP_RATE = 0.3
@@ -229,6 +234,47 @@ class Filers:
         return self.users[name]
 
 
+def public_item(report: dict[str, Any]) -> Item:
+    """A journalist's item as an analyst imports it (``incidents.sources``): its text, URL and
+    publication date, and only the structured fields it carries (nothing invented)."""
+    values: dict[str, Any] = {
+        "title": report.get("title") or "",
+        "text": report.get("description") or "",
+        "published_on": report.get("published_on"),
+        "references": list(report.get("references") or ()),
+        "countries": list(report.get("countries") or ()),
+        "sector": report.get("sector"),
+        "harm_type": list(report.get("harm_types") or ()),
+        "event_class": report.get("event_class"),
+        "ai_system": {k: v for k, v in (report.get("ai_system") or {}).items() if v},
+    }
+    if report.get("occurred_on"):
+        values |= {"occurred_on": report["occurred_on"], "date_precision": "day"}
+    return Item(0, {k: v for k, v in values.items() if v})
+
+
+def _analyst(session: Session) -> int:
+    """The institute analyst who imports public coverage."""
+    institute = Organization(name="Evaluation institute", kind=OrganizationKind.INSTITUTE)
+    user = User(
+        email="analyst@evaluation.example",
+        organization=institute,
+        role=Role.ANALYST,
+        password_hash="-",  # noqa: S106 - not a password: this user never logs in
+    )
+    session.add_all([institute, user])
+    session.commit()
+    return user.id
+
+
+def _file(session: Session, reporter: Filers, analyst: int, data: dict[str, Any]) -> Report:
+    """File a report as its filer would, or import a journalist's item as public coverage."""
+    if data.get("submitter_kind") == "journalist":
+        content_, source = parse_item(public_item(data))
+        return file_public_source(session, _caller(session, analyst), content_, source)
+    return file_report(session, _caller(session, reporter(data)), content(data))
+
+
 def _caller(session: Session, user_id: int) -> Caller:
     """The reporter, loaded in ``session`` (the replay empties the session as it goes)."""
     return Caller(session.get(User, user_id), "api")
@@ -265,7 +311,9 @@ def replay(
     labelled: list[tuple[str, dict[str, Any]]],
     thresholds: Thresholds,
 ) -> tuple[dict[str, float], list[str]]:
-    """File each report, drain, and score the engine's decisions against the gold events."""
+    """File each report (import each journalist's item), drain, and score the engine's
+    decisions against the gold events."""
+    analyst = _analyst(session)
     gold: dict[str, str] = {}
     automatic: dict[str, str] = {}
     members: dict[str, set[str]] = {}
@@ -274,7 +322,7 @@ def replay(
     latencies: list[float] = []
     errors: list[str] = []
     for event, data in labelled:
-        report = file_report(session, _caller(session, reporter(data)), content(data))
+        report = _file(session, reporter, analyst, data)
         session.commit()
         rid = str(report.id)
         result = drain(session, thresholds, on_entry=latencies.append)
