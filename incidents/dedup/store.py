@@ -45,6 +45,10 @@ class CandidateStore(Protocol):
         """Return the incident each given report belongs to (unknown ids are left out)."""
         ...
 
+    def reports_of(self, incident_id: str, *, limit: int) -> list[str]:
+        """Return up to ``limit`` reports of ``incident_id``, the first stored first."""
+        ...
+
 
 class InMemoryStore:
     """A :class:`CandidateStore` in process memory, for tests and benchmarks."""
@@ -85,6 +89,10 @@ class InMemoryStore:
     def incident_ids(self, report_ids: Iterable[str]) -> dict[str, str]:
         """Return the incident id of each known report."""
         return {r: self._incident[r] for r in report_ids if r in self._incident}
+
+    def reports_of(self, incident_id: str, *, limit: int) -> list[str]:
+        """Return up to ``limit`` reports of ``incident_id`` in the order they were stored."""
+        return [r for r, i in self._incident.items() if i == incident_id][:limit]
 
     def incident_map(self) -> Mapping[str, str]:
         """Return every stored report's incident id (for evaluation, not part of the protocol)."""
