@@ -264,7 +264,8 @@ def test_an_amended_report_whose_automatic_link_no_longer_holds_is_flagged_then_
     )
     assert response.status_code == 302
     db.expire_all()
-    assert flag.decision is ReconsiderationDecision.UNLINKED
+    [unlinked] = proposals(db, ReconsiderationKind.DOUBTFUL_LINK)
+    assert unlinked.decision is ReconsiderationDecision.UNLINKED
     assert primary_incident(db, developer) != link.incident
 
 
