@@ -35,6 +35,7 @@ from incidents.security.permissions import Role
 from tests import factories
 from tests import registry_data as data
 from tests.conftest import login
+from tests.functional.api.conftest import api_client
 from tests.functional.registry.conftest import post, text
 
 
@@ -289,3 +290,50 @@ def test_a_doubtful_link_kept_by_an_analyst_stays(
     again = post(client, f"/triage/{developer.reference}", answer)
     assert again.status_code == 200
     assert "Nothing about that incident waits" in text(again)
+
+
+# --- the API twins -------------------------------------------------------------------------
+
+
+def test_the_api_lists_proposals_to_who_reads_all_three_and_takes_answers(
+    app: Flask, db: Session, fragments: Fragments, make_user
+) -> None:
+    reads_all = api_client(app, make_user(Role.ANALYST, organization=fragments.two))
+    elsewhere = api_client(app, make_user(Role.ANALYST, organization=factories.InstituteFactory()))
+
+    listed = reads_all.get("/api/v1/triage/reconsider").get_json()
+    [item] = listed["reconsiderations"]
+    assert listed["total"] == 1
+    assert (item["kind"], item["incident"], item["other"]) == (
+        "merge",
+        fragments.a.reference,
+        fragments.b.reference,
+    )
+    assert item["report"]["reference"] == fragments.bridge.reference
+    assert item["other_evidence"] == fragments.family.reference
+    assert {"joined", "other", "direct"} <= set(item["signals"])
+    assert elsewhere.get("/api/v1/triage/reconsider").get_json()["total"] == 0
+    path = f"/api/v1/reports/{fragments.bridge.reference}"
+    assert elsewhere.get(f"{path}/reconsiderations").get_json() == {"reconsiderations": []}
+    refused = elsewhere.post(
+        f"{path}/reconsider", {"answer": "accept", "incident": fragments.b.reference}
+    )
+    assert refused.status_code == 404
+    assert fragments.b.status is IncidentStatus.OPEN
+
+    wrong_kind = reads_all.post(
+        f"{path}/reconsider", {"answer": "keep", "incident": fragments.b.reference}
+    )
+    assert wrong_kind.status_code == 404
+    accepted = reads_all.post(
+        f"{path}/reconsider", {"answer": "accept", "incident": fragments.b.reference}
+    )
+    assert accepted.status_code == 200, accepted.get_data(as_text=True)
+    [after] = accepted.get_json()["reconsiderations"]
+    assert after["decision"] == "accepted"
+    db.expire_all()
+    assert fragments.b.merged_into == fragments.a
+    again = reads_all.post(
+        f"{path}/reconsider", {"answer": "reject", "incident": fragments.b.reference}
+    )
+    assert again.status_code == 404  # nothing waits any more
