@@ -26,9 +26,9 @@ from incidents.dedup.signals import Signal
 from incidents.dedup.store import CandidateStore
 
 #: Other incidents a bridging report is checked against (its best candidates first).
-MAX_BRIDGES = 2
+MAX_BRIDGES = 1
 #: Reports of an incident a doubtful link is rescored against (the oldest first).
-MAX_MEMBERS = 20
+MAX_MEMBERS = 5
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -10,9 +10,9 @@ Nothing moves here. A bridge at auto-link grade on both sides and directly is ma
 ``is_automatic`` and put first in the queue, but still waits for an analyst: a wrong merge
 moves every report of an incident, and reaches institutes that may not read both sides.
 
-Cost at placement: a bridge reads two stored features and scores one pair; a recheck reads
-the features of at most ``MAX_MEMBERS`` reports of two incidents; at most ``MAX_RECHECKS``
-rechecks per placement.
+Cost at placement: a bridge scores one pair of reports the lookup has just read; a recheck
+scores one report against at most ``MAX_MEMBERS`` reports of each of two incidents; at most
+``MAX_RECHECKS`` per placement. Both go through the placement's cached store.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from incidents.dedup import Candidate, Match, Thresholds
 from incidents.dedup.reconsider import Doubt, bridges, recheck
 from incidents.dedup.signals import Signal
 from incidents.dedup.sql_store import SqlStore
+from incidents.dedup.store import CandidateStore
 from incidents.registry import reconsiderations
 from incidents.registry.models import Incident, LinkOrigin
 from incidents.registry.queries import active_links, follow
@@ -36,21 +37,22 @@ from incidents.security.caller import Caller
 #: Whether some institute may read all the given reports (``services.decidable``).
 Decidable = Callable[..., bool]
 #: Neighbouring automatic links rechecked after one placement.
-MAX_RECHECKS = 2
+MAX_RECHECKS = 1
 
 ENGINE = Caller.system()
 
 
 def after_placement(
     session: Session,
+    store: CandidateStore,
     report: Report,
     match: Match,
     incident: Incident,
     thresholds: Thresholds,
     decidable: Decidable,
 ) -> None:
-    """Reconsider around a report just placed in ``incident`` (flushes, never commits)."""
-    store = SqlStore(session)
+    """Reconsider around a report just placed in ``incident`` (flushes, never commits);
+    ``store``: the one the placement read, so what it read is not read again."""
     for bridge in bridges(store, match, incident.reference, thresholds):
         other = _incident(session, bridge.other.incident_id)
         joined_by, other_by = _report(session, bridge.joined), _report(session, bridge.other)

@@ -26,6 +26,7 @@ from incidents.db import utcnow
 from incidents.dedup import Candidate, Decision, Match, Thresholds, match_report, register
 from incidents.dedup.fingerprint import fingerprint
 from incidents.dedup.sql_store import SqlStore
+from incidents.dedup.store import CachedReads
 from incidents.outbox import services as outbox
 from incidents.outbox.models import OutboxEntry
 from incidents.outbox.services import DrainResult, Event, Handler
@@ -58,7 +59,7 @@ def place_report(session: Session, report: Report, thresholds: Thresholds) -> In
 
     Flushes, never commits. Raises ValueError if the report was already placed.
     """
-    store = SqlStore(session)
+    store = CachedReads(SqlStore(session))  # the reconsideration reads what the lookup read
     match = match_report(store, facts_of(report), thresholds)
     incidents = _incidents(session, match.candidates[:MAX_CANDIDATES])
     auto = match.decision is Decision.AUTO_LINK
@@ -90,7 +91,7 @@ def place_report(session: Session, report: Report, thresholds: Thresholds) -> In
         incident = open_incident(session, ENGINE, report, reason=_why_new(match), sources=evidence)
     _store_candidates(session, report, match, incidents, thresholds)
     register(store, match.fingerprint, incident.reference)
-    reconsider.after_placement(session, report, match, incident, thresholds, decidable)
+    reconsider.after_placement(session, store, report, match, incident, thresholds, decidable)
     session.flush()
     return incident
 
