@@ -26,7 +26,7 @@ from incidents.registry.models import (
 )
 from incidents.registry.queries import active_links, primary_incident
 from incidents.registry.reconsiderations import UNDECIDABLE, propose_merge
-from incidents.registry.services import split
+from incidents.registry.services import split, unlink_report
 from incidents.reports.content import ReportContent
 from incidents.reports.models import Report
 from incidents.reports.services import amend
@@ -337,3 +337,28 @@ def test_the_api_lists_proposals_to_who_reads_all_three_and_takes_answers(
         f"{path}/reconsider", {"answer": "reject", "incident": fragments.b.reference}
     )
     assert again.status_code == 404  # nothing waits any more
+
+
+def test_a_placement_flags_a_neighbours_automatic_link_that_no_longer_holds(
+    db: Session, place, reporters: dict[str, User], make_user
+) -> None:
+    deployer = place(data.SEPSIS_DEPLOYER, reporters["hospital"])
+    developer = place(data.SEPSIS_DEVELOPER, reporters["developer"])
+    [link] = active_links(db, developer)
+    assert link.origin is LinkOrigin.AUTO
+    # The report the developer's was linked for leaves the incident: it is left alone there.
+    analyst = Caller(make_user(Role.ANALYST), "web")
+    unlink_report(db, analyst, link.incident, deployer, reason="filed twice, by mistake")
+    db.commit()
+    drain(db, Thresholds())
+    assert proposals(db, ReconsiderationKind.DOUBTFUL_LINK) == []  # nobody looked again yet
+    # The family's report joins the deployer's new incident and matches the developer's too.
+    family = place(data.SEPSIS_FAMILY, reporters["other"])
+    home = primary_incident(db, family)
+    assert home == primary_incident(db, deployer)
+    [flag] = proposals(db, ReconsiderationKind.DOUBTFUL_LINK)
+    assert (flag.report, flag.incident) == (developer, link.incident)
+    assert flag.other == home  # where it may belong instead, with its evidence
+    assert flag.other_evidence is not None
+    assert "below auto-link grade at home now (no match)" in flag.reason
+    assert flag.decision is ReconsiderationDecision.PENDING
