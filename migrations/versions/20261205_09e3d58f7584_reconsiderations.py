@@ -1,7 +1,7 @@
 """reconsiderations: merge proposals and doubtful links; fingerprints by incident
 
 Revision ID: 09e3d58f7584
-Revises: 8cad20feabc0
+Revises: d5e1a7c3b9f2
 Create Date: 2026-12-05 23:20:31.767052
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import incidents.db
 
 revision = "09e3d58f7584"
-down_revision = "8cad20feabc0"
+down_revision = "d5e1a7c3b9f2"
 branch_labels = None
 depends_on = None
 
