@@ -11,6 +11,16 @@ too). The database must be empty — ``--reset`` drops PostgreSQL's ``public`` s
 and gets the schema from the migrations; the N synthetic fingerprints are bulk-inserted
 (executemany), then each query runs in its own transaction, as a request would.
 
+``--reconsider gated`` also times the reconsideration after each placement
+(``incidents.dedup.reconsider``) under the placement's own gates, taking every stored link as
+automatic (the worst case): when the best candidate reaches auto-link grade, the direct match
+with each of the next ``MAX_BRIDGES`` in the review band or above; and a recheck of up to
+``MAX_RECHECKS`` other candidates in the review band or above against their incident and the
+best one (``reconsider_ms_*``, ``with_reconsider_*``; ``reconsidered_share``: the share of
+placements that did any of it). ``--reconsider always`` makes every check whatever the scores
+(an upper bound). Lookup and reconsideration share one :class:`CachedReads` per query, as in
+the placement.
+
 Prints JSON: the store size, load rate, per-report latency percentiles of lookup + scoring
 (``find_candidates`` on a fingerprint; ``total`` adds fingerprinting the new report), and the
 brute-force figure — scoring the new report against every stored report — measured on a
@@ -41,9 +51,12 @@ from incidents.dedup.engine import find_candidates, pair_signals
 from incidents.dedup.facts import ReportFacts
 from incidents.dedup.fingerprint import Fingerprint, features_to_json, fingerprint
 from incidents.dedup.models import REPORT_COUNT_KEY
+from incidents.dedup.reconsider import MAX_BRIDGES, direct_signals, recheck
+from incidents.dedup.scoring import Thresholds
 from incidents.dedup.sql_store import SqlStore, stored_key
-from incidents.dedup.store import CandidateStore, InMemoryStore
+from incidents.dedup.store import CachedReads, CandidateStore, InMemoryStore
 from incidents.migrate import upgrade
+from incidents.placement.reconsider import MAX_RECHECKS
 
 _T = TypeVar("_T")
 
@@ -180,27 +193,58 @@ def _percentiles(name: str, values: list[float]) -> dict[str, float]:
 
 
 def measure(
-    store_for_query: Any, queries: Iterable[ReportFacts], end_query: Any
+    store_for_query: Any,
+    queries: Iterable[ReportFacts],
+    end_query: Any,
+    *,
+    reconsidering: bool = False,
+    always: bool = False,
 ) -> dict[str, float]:
-    """Time fingerprint and lookup + scoring per query."""
-    lookup, total, candidates = [], [], []
+    """Time fingerprint and lookup + scoring per query (and the reconsideration after it)."""
+    lookup, total, candidates, again, combined = [], [], [], [], []
+    reconsidered = 0
     for facts in queries:
         started = time.perf_counter()
         fp = fingerprint(facts)
+        store = CachedReads(store_for_query()) if reconsidering else store_for_query()
         fingerprinted = time.perf_counter()
-        found = find_candidates(store_for_query(), fp)
+        found = find_candidates(store, fp)
         done = time.perf_counter()
+        if reconsidering:
+            reconsidered += reconsider(store, found, always=always)
+            again.append((time.perf_counter() - done) * 1000)
+            combined.append((time.perf_counter() - started) * 1000)
         end_query()
         lookup.append((done - fingerprinted) * 1000)
         total.append((done - started) * 1000)
         candidates.append(len(found))
-    return {
+    result = {
         "queries": len(lookup),
         **_percentiles("lookup_scoring", lookup),
         "lookup_scoring_ms_max": round(max(lookup), 2),
         **_percentiles("total", total),
         "candidates_mean": round(sum(candidates) / len(candidates), 2),
     }
+    if reconsidering:
+        result |= _percentiles("reconsider", again) | _percentiles("with_reconsider", combined)
+        result["reconsidered_share"] = round(reconsidered / len(lookup), 3)
+    return result
+
+
+def reconsider(store: CandidateStore, found: Sequence[Any], *, always: bool = False) -> bool:
+    """The reconsideration after a placement (every stored link taken as automatic; with
+    ``always``, whatever the scores); return whether it did anything."""
+    limits = Thresholds()
+    rest = [c for c in found[1:] if always or c.score >= limits.review]
+    if not found or not rest:
+        return False
+    best = found[0]
+    if always or best.score >= limits.auto_link:
+        for other in rest[:MAX_BRIDGES]:
+            direct_signals(store, best.report_id, other.report_id)
+    for other in rest[:MAX_RECHECKS]:
+        recheck(store, other.report_id, other.incident_id, best.incident_id, limits)
+    return True
 
 
 def brute_force(
@@ -234,6 +278,12 @@ def main() -> None:
     parser.add_argument("--store", choices=["memory", "sql"], default="memory")
     parser.add_argument("--database-url", default="")
     parser.add_argument("--reset", action="store_true", help="empty a PostgreSQL database")
+    parser.add_argument(
+        "--reconsider",
+        choices=["gated", "always"],
+        default=None,
+        help="time reconsidering too: under the placement's gates, or always (upper bound)",
+    )
     args = parser.parse_args()
     background = synthetic.labelled(args.n, seed=args.seed)
     queries = [f for _, f in dedup_data.load()]
@@ -248,7 +298,13 @@ def main() -> None:
         gc.collect()
         gc.freeze()  # as in dedup_data.run_stream: keep GC pauses out of the measurement
         result["stored"] = memory.report_count()
-        result |= measure(lambda: memory, queries, lambda: None)
+        result |= measure(
+            lambda: memory,
+            queries,
+            lambda: None,
+            reconsidering=bool(args.reconsider),
+            always=args.reconsider == "always",
+        )
         result |= brute_force(memory, queries, [f.report_id for _, f in background], args.n)
     else:
         folder = None
@@ -269,7 +325,13 @@ def main() -> None:
         store = SqlStore(session)
         result["stored"] = store.report_count()
         session.rollback()
-        result |= measure(lambda: store, queries, session.rollback)
+        result |= measure(
+            lambda: store,
+            queries,
+            session.rollback,
+            reconsidering=bool(args.reconsider),
+            always=args.reconsider == "always",
+        )
         ids = [str(i) for i in range(1, args.n + 1)]
         result |= brute_force(store, queries, ids, args.n)
         session.close()

@@ -119,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from incidents.accounts.admin_views import admin
     from incidents.accounts.member_views import members
     from incidents.accounts.views import accounts
+    from incidents.api import reconsider  # noqa: F401 - its routes join incidents_api
     from incidents.api.incidents import incidents_api
     from incidents.api.openapi import api_docs
     from incidents.api.publications import publications_api

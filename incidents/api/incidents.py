@@ -1,4 +1,5 @@
-"""``/api/v1`` for analysts: incidents, a report's candidates, triage decisions, curation.
+"""``/api/v1`` for analysts: incidents, a report's candidates, triage decisions, curation, and
+what the engine asks to reconsider (merge proposals, doubtful links).
 
 Reads need ``incident:read``, triage decisions ``dedup:triage``, curation, merge, split and
 unlink ``incident:curate``. An incident or report the caller may not see answers 404 exactly

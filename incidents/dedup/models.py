@@ -36,7 +36,7 @@ class DedupFingerprint(Base):
         sa.ForeignKey("reports.id"), primary_key=True, autoincrement=False
     )
     # The incident the report belongs to; a plain reference until the incident registry exists.
-    incident_ref: Mapped[str] = mapped_column(sa.String(16))
+    incident_ref: Mapped[str] = mapped_column(sa.String(16), index=True)
     features: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -254,6 +254,16 @@ class SqlStore:
             out.update((str(r), str(i)) for r, i in self.session.execute(query))
         return out
 
+    def reports_of(self, incident_id: str, *, limit: int) -> list[str]:
+        """Return up to ``limit`` reports of ``incident_id``, lowest id first."""
+        query = (
+            sa.select(_fingerprints.c.report_id)
+            .where(_fingerprints.c.incident_ref == incident_id)
+            .order_by(_fingerprints.c.report_id)
+            .limit(limit)
+        )
+        return [str(r) for r in self.session.execute(query).scalars()]
+
     def reassign(self, report_id: str, incident_id: str) -> None:
         """Record that ``report_id`` now belongs to ``incident_id`` (an analyst moved it); a
         report without a fingerprint is left alone."""

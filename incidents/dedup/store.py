@@ -45,6 +45,10 @@ class CandidateStore(Protocol):
         """Return the incident each given report belongs to (unknown ids are left out)."""
         ...
 
+    def reports_of(self, incident_id: str, *, limit: int) -> list[str]:
+        """Return up to ``limit`` reports of ``incident_id``, the first stored first."""
+        ...
+
 
 class InMemoryStore:
     """A :class:`CandidateStore` in process memory, for tests and benchmarks."""
@@ -86,6 +90,70 @@ class InMemoryStore:
         """Return the incident id of each known report."""
         return {r: self._incident[r] for r in report_ids if r in self._incident}
 
+    def reports_of(self, incident_id: str, *, limit: int) -> list[str]:
+        """Return up to ``limit`` reports of ``incident_id`` in the order they were stored."""
+        return [r for r, i in self._incident.items() if i == incident_id][:limit]
+
     def incident_map(self) -> Mapping[str, str]:
         """Return every stored report's incident id (for evaluation, not part of the protocol)."""
         return dict(self._incident)
+
+
+class CachedReads:
+    """A :class:`CandidateStore` that remembers what it read from ``store`` for one placement.
+
+    The reconsideration after a placement reads again the features and key counts the lookup
+    just read; through this wrapper those reads are free. Writes go through and keep the
+    cache exact (an added report's keys are counted, its features remembered).
+    """
+
+    def __init__(self, store: CandidateStore) -> None:
+        self.store = store
+        self._counts: dict[Key, int | None] = {}
+        self._features: dict[str, ReportFeatures] = {}
+        self._report_count: int | None = None
+
+    def add(self, fingerprint: Fingerprint, incident_id: str) -> None:
+        """Store a report through the wrapped store, and count it in what was read."""
+        self.store.add(fingerprint, incident_id)
+        for key in set(fingerprint.keys):
+            if key in self._counts:
+                self._counts[key] = (self._counts[key] or 0) + 1
+        if self._report_count is not None:
+            self._report_count += 1
+        self._features[fingerprint.report_id] = fingerprint.features
+
+    def report_count(self) -> int:
+        """Return how many reports are stored (read once)."""
+        if self._report_count is None:
+            self._report_count = self.store.report_count()
+        return self._report_count
+
+    def key_counts(self, keys: Iterable[Key]) -> dict[Key, int]:
+        """Return how many stored reports carry each key; only unread keys are read."""
+        wanted = list(dict.fromkeys(keys))
+        unread = [k for k in wanted if k not in self._counts]
+        if unread:
+            found = self.store.key_counts(unread)
+            self._counts.update((k, found.get(k)) for k in unread)
+        return {k: n for k in wanted if (n := self._counts[k]) is not None}
+
+    def reports_matching(self, keys: Sequence[Key], *, limit: int) -> list[tuple[str, int]]:
+        """Read through: see :meth:`CandidateStore.reports_matching`."""
+        return self.store.reports_matching(keys, limit=limit)
+
+    def features(self, report_ids: Iterable[str]) -> dict[str, ReportFeatures]:
+        """Return stored features; only reports not read yet are read."""
+        wanted = list(dict.fromkeys(report_ids))
+        unread = [r for r in wanted if r not in self._features]
+        if unread:
+            self._features.update(self.store.features(unread))
+        return {r: self._features[r] for r in wanted if r in self._features}
+
+    def incident_ids(self, report_ids: Iterable[str]) -> dict[str, str]:
+        """Read through (incidents change as reports move)."""
+        return self.store.incident_ids(report_ids)
+
+    def reports_of(self, incident_id: str, *, limit: int) -> list[str]:
+        """Read through: see :meth:`CandidateStore.reports_of`."""
+        return self.store.reports_of(incident_id, limit=limit)

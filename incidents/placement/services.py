@@ -26,9 +26,11 @@ from incidents.db import utcnow
 from incidents.dedup import Candidate, Decision, Match, Thresholds, match_report, register
 from incidents.dedup.fingerprint import fingerprint
 from incidents.dedup.sql_store import SqlStore
+from incidents.dedup.store import CachedReads
 from incidents.outbox import services as outbox
 from incidents.outbox.models import OutboxEntry
 from incidents.outbox.services import DrainResult, Event, Handler
+from incidents.placement import reconsider
 from incidents.placement.facts import facts_of
 from incidents.registry.models import CandidateDecision, DedupCandidate, Incident, LinkOrigin
 from incidents.registry.queries import follow, primary_incident
@@ -57,7 +59,7 @@ def place_report(session: Session, report: Report, thresholds: Thresholds) -> In
 
     Flushes, never commits. Raises ValueError if the report was already placed.
     """
-    store = SqlStore(session)
+    store = CachedReads(SqlStore(session))  # the reconsideration reads what the lookup read
     match = match_report(store, facts_of(report), thresholds)
     incidents = _incidents(session, match.candidates[:MAX_CANDIDATES])
     auto = match.decision is Decision.AUTO_LINK
@@ -89,6 +91,7 @@ def place_report(session: Session, report: Report, thresholds: Thresholds) -> In
         incident = open_incident(session, ENGINE, report, reason=_why_new(match), sources=evidence)
     _store_candidates(session, report, match, incidents, thresholds)
     register(store, match.fingerprint, incident.reference)
+    reconsider.after_placement(session, store, report, match, incident, thresholds, decidable)
     session.flush()
     return incident
 
@@ -120,6 +123,7 @@ def handler(configured: Thresholds) -> Handler:
             return
         if entry.event == Event.REPORT_AMENDED:
             refresh_fingerprint(session, report)
+            reconsider.after_amendment(session, report, configured, decidable)
         elif entry.event == Event.REPORT_MOVED:
             first = primary_incident(session, report)
             if first is not None:
@@ -216,15 +220,15 @@ def readers(report: Report) -> frozenset[str] | None:
     return frozenset(k for k in keys if k.startswith("to:"))
 
 
-def decidable(report: Report, evidence: Report) -> bool:
-    """Whether some institute's analysts may read both ``report`` and ``evidence`` (the
-    incident's report it was compared with): only then can an analyst judge the candidate."""
-    left, right = readers(report), readers(evidence)
-    if left is None:
-        return right is None or bool(right)
-    if right is None:
-        return bool(left)
-    return not left.isdisjoint(right)
+def decidable(report: Report, *evidence: Report) -> bool:
+    """Whether some institute's analysts may read ``report`` and every one of ``evidence``
+    (the incidents' reports it was compared with): only then can an analyst judge it."""
+    common: frozenset[str] | None = None
+    for each in (report, *evidence):
+        keys = readers(each)
+        if keys is not None:
+            common = keys if common is None else common & keys
+    return common is None or bool(common)
 
 
 def _engine_decision(

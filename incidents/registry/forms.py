@@ -87,6 +87,12 @@ class NewIncidentForm(_PageForm):
     reason = _reason("Note (optional)", required=False)
 
 
+class ReconsiderForm(_PageForm):
+    """An answer to a merge proposal or a doubtful link (accept, reject, keep, unlink)."""
+
+    reason = _reason("Note (optional)", required=False)
+
+
 class MergeForm(_PageForm):
     target = _incident(
         "Merge into incident",

@@ -218,3 +218,70 @@ class DedupCandidate(Base):
     @property
     def is_pending(self) -> bool:
         return self.decision is CandidateDecision.PENDING
+
+
+class ReconsiderationKind(enum.StrEnum):
+    MERGE = "merge"  # a report bridges the incident it joined and another: merge the two?
+    DOUBTFUL_LINK = "doubtful_link"  # a report's automatic link no longer holds up
+
+
+class ReconsiderationDecision(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"  # merged by an analyst
+    REJECTED = "rejected"  # kept apart; proposed again only on stronger evidence
+    KEPT = "kept"  # a doubtful link an analyst keeps
+    UNLINKED = "unlinked"  # a doubtful link an analyst removed
+    UNDECIDABLE = "undecidable"  # no institute may read every report of the evidence
+
+
+class Reconsideration(Base):
+    """What the engine asks analysts to look at again after a placement: two incidents a
+    report bridges (``incident`` joined, ``other`` matched), or a report's doubtful automatic
+    link to ``incident`` (``other``: the rival scoring higher, if any). Evidence as for a
+    candidate: the report, and each incident's closest report with the signals."""
+
+    __tablename__ = "reconsiderations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ReconsiderationKind] = mapped_column(enum_type(ReconsiderationKind))
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("reports.id"), index=True)
+    incident_id: Mapped[int] = mapped_column(sa.ForeignKey("incidents.id"), index=True)
+    other_id: Mapped[int | None] = mapped_column(sa.ForeignKey("incidents.id"), index=True)
+    evidence_report_id: Mapped[int | None] = mapped_column(sa.ForeignKey("reports.id"))
+    other_evidence_id: Mapped[int | None] = mapped_column(sa.ForeignKey("reports.id"))
+    score: Mapped[float | None]
+    other_score: Mapped[float | None]
+    direct_score: Mapped[float | None]
+    # Auto-link grade on both sides and directly (a merge the engine would dare alone).
+    is_automatic: Mapped[bool] = mapped_column(default=False)
+    # {"joined": [...], "other": [...], "direct": [...]}: signals as candidates store them.
+    signals: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    decision: Mapped[ReconsiderationDecision] = mapped_column(
+        enum_type(ReconsiderationDecision), index=True
+    )
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    audience_id: Mapped[int | None] = mapped_column(sa.ForeignKey("audiences.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lock_version: Mapped[int] = mapped_column(default=1)
+
+    report: Mapped[Report] = relationship(foreign_keys=[report_id])
+    incident: Mapped[Incident] = relationship(foreign_keys=[incident_id])
+    other: Mapped[Incident | None] = relationship(foreign_keys=[other_id])
+    evidence_report: Mapped[Report | None] = relationship(foreign_keys=[evidence_report_id])
+    other_evidence: Mapped[Report | None] = relationship(foreign_keys=[other_evidence_id])
+    decided_by: Mapped[User | None] = relationship()
+    audience: Mapped[Audience | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": lock_version}  # noqa: RUF012 - SQLAlchemy reads it
+
+    @property
+    def is_pending(self) -> bool:
+        return self.decision is ReconsiderationDecision.PENDING
+
+    @property
+    def evidence(self) -> list[Report]:
+        """The reports the evidence was read from: who judges must read them all."""
+        found = [self.report, self.evidence_report, self.other_evidence]
+        return [each for each in found if each is not None]

@@ -278,11 +278,19 @@ TABLE.extend(
     [
         *[
             (endpoint, "GET HEAD", None, (401, 403, 403, 200, 200, 403, 403))
-            for endpoint in ("incidents_api.index", "incidents_api.queue")
+            for endpoint in (
+                "incidents_api.index",
+                "incidents_api.queue",
+                "incidents_api.reconsider_queue",
+            )
         ],
         *[
             (endpoint, "OPTIONS", None, ALL_200)
-            for endpoint in ("incidents_api.index", "incidents_api.queue")
+            for endpoint in (
+                "incidents_api.index",
+                "incidents_api.queue",
+                "incidents_api.reconsider_queue",
+            )
         ],
         *[
             (endpoint, methods, variant, (401, 403, 403, code, code, 403, 403))
@@ -290,6 +298,8 @@ TABLE.extend(
                 ("incidents_api.show", "GET HEAD", 200),
                 ("incidents_api.candidates", "GET HEAD", 200),
                 ("incidents_api.triage", "POST", 422),
+                ("incidents_api.report_reconsiderations", "GET HEAD", 200),
+                ("incidents_api.reconsider", "POST", 422),
                 ("incidents_api.curate", "POST", 422),
                 ("incidents_api.merge", "POST", 422),
                 ("incidents_api.unmerge", "POST", 422),
@@ -304,6 +314,8 @@ TABLE.extend(
                 "incidents_api.show",
                 "incidents_api.candidates",
                 "incidents_api.triage",
+                "incidents_api.report_reconsiderations",
+                "incidents_api.reconsider",
                 "incidents_api.curate",
                 "incidents_api.merge",
                 "incidents_api.unmerge",

@@ -19,7 +19,7 @@ from incidents.dedup.fingerprint import TERM, URL, Fingerprint, fingerprint
 from incidents.dedup.models import DedupFingerprint, DedupKey, DedupKeyCount
 from incidents.dedup.scoring import Decision
 from incidents.dedup.sql_store import CHUNK, SqlStore
-from incidents.dedup.store import CandidateStore, InMemoryStore
+from incidents.dedup.store import CachedReads, CandidateStore, InMemoryStore
 from incidents.reports.models import Report, ReportSeries, ReportStage, ReportState, Tlp
 from tests import factories
 from tests.unit.dedup.test_engine import FERRY, FILLER, OTHER, PRESS
@@ -79,11 +79,13 @@ class Subject:
         return ids
 
 
-@pytest.fixture(params=["memory", "sql"])
+@pytest.fixture(params=["memory", "sql", "cached"])
 def subject(request: pytest.FixtureRequest, db: Session) -> Iterator[Subject]:
     if request.param == "memory":
         numbers = iter(range(1, 1_000_000))
         yield Subject(InMemoryStore(), lambda: str(next(numbers)))
+    elif request.param == "cached":  # the placement's reads through a cache
+        yield Subject(CachedReads(SqlStore(db)), Reports(db).new_id)
     else:
         yield Subject(SqlStore(db), Reports(db).new_id)
 
@@ -163,6 +165,33 @@ def test_lookups_return_what_was_stored(subject: Subject) -> None:
     assert subject.store.reports_matching([fp.series] if fp.series else [], limit=2) == [
         (report_id, 1)
     ]
+
+
+def test_an_incidents_reports_are_listed_first_stored_first(subject: Subject) -> None:
+    ids = [subject.new_id() for _ in range(3)]
+    for report_id, incident in zip(ids, ("inc-a", "inc-b", "inc-a"), strict=True):
+        subject.store.add(fingerprint(dataclasses.replace(FERRY, report_id=report_id)), incident)
+    assert subject.store.reports_of("inc-a", limit=5) == [ids[0], ids[2]]
+    assert subject.store.reports_of("inc-a", limit=1) == [ids[0]]
+    assert subject.store.reports_of("inc-z", limit=5) == []
+
+
+def test_cached_reads_stay_exact_when_a_report_is_added(db: Session) -> None:
+    reports = Reports(db)
+    store = CachedReads(SqlStore(db))
+    first = reports.new_id()
+    store.add(fingerprint(ReportFacts(report_id=first, title="alpha", description="")), "i0")
+    keys = [(TERM, "alpha"), (TERM, "beta")]
+    assert (store.report_count(), store.key_counts(keys)) == (1, {(TERM, "alpha"): 1})
+    second = reports.new_id()
+    store.add(fingerprint(ReportFacts(report_id=second, title="alpha beta", description="")), "i1")
+    # Counted without reading again, and as the database counts them.
+    assert (store.report_count(), store.key_counts(keys)) == (
+        2,
+        {(TERM, "alpha"): 2, (TERM, "beta"): 1},
+    )
+    assert store.key_counts(keys) == SqlStore(db).key_counts(keys)
+    assert set(store.features([first, second, "nope"])) == {first, second}
 
 
 def test_sql_store_writes_the_tables(db: Session) -> None:

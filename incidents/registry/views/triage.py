@@ -1,5 +1,6 @@
 """The triage queue, and one report's triage page: its candidates side by side with it, and
-the analyst's decision (confirm, reject, link elsewhere, open a new incident)."""
+the analyst's decision (confirm, reject, link elsewhere, open a new incident); and what the
+engine asks to reconsider about the report (a merge it bridges, its doubtful link)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,21 @@ from werkzeug.wrappers import Response
 from incidents.accounts.authentication import require_user
 from incidents.extensions import db_session
 from incidents.pages import attach, form_errors, page_number, redirect_on_conflict
-from incidents.refusals import Invalid
-from incidents.registry import queries
-from incidents.registry.forms import ConfirmForm, LinkForm, NewIncidentForm, RejectForm
-from incidents.registry.models import CandidateDecision, DedupCandidate
+from incidents.refusals import Invalid, NotFound
+from incidents.registry import queries, reconsiderations
+from incidents.registry.forms import (
+    ConfirmForm,
+    LinkForm,
+    NewIncidentForm,
+    ReconsiderForm,
+    RejectForm,
+)
+from incidents.registry.models import (
+    CandidateDecision,
+    DedupCandidate,
+    Reconsideration,
+    ReconsiderationKind,
+)
 from incidents.registry.queries import IncidentView
 from incidents.registry.triage import TriageDecision, decide
 from incidents.registry.views.common import (
@@ -44,6 +56,31 @@ DECISIONS: dict[str, tuple[TriageDecision, type[FlaskForm], str]] = {
     "new": (TriageDecision.NEW_INCIDENT, NewIncidentForm, "open a new incident"),
 }
 NOT_A_CANDIDATE = "That incident is not a candidate of this report any more; see the list below."
+NOT_RECONSIDERED = "Nothing about that incident waits for a decision here any more."
+#: What the flash says after an answer to a reconsideration.
+ANSWERED = {
+    reconsiderations.Answer.ACCEPT: "Merged.",
+    reconsiderations.Answer.REJECT: "Kept apart; not proposed again without stronger evidence.",
+    reconsiderations.Answer.KEEP: "The link is kept.",
+    reconsiderations.Answer.UNLINK: "Unlinked.",
+}
+
+
+@dataclass
+class ReconsiderRow:
+    """One reconsideration on the triage page, with its incidents as the analyst sees them."""
+
+    item: Reconsideration
+    incident: IncidentView | None
+    other: IncidentView | None
+    forms: dict[str, ReconsiderForm]
+
+    @property
+    def key(self) -> str:
+        """The incident an answer names: the other one for a merge, else the report's own."""
+        item = self.item
+        merge = item.kind is ReconsiderationKind.MERGE
+        return (item.other if merge and item.other else item.incident).reference
 
 
 @registry.route("/triage")
@@ -63,10 +100,13 @@ def queue() -> str:
         )
         for candidate in candidates
     ]
+    again, again_total = reconsiderations.queue(session, principal, per_page=PER_PAGE)
     return render_template(
         "registry/queue.html",
         rows=rows,
         total=total,
+        again=again,
+        again_total=again_total,
         page=page,
         pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
     )
@@ -105,6 +145,8 @@ def triage(reference: str) -> Page:
     if request.method == "GET":
         return _render_triage(report, PageForms())
     posted = request.form.get("decision", "")
+    if posted == "reconsider":
+        return _reconsider(report)
     if posted not in DECISIONS:
         choices = ", ".join(label for _, _, label in DECISIONS.values())
         return _render_triage(report, PageForms(unplaced=[f"Choose a decision: {choices}."]))
@@ -144,6 +186,40 @@ def triage(reference: str) -> Page:
     return redirect(url_for("registry.triage", reference=report.reference))
 
 
+def _reconsider(report: Report) -> Page:
+    """Answer one of the report's reconsiderations (accept or reject a merge, keep or unlink
+    a doubtful link)."""
+    try:
+        answer = reconsiderations.Answer(request.form.get("answer", ""))
+    except ValueError:
+        choices = ", ".join(each.value for each in reconsiderations.Answer)
+        return _render_triage(report, PageForms(unplaced=[f"Choose an answer: {choices}."]))
+    incident = request.form.get("incident", "")
+    key = f"reconsider-{answer.value}-{incident}"
+    form = ReconsiderForm(prefix=key)
+    forms = PageForms(posted=form, posted_key=key, unplaced=[])
+    if not form.validate():
+        return _render_triage(report, forms)
+    session, principal = session_and_principal()
+    try:
+        row = reconsiderations.named(
+            reconsiderations.of_report(session, principal, report), answer, incident
+        )
+        now_in = reconsiderations.decide(
+            session, current_caller(), row, answer, reason=form.reason.data or ""
+        )
+    except NotFound:
+        forms.unplaced = [NOT_RECONSIDERED]
+        return _render_triage(report, forms)
+    except Invalid as invalid:
+        session.rollback()
+        forms.unplaced = attach(form, invalid.problems)
+        return _render_triage(report, forms)
+    session.commit()
+    flash(f"{ANSWERED[answer]} {report.reference} is in {now_in.reference}.", "info")
+    return redirect(url_for("registry.triage", reference=report.reference))
+
+
 def _candidate(report: Report, incident_ref: str) -> DedupCandidate | None:
     session, principal = session_and_principal()
     for candidate in queries.candidates_of(session, principal, report):
@@ -170,13 +246,19 @@ def _render_triage(report: Report, forms: PageForms) -> Page:
         for candidate in candidates
     ]
     current = [view for each in now_in if (view := seen[each.id])]
-    _note_reads(report, *(candidate.evidence_report for candidate in candidates))
+    again = _reconsider_rows(report, forms)
+    _note_reads(
+        report,
+        *(candidate.evidence_report for candidate in candidates),
+        *(each for row in again for each in row.item.evidence),
+    )
     return render_template(
         "registry/triage.html",
         report=report,
         facts=key_facts(report),
         rows=rows,
         pending=[row for row in rows if row.candidate.is_pending],
+        again=again,
         current=current,
         link_form=forms.get("link", LinkForm),
         new_form=forms.get("new", NewIncidentForm),
@@ -185,6 +267,25 @@ def _render_triage(report: Report, forms: PageForms) -> Page:
         facts_of=key_facts,
         show_identity=shows_identity,
     )
+
+
+def _reconsider_rows(report: Report, forms: PageForms) -> list[ReconsiderRow]:
+    session, principal = session_and_principal()
+    items = reconsiderations.of_report(session, principal, report)
+    incidents = [i for item in items for i in (item.incident, item.other) if i is not None]
+    seen = queries.seen_incidents(session, principal, incidents)
+    rows = []
+    for item in items:
+        row = ReconsiderRow(
+            item, seen[item.incident_id], seen[item.other_id] if item.other_id else None, {}
+        )
+        row.forms = {
+            answer.value: forms.get(f"reconsider-{answer.value}-{row.key}", ReconsiderForm)
+            for answer in reconsiderations.Answer
+            if answer.kind is item.kind
+        }
+        rows.append(row)
+    return rows
 
 
 def _note_reads(*reports: Report) -> None:

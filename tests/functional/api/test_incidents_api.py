@@ -126,9 +126,12 @@ READS = [
     "/incidents/{incident}",
     "/reports/{reference}/candidates",
     "/triage",
+    "/triage/reconsider",
+    "/reports/{reference}/reconsiderations",
 ]
 WRITES = [
     "/reports/{reference}/triage",
+    "/reports/{reference}/reconsider",
     "/incidents/{incident}/curation",
     "/incidents/{incident}/merge",
     "/incidents/{incident}/unmerge",
