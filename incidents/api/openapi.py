@@ -131,11 +131,14 @@ def openapi_document(recipients: Sequence[str] = ()) -> dict[str, Any]:
     tight as the server: what it calls valid is accepted. ``recipients`` are the names of
     the institutes a report may name today (the document is built once per list and day:
     its examples are dated relative to today)."""
-    return copy.deepcopy(_document(tuple(recipients), datetime.now(UTC).date()))
+    today = datetime.now(UTC).date()
+    return copy.deepcopy(_document(tuple(recipients), today, len(OPERATIONS)))
 
 
 @functools.lru_cache(maxsize=8)
-def _document(recipients: tuple[str, ...], today: date) -> dict[str, Any]:
+def _document(recipients: tuple[str, ...], today: date, _declared: int) -> dict[str, Any]:
+    """Built once per recipients, day and number of declared operations (a module that
+    declares operations may be imported after a first document was built)."""
     spec = APISpec(
         title="AI Incident Exchange API",
         version="1",

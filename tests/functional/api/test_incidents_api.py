@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from incidents.accounts.models import Organization, User
+from incidents.api import reconsider as _declares_operations  # noqa: F401 - listed below
 from incidents.api.openapi import openapi_document
 from incidents.audit.models import AuditEvent
 from incidents.dedup import Thresholds
