@@ -27,13 +27,37 @@ from incidents.search.request import Sort
 from incidents.search.tables import analyst_documents, public_documents
 
 #: Most matches ranked by relevance (the most recent ones); the rest follow by date.
-RANK_CAP = 1000
+RANK_CAP = 500
+#: Matches counted exactly; past it a search answers "at least COUNT_CAP", and its facet
+#: counts are those of the COUNT_CAP documents counted (lower bounds too). Pages past it are
+#: still served, down to :data:`incidents.search.request.MAX_OFFSET`.
+COUNT_CAP = 2000
+#: From how many matches a date-ordered page is looked for among the newest documents first.
+WINDOW_FROM = 2000
+WINDOW_SLACK = 200
+CAPPED_SHARE = 0.5
+#: At most how much wider each further window is.
+WINDOW_GROWTH = 8
+#: Of the search's time budget, what is left for re-checking and showing the hits (at most
+#: a fifth of it).
+RESERVE = 0.1
+#: Memory for one search's sorts and facet counts (kept in memory, not spilled to disk).
+WORK_MEM = "32MB"
 BATCH = 1000
 EXCERPT = 2000
 #: How long the vocabulary for "did you mean" is reused (seconds).
 VOCABULARY_SECONDS = 600
 #: How many of the most recent documents the vocabulary is read from.
 VOCABULARY_DOCS = 5000
+
+
+def _budget(connection: sa.Connection, deadline: float) -> None:
+    """Let the next statement run until ``deadline`` (time.monotonic()) at most."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise SearchTimedOut
+    milliseconds = max(1, int(min(remaining, 600.0) * 1000))
+    connection.execute(sa.text(f"SET LOCAL statement_timeout = {milliseconds}"))
 
 
 def _lexeme(word: str) -> str:
@@ -85,6 +109,19 @@ def _row(doc: Document) -> dict[str, Any]:
         "submitted": doc.submitted_epoch,
         "severity": doc.severity,
     }
+
+
+def _match(row: Any) -> Match:
+    return Match(
+        id=row.id,
+        kind=row.kind,
+        reference=row.reference,
+        subject_id=row.subject_id,
+        incident=row.incident,
+        score=float(row.score),
+        title=row.title,
+        excerpt=row.excerpt,
+    )
 
 
 class PostgresBackend:
@@ -146,8 +183,9 @@ class PostgresBackend:
             if batch:
                 connection.execute(statement, batch)
                 count += len(batch)
-        with self.engine.connect() as connection:
-            connection.execute(sa.text(f"ANALYZE {self.table.name}"))
+        # VACUUM too: the visibility map lets the newest documents be found in the index alone.
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(sa.text(f"VACUUM ANALYZE {self.table.name}"))
         return count
 
     def digests(self) -> dict[str, str]:
@@ -186,8 +224,10 @@ class PostgresBackend:
         return [source.c.submitted.desc(), source.c.id]
 
     def lookup(self, lookup: Lookup) -> Matches:
-        remaining = lookup.deadline - time.monotonic()
-        if remaining <= 0:
+        # The statements stop early enough for the caller to re-check and show the hits
+        # within the search's own budget.
+        deadline = lookup.deadline - min(RESERVE, max(0.0, lookup.deadline - time.monotonic()) / 5)
+        if deadline - time.monotonic() <= 0:
             raise SearchTimedOut
         query = (
             sa.cast(sa.literal(tsquery_text(lookup.root)), postgresql.TSQUERY)
@@ -197,41 +237,55 @@ class PostgresBackend:
         conditions = self._where(lookup, query)
         try:
             with self.engine.begin() as connection:
-                milliseconds = max(1, int(min(remaining, 600.0) * 1000))
-                connection.execute(sa.text(f"SET LOCAL statement_timeout = {milliseconds}"))
-                total = int(
-                    connection.scalar(
-                        sa.select(sa.func.count()).select_from(self.table).where(*conditions)
-                    )
-                    or 0
-                )
-                facets = self._facets(connection, conditions, lookup.facets) if total else {}
+                connection.execute(sa.text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
+                if query is not None:
+                    # The GIN index answers a query of plain words without reading a single
+                    # tsvector; a sequential scan (chosen when the words are common) reads and
+                    # decompresses the tsvector of every row it passes.
+                    connection.execute(sa.text("SET LOCAL enable_seqscan = off"))
+                total, exact, facets = self._count(connection, conditions, lookup, deadline)
                 if not total:
                     return Matches(total=0, hits=[], facets={facet: {} for facet in lookup.facets})
                 if lookup.group:
+                    _budget(connection, deadline)
                     groups, hits = self._grouped(connection, conditions, query, lookup)
-                    return Matches(total=groups, hits=hits, facets=facets)
-                hits = self._page(connection, conditions, query, lookup)
+                    return Matches(total=groups, hits=hits, facets=facets, total_exact=exact)
+                hits = self._page(connection, conditions, query, lookup, (total, exact), deadline)
         except OperationalError as error:
             if "statement timeout" in str(error) or "canceling statement" in str(error):
                 raise SearchTimedOut from None
             raise
-        return Matches(total=total, hits=hits, facets=facets)
+        return Matches(total=total, hits=hits, facets=facets, total_exact=exact)
 
-    def _facets(
-        self, connection: sa.Connection, conditions: list[Any], wanted: Sequence[str]
-    ) -> dict[str, dict[str, int]]:
-        if not wanted:
-            return {}
-        value = sa.func.unnest(self.table.c.facets).label("value")
-        inner = sa.select(value).where(*conditions).subquery()
-        rows = connection.execute(sa.select(inner.c.value, sa.func.count()).group_by(inner.c.value))
-        found: dict[str, dict[str, int]] = {facet: {} for facet in wanted}
-        for text, count in rows:
+    def _count(
+        self, connection: sa.Connection, conditions: list[Any], lookup: Lookup, deadline: float
+    ) -> tuple[int, bool, dict[str, dict[str, int]]]:
+        """How many documents match, counted exactly up to :data:`COUNT_CAP` (then "at least
+        COUNT_CAP"), and the facet values of the same counted documents, in one pass: a query
+        of very common words reads a bounded number of rows, never every match."""
+        table = self.table
+        matched = sa.select(table.c.facets).where(*conditions).limit(COUNT_CAP + 1).cte("matched")
+        counted = sa.select(sa.literal("", sa.Text).label("value"), sa.func.count().label("n"))
+        statement: Any = counted.select_from(matched)
+        if lookup.facets:
+            # The facets of the counted documents only (at most COUNT_CAP of them).
+            kept = sa.select(matched.c.facets).limit(COUNT_CAP).subquery()
+            values = sa.select(sa.func.unnest(kept.c.facets).label("value")).subquery()
+            per_value = sa.select(values.c.value, sa.func.count()).group_by(values.c.value)
+            statement = sa.union_all(statement, per_value)
+        _budget(connection, deadline)
+        found: dict[str, dict[str, int]] = {facet: {} for facet in lookup.facets}
+        total = 0
+        for text, count in connection.execute(statement):
+            if text == "":
+                total = int(count)
+                continue
             facet, _, name = str(text).partition("=")
             if facet in found:
                 found[facet][name] = int(count)
-        return found
+        if total > COUNT_CAP:
+            return COUNT_CAP, False, found
+        return total, True, found
 
     def _columns(self, source: Any) -> list[Any]:
         return [
@@ -244,49 +298,116 @@ class PostgresBackend:
             source.c.excerpt,
         ]
 
+    def _first_span(
+        self, connection: sa.Connection, lookup: Lookup, counted: tuple[int, bool], wanted: int
+    ) -> tuple[int, int] | None:
+        """For a result ordered by date that matches many documents: how many of the newest
+        (sorted oldest first: the oldest) documents of the table to look among first, and
+        the table's size; None when the matches are few (reading them all is cheap)."""
+        total, exact = counted
+        if lookup.sort not in (Sort.RELEVANCE, Sort.NEWEST, Sort.OLDEST) or total < WINDOW_FROM:
+            return None
+        size = int(
+            connection.scalar(
+                sa.text(
+                    "SELECT greatest(reltuples, 0)::bigint FROM pg_class"
+                    " WHERE oid = CAST(:name AS regclass)"
+                ),
+                {"name": self.table.name},
+            )
+            or 0
+        )
+        # Twice as many as should hold ``wanted`` at the share that matches (when the count
+        # stopped: as if half of the further documents matched).
+        share = (total / max(size, total)) if exact else CAPPED_SHARE
+        return int(2 * wanted / share) + WINDOW_SLACK, size
+
+    def _window(
+        self, connection: sa.Connection, lookup: Lookup, span: int
+    ) -> sa.ColumnElement[bool] | None:
+        """Only the ``span`` newest (sorted oldest first: oldest) documents of the table."""
+        submitted = self.table.c.submitted
+        newest_first = lookup.sort is not Sort.OLDEST
+        edge: int | None = connection.scalar(
+            sa.select(submitted)
+            .order_by(submitted.desc() if newest_first else submitted.asc())
+            .offset(span - 1)
+            .limit(1)
+        )
+        if edge is None:
+            return None
+        return submitted >= edge if newest_first else submitted <= edge
+
     def _page(
-        self, connection: sa.Connection, conditions: list[Any], query: Any, lookup: Lookup
+        self,
+        connection: sa.Connection,
+        conditions: list[Any],
+        query: Any,
+        lookup: Lookup,
+        counted: tuple[int, bool],
+        deadline: float,
     ) -> list[Match]:
+        ranked = lookup.sort is Sort.RELEVANCE and query is not None
+        # Ranked: only the most recent matches (ts_rank reads every ranked row's tsvector).
+        needed = max(RANK_CAP, lookup.offset + lookup.limit) if ranked else None
+        enough = needed or lookup.offset + lookup.limit
+        _budget(connection, deadline)
+        first = self._first_span(connection, lookup, counted, enough)
+        span, size = first or (0, 0)
+        # A window is the newest (oldest) part of the table: when it holds enough matches,
+        # they are exactly the newest (oldest) matches of all, so the page is the one that
+        # reading every match gives. Else a window as much wider as the matches found in
+        # this one suggest, while under half the table; then every match.
+        while 0 < span * 2 <= size:
+            window = self._window(connection, lookup, span)
+            if window is None:
+                break
+            _budget(connection, deadline)
+            rows = list(
+                connection.execute(
+                    self._statement([*conditions, window], query, lookup, needed, found=True)
+                )
+            )
+            found = rows[0].found if rows else 0
+            if found >= enough:
+                return [_match(row) for row in rows]
+            span = int(span * min(WINDOW_GROWTH, 2 * enough / max(found, 1)))
+        _budget(connection, deadline)
+        return [
+            _match(row)
+            for row in connection.execute(self._statement(conditions, query, lookup, needed))
+        ]
+
+    def _statement(
+        self, where: list[Any], query: Any, lookup: Lookup, cap: int | None, *, found: bool = False
+    ) -> Any:
+        """One page of the documents matching ``where``; with ``cap``, of the ``cap`` most
+        recent ones ranked by relevance. ``found``: with the number of matches (ranked: up to
+        ``cap``) in a column ``found``."""
         table = self.table
-        wanted = lookup.offset + lookup.limit
-        if lookup.sort is Sort.RELEVANCE and query is not None:
-            # Rank only the most recent matches: ts_rank reads every ranked row's tsvector.
-            cap = max(RANK_CAP, wanted)
+        counted = [sa.func.count().over().label("found")] if found else []
+        if cap is not None:
             recent = (
                 sa.select(table)
-                .where(*conditions)
+                .where(*where)
                 .order_by(table.c.submitted.desc(), table.c.id)
                 .limit(cap)
                 .subquery()
             )
             rank = sa.func.ts_rank(recent.c.tsv, query)
-            statement = (
-                sa.select(*self._columns(recent), rank.label("score"))
+            return (
+                sa.select(*self._columns(recent), rank.label("score"), *counted)
                 .order_by(*self._order(lookup.sort, rank, recent))
                 .offset(lookup.offset)
                 .limit(lookup.limit)
             )
-        else:
-            statement = (
-                sa.select(*self._columns(table), sa.literal(0.0).label("score"))
-                .where(*conditions)
-                .order_by(*self._order(lookup.sort, None, table))
-                .offset(lookup.offset)
-                .limit(lookup.limit)
-            )
-        return [
-            Match(
-                id=row.id,
-                kind=row.kind,
-                reference=row.reference,
-                subject_id=row.subject_id,
-                incident=row.incident,
-                score=float(row.score),
-                title=row.title,
-                excerpt=row.excerpt,
-            )
-            for row in connection.execute(statement)
-        ]
+        return (
+            sa.select(*self._columns(table), sa.literal(0.0).label("score"), *counted)
+            .where(*where)
+            .order_by(*self._order(lookup.sort, None, table))
+            .offset(lookup.offset)
+            .limit(lookup.limit)
+        )
 
     def _grouped(
         self, connection: sa.Connection, conditions: list[Any], query: Any, lookup: Lookup

@@ -87,6 +87,7 @@ def search(
         hits=hits,
         facets=matches.facets,
         suggestion=suggestion,
+        total_exact=matches.total_exact,
         stale=stale,
     )
 
@@ -121,6 +122,7 @@ def search_public(
         hits=hits,
         facets=matches.facets,
         suggestion=suggestion,
+        total_exact=matches.total_exact,
     )
 
 
