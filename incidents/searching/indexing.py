@@ -141,40 +141,22 @@ def public_document(publication: Publication) -> search.PublicDocument:
     )
 
 
-def published(session: Session) -> list[Publication]:
-    """Every publication the public tier should hold."""
-    return list(
-        session.scalars(
-            sa.select(Publication)
-            .where(Publication.state == PublicationState.PUBLISHED)
-            .order_by(Publication.id)
-        )
+def published(session: Session) -> list[search.PublicDocument]:
+    """What the public tier should hold: the current public text of every published record."""
+    records = session.scalars(
+        sa.select(Publication)
+        .where(Publication.state == PublicationState.PUBLISHED)
+        .order_by(Publication.id)
     )
+    return [public_document(each) for each in records if each.current is not None]
 
 
 def rebuild_public(session: Session, public: search.Backend) -> int:
     """Replace the public tier with the published records; returns how many it holds."""
-    records = [each for each in published(session) if each.current is not None]
-    return public.rebuild(public_document(each).document() for each in records)
+    return search.rebuild_public(public, published(session))
 
 
-def verify_public(session: Session, public: search.Backend) -> list[tuple[str, str]]:
-    """(kind, document id) of each difference between the public tier and the published
-    records: ``missing``, ``extra`` (e.g. a withdrawn record still found) or ``stale``."""
-    expected = {
-        document.id: document.digest
-        for document in (
-            public_document(each).document()
-            for each in published(session)
-            if each.current is not None
-        )
-    }
-    stored = public.digests()
-    drifts = [("missing", id_) for id_ in expected if id_ not in stored]
-    drifts += [("extra", id_) for id_ in stored if id_ not in expected]
-    drifts += [
-        ("stale", id_)
-        for id_, digest in expected.items()
-        if id_ in stored and stored[id_] != digest
-    ]
-    return sorted(drifts, key=lambda drift: drift[1])
+def verify_public(session: Session, public: search.Backend) -> list[search.Drift]:
+    """Each difference between the public tier and the published records (``missing``,
+    ``extra``, e.g. a withdrawn record still found, or ``stale``)."""
+    return search.verify_public(public, published(session))
