@@ -2,10 +2,16 @@
 
 The database's text parser never sees what a person typed: the tsvector is written from our
 own tokens with their positions (``'word':1,7``), and the tsquery is built from the parsed
-query tree (``'a' <-> 'b' & !'c' & 'pre':*``). Ranking reads each match's tsvector, so only
-the most recent :data:`RANK_CAP` matches are ranked (a query of very common words stays
-cheap); counting and facets need no ranking. Every lookup runs with ``statement_timeout`` set
-to what is left of the search's time budget.
+query tree (``'a' <-> 'b' & !'c' & 'pre':*``).
+
+A query of very common words must not read every match: the count is exact up to
+:data:`COUNT_CAP` and then says "at least" (``Matches.total_exact``), with the facet counts
+of the same counted documents taken in the same pass; only the most recent :data:`RANK_CAP`
+matches are ranked (ts_rank reads each ranked row's tsvector), and they, like a page sorted by
+date, are looked for among the newest documents of the table first (a window that, when it
+holds enough matches, gives exactly the page that reading every match would). Statements run
+with ``statement_timeout`` set to what is left of the search's time budget, less a reserve
+for the caller's re-check.
 """
 
 from __future__ import annotations
@@ -323,19 +329,40 @@ class PostgresBackend:
         return int(2 * wanted / share) + WINDOW_SLACK, size
 
     def _window(
-        self, connection: sa.Connection, lookup: Lookup, span: int
-    ) -> sa.ColumnElement[bool] | None:
-        """Only the ``span`` newest (sorted oldest first: oldest) documents of the table."""
+        self, connection: sa.Connection, lookup: Lookup, span: int, size: int
+    ) -> sa.ColumnElement[bool]:
+        """About the ``span`` newest (sorted oldest first: oldest) documents of the table,
+        read off the planner's histogram of submission times (reading the index to the
+        exact edge costs as much as the search itself); exactly, when there is none yet."""
         submitted = self.table.c.submitted
         newest_first = lookup.sort is not Sort.OLDEST
-        edge: int | None = connection.scalar(
-            sa.select(submitted)
-            .order_by(submitted.desc() if newest_first else submitted.asc())
-            .offset(span - 1)
-            .limit(1)
-        )
-        if edge is None:
-            return None
+        bounds = [
+            int(each)
+            for each in connection.scalar(
+                sa.text(
+                    "SELECT histogram_bounds::text::bigint[] FROM pg_stats"
+                    " WHERE tablename = :name AND attname = 'submitted'"
+                ),
+                {"name": self.table.name},
+            )
+            or []
+        ]
+        if len(bounds) > 1:
+            share = min(span / max(size, 1), 1.0)
+            at = (1 - share if newest_first else share) * (len(bounds) - 1)
+            low = bounds[int(at)]
+            high = bounds[min(int(at) + 1, len(bounds) - 1)]
+            edge = int(low + (high - low) * (at - int(at)))
+        else:
+            edge = int(
+                connection.scalar(
+                    sa.select(submitted)
+                    .order_by(submitted.desc() if newest_first else submitted.asc())
+                    .offset(min(span, size) - 1)
+                    .limit(1)
+                )
+                or 0
+            )
         return submitted >= edge if newest_first else submitted <= edge
 
     def _page(
@@ -359,9 +386,7 @@ class PostgresBackend:
         # reading every match gives. Else a window as much wider as the matches found in
         # this one suggest, while under half the table; then every match.
         while 0 < span * 2 <= size:
-            window = self._window(connection, lookup, span)
-            if window is None:
-                break
+            window = self._window(connection, lookup, span, size)
             _budget(connection, deadline)
             rows = list(
                 connection.execute(

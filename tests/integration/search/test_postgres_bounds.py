@@ -79,8 +79,19 @@ def test_pages_found_among_the_newest_first_are_the_pages_of_every_match(
     monkeypatch.setattr(engine, "WINDOW_SLACK", 0)
     monkeypatch.setattr(engine, "CAPPED_SHARE", 1.0)
     monkeypatch.setattr(engine, "COUNT_CAP", 20)  # the windows start as if everything matched
+    statements: list[bool] = []
+    make = engine.PostgresBackend._statement
+
+    def recorded(self: Any, *args: Any, found: bool = False) -> Any:
+        statements.append(found)
+        return make(self, *args, found=found)
+
+    monkeypatch.setattr(engine.PostgresBackend, "_statement", recorded)
     windowed = {offset: _ids(postgres, sort=sort, offset=offset, limit=7) for offset in every}
     assert windowed == every
+    # Some page was answered from a window alone (no statement over every match after it).
+    assert True in statements
+    assert statements.count(False) < len(every)
     assert every[0]
     assert every[7]
     if sort is not Sort.RELEVANCE:
