@@ -49,6 +49,9 @@ WINDOW_GROWTH = 8
 RESERVE = 0.1
 #: Memory for one search's sorts and facet counts (kept in memory, not spilled to disk).
 WORK_MEM = "32MB"
+#: How late a statement may start after the time budget was last handed to the database.
+BUDGET_SLACK = 0.05
+_BUDGET_SET_AT = "search_budget_set_at"
 BATCH = 1000
 EXCERPT = 2000
 #: How long the vocabulary for "did you mean" is reused (seconds).
@@ -57,13 +60,22 @@ VOCABULARY_SECONDS = 600
 VOCABULARY_DOCS = 5000
 
 
-def _budget(connection: sa.Connection, deadline: float) -> None:
-    """Let the next statement run until ``deadline`` (time.monotonic()) at most."""
-    remaining = deadline - time.monotonic()
+def _budget(connection: sa.Connection, deadline: float, **settings: str) -> None:
+    """Let the next statements run until ``deadline`` (time.monotonic()) at most, with
+    ``settings`` for the rest of the transaction, in one round trip. A statement may overrun
+    the deadline by the time passed since the timeout was last set: it is set again once that
+    passes :data:`BUDGET_SLACK`."""
+    now = time.monotonic()
+    remaining = deadline - now
     if remaining <= 0:
         raise SearchTimedOut
-    milliseconds = max(1, int(min(remaining, 600.0) * 1000))
-    connection.execute(sa.text(f"SET LOCAL statement_timeout = {milliseconds}"))
+    set_at = connection.info.get(_BUDGET_SET_AT)
+    if not settings and set_at is not None and now - set_at < BUDGET_SLACK:
+        return
+    connection.info[_BUDGET_SET_AT] = now
+    values = {**settings, "statement_timeout": str(max(1, int(min(remaining, 600.0) * 1000)))}
+    calls = ", ".join(f"set_config('{name}', :{name}, true)" for name in values)
+    connection.execute(sa.text(f"SELECT {calls}"), values)
 
 
 def _lexeme(word: str) -> str:
@@ -243,12 +255,11 @@ class PostgresBackend:
         conditions = self._where(lookup, query)
         try:
             with self.engine.begin() as connection:
-                connection.execute(sa.text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
-                if query is not None:
-                    # The GIN index answers a query of plain words without reading a single
-                    # tsvector; a sequential scan (chosen when the words are common) reads and
-                    # decompresses the tsvector of every row it passes.
-                    connection.execute(sa.text("SET LOCAL enable_seqscan = off"))
+                # The GIN index answers a query of plain words without reading a single
+                # tsvector; a sequential scan (chosen when the words are common) reads the
+                # tsvector of every row it passes.
+                seqscan = {"enable_seqscan": "off"} if query is not None else {}
+                _budget(connection, deadline, work_mem=WORK_MEM, **seqscan)
                 total, exact, facets = self._count(connection, conditions, lookup, deadline)
                 if not total:
                     return Matches(total=0, hits=[], facets={facet: {} for facet in lookup.facets})
@@ -306,47 +317,37 @@ class PostgresBackend:
 
     def _first_span(
         self, connection: sa.Connection, lookup: Lookup, counted: tuple[int, bool], wanted: int
-    ) -> tuple[int, int] | None:
+    ) -> tuple[int, int, list[int]] | None:
         """For a result ordered by date that matches many documents: how many of the newest
-        (sorted oldest first: the oldest) documents of the table to look among first, and
-        the table's size; None when the matches are few (reading them all is cheap)."""
+        (sorted oldest first: the oldest) documents of the table to look among first, the
+        table's size and the planner's histogram of submission times (empty before the
+        first ANALYZE); None when the matches are few (reading them all is cheap)."""
         total, exact = counted
         if lookup.sort not in (Sort.RELEVANCE, Sort.NEWEST, Sort.OLDEST) or total < WINDOW_FROM:
             return None
-        size = int(
-            connection.scalar(
-                sa.text(
-                    "SELECT greatest(reltuples, 0)::bigint FROM pg_class"
-                    " WHERE oid = CAST(:name AS regclass)"
-                ),
-                {"name": self.table.name},
-            )
-            or 0
-        )
+        row = connection.execute(
+            sa.text(
+                "SELECT greatest(c.reltuples, 0)::bigint,"
+                " (SELECT s.histogram_bounds::text::bigint[] FROM pg_stats s"
+                "  WHERE s.tablename = :name AND s.attname = 'submitted' LIMIT 1)"
+                " FROM pg_class c WHERE c.oid = CAST(:name AS regclass)"
+            ),
+            {"name": self.table.name},
+        ).one()
+        size, bounds = int(row[0] or 0), [int(each) for each in row[1] or []]
         # Twice as many as should hold ``wanted`` at the share that matches (when the count
         # stopped: as if half of the further documents matched).
         share = (total / max(size, total)) if exact else CAPPED_SHARE
-        return int(2 * wanted / share) + WINDOW_SLACK, size
+        return int(2 * wanted / share) + WINDOW_SLACK, size, bounds
 
     def _window(
-        self, connection: sa.Connection, lookup: Lookup, span: int, size: int
+        self, connection: sa.Connection, lookup: Lookup, span: int, size: int, bounds: list[int]
     ) -> sa.ColumnElement[bool]:
         """About the ``span`` newest (sorted oldest first: oldest) documents of the table,
         read off the planner's histogram of submission times (reading the index to the
         exact edge costs as much as the search itself); exactly, when there is none yet."""
         submitted = self.table.c.submitted
         newest_first = lookup.sort is not Sort.OLDEST
-        bounds = [
-            int(each)
-            for each in connection.scalar(
-                sa.text(
-                    "SELECT histogram_bounds::text::bigint[] FROM pg_stats"
-                    " WHERE tablename = :name AND attname = 'submitted'"
-                ),
-                {"name": self.table.name},
-            )
-            or []
-        ]
         if len(bounds) > 1:
             share = min(span / max(size, 1), 1.0)
             at = (1 - share if newest_first else share) * (len(bounds) - 1)
@@ -380,13 +381,13 @@ class PostgresBackend:
         enough = needed or lookup.offset + lookup.limit
         _budget(connection, deadline)
         first = self._first_span(connection, lookup, counted, enough)
-        span, size = first or (0, 0)
+        span, size, bounds = first or (0, 0, [])
         # A window is the newest (oldest) part of the table: when it holds enough matches,
         # they are exactly the newest (oldest) matches of all, so the page is the one that
         # reading every match gives. Else a window as much wider as the matches found in
         # this one suggest, while under half the table; then every match.
         while 0 < span * 2 <= size:
-            window = self._window(connection, lookup, span, size)
+            window = self._window(connection, lookup, span, size, bounds)
             _budget(connection, deadline)
             rows = list(
                 connection.execute(
