@@ -413,16 +413,20 @@ class PostgresBackend:
         table = self.table
         counted = [sa.func.count().over().label("found")] if found else []
         if cap is not None:
+            # The most recent matches by their narrow columns alone (the wide ones, read and
+            # decompressed for every match, cost more than the search), then the rest of
+            # those ``cap`` rows by their key.
             recent = (
-                sa.select(table)
+                sa.select(table.c.id, table.c.submitted)
                 .where(*where)
                 .order_by(table.c.submitted.desc(), table.c.id)
                 .limit(cap)
                 .subquery()
             )
-            rank = sa.func.ts_rank(recent.c.tsv, query)
+            rank = sa.func.ts_rank(table.c.tsv, query)
             return (
-                sa.select(*self._columns(recent), rank.label("score"), *counted)
+                sa.select(*self._columns(table), rank.label("score"), *counted)
+                .join_from(recent, table, table.c.id == recent.c.id)
                 .order_by(*self._order(lookup.sort, rank, recent))
                 .offset(lookup.offset)
                 .limit(lookup.limit)
