@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import time
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -69,6 +69,22 @@ FIRST_RETRY = timedelta(seconds=30)
 
 #: What a consumer does with one entry, inside the drain's transaction (which commits it).
 Handler = Callable[[Session, OutboxEntry], None]
+
+
+@dataclass(frozen=True)
+class Batched:
+    """A handler that does the work of several entries at once (the search index: one commit
+    for many reports). :func:`drain` hands it up to ``size`` due entries, oldest first, in
+    one transaction, and acknowledges them together once it has returned (its work done and
+    durable) and the transaction commits. If it raises, the drain takes those entries again
+    one at a time, so that only a failing entry is retried or parked. Called as a plain
+    :data:`Handler`, it does one entry."""
+
+    handle_many: Callable[[Session, Sequence[OutboxEntry]], None]
+    size: int = 50
+
+    def __call__(self, session: Session, entry: OutboxEntry) -> None:
+        self.handle_many(session, [entry])
 
 
 def publish(
@@ -136,8 +152,9 @@ def drain(
     on_entry: Callable[[float], object] | None = None,
     wait: bool = True,
 ) -> DrainResult:
-    """Process ``consumer``'s waiting entries oldest first, each in its own transaction,
-    until none is due, ``limit`` were taken or ``seconds`` have passed.
+    """Process ``consumer``'s waiting entries oldest first, each in its own transaction
+    (a :class:`Batched` handler: several in one), until none is due, ``limit`` were taken or
+    ``seconds`` have passed.
 
     One writer per consumer at a time (SQLite's write lock; an advisory lock on PostgreSQL).
     A failure rolls that entry back, records its error and schedules a retry (or parks it
@@ -149,29 +166,46 @@ def drain(
     """
     deadline = None if seconds is None else time.monotonic() + seconds
     processed, failed = 0, list[tuple[int, str]]()
+    singly = 0  # entries of a failed batch still to be taken one at a time
     while limit is None or processed + len(failed) < limit:
         if deadline is not None and time.monotonic() >= deadline:
             break
         if not _lock(session, consumer, wait=wait):
             session.rollback()
             break
-        entry = session.scalar(_due(consumer, utcnow()).order_by(OutboxEntry.id).limit(1))
-        if entry is None:
+        size = handle.size if isinstance(handle, Batched) and not singly else 1
+        if limit is not None:
+            size = min(size, limit - processed - len(failed))
+        entries = list(
+            session.scalars(_due(consumer, utcnow()).order_by(OutboxEntry.id).limit(size))
+        )
+        if not entries:
             session.rollback()
             break
-        entry_id, started = entry.id, time.perf_counter()
+        singly = max(singly - 1, 0)
+        entry_id, started = entries[0].id, time.perf_counter()
         try:
-            handle(session, entry)
-            entry.done_at = utcnow()
+            if isinstance(handle, Batched):
+                handle.handle_many(session, entries)
+            else:
+                handle(session, entries[0])
+            done_at = utcnow()
+            for entry in entries:
+                entry.done_at = done_at
             session.commit()
         except Exception as error:
             session.rollback()
+            if len(entries) > 1:
+                singly = len(entries)  # find the failing entry: none is marked done
+                continue
             failed.append((entry_id, f"{type(error).__name__}: {error}"))
             _record_failure(session, entry_id, failed[-1][1])
             continue
-        processed += 1
+        processed += len(entries)
         if on_entry is not None:
-            on_entry((time.perf_counter() - started) * 1000)
+            share = (time.perf_counter() - started) * 1000 / len(entries)
+            for _ in entries:
+                on_entry(share)
     remaining = session.scalar(
         sa.select(sa.func.count()).select_from(_waiting(consumer).subquery())
     )

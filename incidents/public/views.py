@@ -144,7 +144,7 @@ def public_matches(text: str) -> list[str]:
             request_ = search.request_from_args(args, search.public_tier())
             result = search.search_public(engines_of().public, request_, timeout=timeout())
         found.extend(hit["reference"] for hit in result.as_dict()["hits"])
-        if page * 100 >= result.total:
+        if len(result.hits) < 100 or (result.total_exact and page * 100 >= result.total):
             break
         page += 1
     return found

@@ -39,10 +39,12 @@ from incidents.search.service import (
     index_subjects,
     publish,
     rebuild,
+    rebuild_public,
     search,
     search_public,
     unpublish,
     verify,
+    verify_public,
 )
 
 BACKENDS = ("whoosh", "postgres")
@@ -114,6 +116,7 @@ __all__ = [
     "public_tier",
     "publish",
     "rebuild",
+    "rebuild_public",
     "report_document",
     "request_from_args",
     "search",
@@ -121,4 +124,5 @@ __all__ = [
     "tokens",
     "unpublish",
     "verify",
+    "verify_public",
 ]

@@ -55,6 +55,9 @@ class Matches:
     total: int
     hits: list[Match]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: False when the engine stopped counting: ``total`` and the facet counts are then
+    #: lower bounds (at least that many).
+    total_exact: bool = True
 
 
 class Backend(Protocol):

@@ -105,6 +105,9 @@ class SearchResult:
     #: Subjects whose index entries no longer match the database (dropped; re-queue them).
     stale: list[Subject] = field(default_factory=list)
     timed_out: bool = False
+    #: False when the engine stopped counting: ``total`` and the facet counts are then lower
+    #: bounds ("at least"), and pages go on past ``total``.
+    total_exact: bool = True
 
     @property
     def pages(self) -> int:
@@ -113,6 +116,7 @@ class SearchResult:
     def as_dict(self) -> dict[str, Any]:
         return {
             "total": self.total,
+            "total_exact": self.total_exact,
             "page": self.page,
             "per_page": self.per_page,
             "hits": [hit.as_dict() for hit in self.hits],

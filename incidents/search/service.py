@@ -9,7 +9,7 @@ against the incident (still there, not merged, visible to the caller).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -87,6 +87,7 @@ def search(
         hits=hits,
         facets=matches.facets,
         suggestion=suggestion,
+        total_exact=matches.total_exact,
         stale=stale,
     )
 
@@ -121,6 +122,7 @@ def search_public(
         hits=hits,
         facets=matches.facets,
         suggestion=suggestion,
+        total_exact=matches.total_exact,
     )
 
 
@@ -422,3 +424,23 @@ def publish(public_backend: Backend, docs: Sequence[PublicDocument]) -> None:
 def unpublish(public_backend: Backend, public_references: Sequence[str]) -> None:
     """Remove withdrawn summaries from the public tier."""
     public_backend.add([], remove=[f"public:{reference}" for reference in public_references])
+
+
+def rebuild_public(public_backend: Backend, published: Iterable[PublicDocument]) -> int:
+    """Replace the public tier with the ``published`` summaries (every one that is public
+    now); return how many it holds."""
+    return public_backend.rebuild(doc.document() for doc in published)
+
+
+def verify_public(public_backend: Backend, published: Iterable[PublicDocument]) -> list[Drift]:
+    """Compare the public tier with the ``published`` summaries: documents missing from it,
+    extra in it (e.g. a withdrawn summary still found) or stale. Empty when they agree."""
+    expected = {doc.id: doc.digest for doc in (each.document() for each in published)}
+    stored = public_backend.digests()
+    drift = [
+        Drift(id_, "missing" if id_ not in stored else "stale")
+        for id_, digest in expected.items()
+        if stored.get(id_) != digest
+    ]
+    drift += [Drift(id_, "extra") for id_ in stored if id_ not in expected]
+    return sorted(drift, key=lambda each: each.id)

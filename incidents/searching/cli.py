@@ -45,14 +45,11 @@ def rebuild_command() -> None:
 def verify_command() -> None:
     """Compare the indexes with the database; exit status 1 naming each drift."""
     engines, session = engines_of(current_app), db_session()
-    drifts = [
-        (drift.kind, drift.id)
-        for drift in search.verify(session, engines.analyst, notes=indexing.NOTES)
-    ]
+    drifts = search.verify(session, engines.analyst, notes=indexing.NOTES)
     drifts += indexing.verify_public(session, engines.public)
     session.rollback()
-    for kind, id_ in drifts:
-        click.echo(f"{kind}: {id_}", err=True)
+    for drift in drifts:
+        click.echo(f"{drift.kind}: {drift.id}", err=True)
     if drifts:
         click.echo(
             f"{len(drifts)} differences between the index and the database; "

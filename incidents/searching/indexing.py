@@ -1,7 +1,8 @@
 """Keeping the search indexes in step with the database, after commit (no Flask).
 
-The outbox's ``search`` consumer (:func:`handler`) takes each entry in its own transaction:
-a report or an incident is re-indexed in the analyst tier (:func:`incidents.search.index_subjects`
+The outbox's ``search`` consumer (:func:`handler`) takes up to :data:`BATCH` entries in one
+transaction (one index commit for all; a failing batch is taken again entry by entry): a
+report or an incident is re-indexed in the analyst tier (:func:`incidents.search.index_subjects`
 reads it afresh, so an entry written for a change that was later undone is harmless), and a
 publication is published to or withdrawn from the public tier. A crash between the commit
 of a change and its indexing loses nothing: the entry waits in the outbox, ``flask search
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from incidents import search
 from incidents.outbox.models import OutboxEntry
-from incidents.outbox.services import Event, Handler, publish
+from incidents.outbox.services import Batched, Event, publish
 from incidents.public.models import Publication, PublicationState
 from incidents.registry.models import Incident, IncidentCuration, IncidentStatus
 from incidents.security.scope import note_keys
@@ -32,6 +33,8 @@ CONSUMER = "search"
 #: The outbox subject types this consumer knows, and the facade's subject kinds.
 KINDS = {"report": "report", "incident": "incident"}
 PUBLICATION = "publication"
+#: Outbox entries indexed together, in one index commit.
+BATCH = 50
 
 
 class CurationNotes:
@@ -86,23 +89,29 @@ def requeue(session: Session, stale: Sequence[search.Subject]) -> None:
         publish(session, event, kind, ids, only=CONSUMER)
 
 
-def handler(engines: search.SearchEngines) -> Handler:
-    """The ``search`` consumer: index the entry's subject in its tier."""
+def handler(engines: search.SearchEngines) -> Batched:
+    """The ``search`` consumer: index the entries' subjects in their tier, several entries at
+    a time (their reports and incidents in one index commit: a bulk import is indexed in
+    batches, not one commit per report). The outbox acknowledges the entries only after
+    this returned, so the index holds them before they count as done."""
 
-    def handle(session: Session, entry: OutboxEntry) -> None:
-        if entry.subject_type == PUBLICATION:
-            publication = session.get(Publication, entry.subject_id)
-            if publication is not None:
-                refresh_publication(engines.public, publication)
-            return
-        kind = KINDS.get(entry.subject_type)
-        if kind is None:
-            raise ValueError(f"the search index has no subjects of type {entry.subject_type!r}")
-        search.index_subjects(
-            session, engines.analyst, [search.Subject(kind, entry.subject_id)], notes=NOTES
-        )
+    def handle_many(session: Session, entries: Sequence[OutboxEntry]) -> None:
+        subjects: list[search.Subject] = []
+        for entry in entries:
+            if entry.subject_type == PUBLICATION:
+                publication = session.get(Publication, entry.subject_id)
+                if publication is not None:
+                    refresh_publication(engines.public, publication)
+                continue
+            kind = KINDS.get(entry.subject_type)
+            if kind is None:
+                raise ValueError(f"the search index has no subjects of type {entry.subject_type!r}")
+            subjects.append(search.Subject(kind, entry.subject_id))
+        if subjects:
+            unique = list(dict.fromkeys(subjects))
+            search.index_subjects(session, engines.analyst, unique, notes=NOTES)
 
-    return handle
+    return Batched(handle_many, size=BATCH)
 
 
 def refresh_publication(public: search.Backend, publication: Publication) -> None:
@@ -132,40 +141,22 @@ def public_document(publication: Publication) -> search.PublicDocument:
     )
 
 
-def published(session: Session) -> list[Publication]:
-    """Every publication the public tier should hold."""
-    return list(
-        session.scalars(
-            sa.select(Publication)
-            .where(Publication.state == PublicationState.PUBLISHED)
-            .order_by(Publication.id)
-        )
+def published(session: Session) -> list[search.PublicDocument]:
+    """What the public tier should hold: the current public text of every published record."""
+    records = session.scalars(
+        sa.select(Publication)
+        .where(Publication.state == PublicationState.PUBLISHED)
+        .order_by(Publication.id)
     )
+    return [public_document(each) for each in records if each.current is not None]
 
 
 def rebuild_public(session: Session, public: search.Backend) -> int:
     """Replace the public tier with the published records; returns how many it holds."""
-    records = [each for each in published(session) if each.current is not None]
-    return public.rebuild(public_document(each).document() for each in records)
+    return search.rebuild_public(public, published(session))
 
 
-def verify_public(session: Session, public: search.Backend) -> list[tuple[str, str]]:
-    """(kind, document id) of each difference between the public tier and the published
-    records: ``missing``, ``extra`` (e.g. a withdrawn record still found) or ``stale``."""
-    expected = {
-        document.id: document.digest
-        for document in (
-            public_document(each).document()
-            for each in published(session)
-            if each.current is not None
-        )
-    }
-    stored = public.digests()
-    drifts = [("missing", id_) for id_ in expected if id_ not in stored]
-    drifts += [("extra", id_) for id_ in stored if id_ not in expected]
-    drifts += [
-        ("stale", id_)
-        for id_, digest in expected.items()
-        if id_ in stored and stored[id_] != digest
-    ]
-    return sorted(drifts, key=lambda drift: drift[1])
+def verify_public(session: Session, public: search.Backend) -> list[search.Drift]:
+    """Each difference between the public tier and the published records (``missing``,
+    ``extra``, e.g. a withdrawn record still found, or ``stale``)."""
+    return search.verify_public(public, published(session))

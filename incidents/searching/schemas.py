@@ -77,7 +77,18 @@ class SearchHitSchema(Schema):
 
 
 class SearchResultSchema(Schema):
-    total = fields.Integer(required=True)
+    total = fields.Integer(
+        required=True,
+        metadata={"description": "How many hits; with total_exact false, at least this many."},
+    )
+    total_exact = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "False when counting stopped early (a query matching very many "
+            "documents): total and the facet counts are then lower bounds (at least that "
+            "many), and pages go on past total."
+        },
+    )
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
     hits = fields.List(fields.Nested(SearchHitSchema), required=True)
@@ -85,7 +96,10 @@ class SearchResultSchema(Schema):
         keys=fields.String(),
         values=fields.Dict(keys=fields.String(), values=fields.Integer()),
         required=True,
-        metadata={"description": "Counts by facet and value, over what the caller may read."},
+        metadata={
+            "description": "Counts by facet and value, over what the caller may read (with "
+            "total_exact false: over the documents counted, at least that many)."
+        },
     )
     suggestion = fields.String(allow_none=True, metadata={"description": "Did you mean …?"})
     timed_out = fields.Boolean(

@@ -235,7 +235,9 @@ def pager(
     if not result:
         return {}
     page, per_page, total = result["page"], result["per_page"], result["total"]
-    last = max(1, min(-(-total // per_page), MAX_RESULTS // per_page))
+    # Past an inexact (lower-bound) total the pages go on, as deep as paging reaches.
+    counted = total if result.get("total_exact", True) else MAX_RESULTS
+    last = max(1, min(-(-counted // per_page), MAX_RESULTS // per_page))
 
     def link(number: int) -> str:
         kept = {k: list(v) for k, v in args.items() if k != "page"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,8 @@ from sqlalchemy.orm import Session
 from incidents.accounts.models import User
 from incidents.public import services as publications
 from incidents.registry.queries import primary_incident
+from incidents.search import Lookup, Matches
+from incidents.searching.engines import engines_of
 from incidents.security.caller import Caller
 from incidents.security.permissions import Role
 from tests import factories
@@ -110,3 +113,24 @@ def test_the_public_search_finds_published_text_only(
     assert str(draft.public_reference) in listed
     refused = app.test_client().get("/public/incidents?q=%2Aupgrade")
     assert refused.status_code == 422
+
+
+def test_a_count_that_stopped_says_so_in_the_answer_and_on_the_page(
+    app: Flask, world: World, signed_in: Callable[[User], Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An engine that stopped counting (PostgreSQL past its cap) is answered as "at least":
+    the JSON says total_exact false, the page says "At least", and the pages go on."""
+    backend = engines_of(app).analyst
+    lookup = backend.lookup
+
+    def stopped(asked: Lookup) -> Matches:
+        return dataclasses.replace(lookup(asked), total=1, total_exact=False)
+
+    exact = api_client(app, world.analyst).get("/api/v1/search?q=SepsiGuard").get_json()
+    assert exact["total_exact"] is True
+    monkeypatch.setattr(backend, "lookup", stopped)
+    body = api_client(app, world.analyst).get("/api/v1/search?q=SepsiGuard").get_json()
+    assert (body["total"], body["total_exact"]) == (1, False)
+    page = signed_in(world.analyst).get("/search?q=SepsiGuard&per_page=1").get_data(as_text=True)
+    assert "At least 1 results (counting stopped there" in page
+    assert 'rel="next"' in page

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import pytest
 from click.testing import Result
 from flask import Flask
 from sqlalchemy.orm import Session
 
 from incidents.reports.services import withdraw
+from incidents.search import Document
+from incidents.searching.engines import engines_of
 from incidents.security.caller import Caller
 from tests.functional.search.conftest import World
-from tests.registry_data import SEPSIS_DEVELOPER
+from tests.registry_data import CHATBOT, SEPSIS_DEVELOPER, SEPSIS_FAMILY
 from tests.registry_helpers import file_as, place
 
 
@@ -49,4 +54,27 @@ def test_rebuild_refills_the_index(app: Flask, db: Session, world: World) -> Non
     rebuilt = run(app, "rebuild")
     assert rebuilt.exit_code == 0, rebuilt.output
     assert "Indexed" in rebuilt.stdout
+    assert run(app, "verify").exit_code == 0
+
+
+def test_a_bulk_import_is_indexed_in_one_index_commit(
+    app: Flask, db: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several waiting reports are indexed by one write to the index, and acknowledged."""
+    filed = [file_as(db, world.other_company, content) for content in (SEPSIS_DEVELOPER, CHATBOT)]
+    filed.append(file_as(db, world.company, SEPSIS_FAMILY))
+    place(db)
+    backend = engines_of(app).analyst
+    writes: list[list[str]] = []
+    add = backend.add
+
+    def counted(docs: Sequence[Document], *, remove: Sequence[str] = ()) -> None:
+        writes.append([doc.id for doc in docs])
+        add(docs, remove=remove)
+
+    monkeypatch.setattr(backend, "add", counted)
+    worker = run(app, "worker", "--once")
+    assert worker.exit_code == 0, worker.output
+    assert len(writes) == 1
+    assert {f"report:{report.id}" for report in filed} <= set(writes[0])
     assert run(app, "verify").exit_code == 0

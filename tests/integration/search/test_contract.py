@@ -5,12 +5,23 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import pytest
 
-from incidents.search import PublicDocument, parse, public_tier, publish, search_public, unpublish
+from incidents.search import (
+    Drift,
+    PublicDocument,
+    parse,
+    public_tier,
+    publish,
+    rebuild_public,
+    search_public,
+    unpublish,
+    verify_public,
+)
 from incidents.search.backend import Backend, Lookup, SearchTimedOut
 from incidents.search.documents import Document
 from incidents.search.request import SearchRequest, Sort
@@ -196,3 +207,31 @@ def test_the_public_tier_holds_only_what_was_published(public_backend):
     assert search_public(public_backend, SearchRequest(query=parse("chatbt"))).suggestion == (
         "chatbot"
     )
+
+
+def test_the_public_tier_is_rebuilt_and_verified_through_the_facade(public_backend):
+    summaries = [
+        PublicDocument(
+            public_reference=f"AIX-2026-{number:04d}",
+            title=f"Vehicle misread a sign {number}",
+            summary="A published, redacted summary about an automated vehicle.",
+            classification={"event_class": "ai_incident", "sector": "transport"},
+            month="2026-01",
+            countries=("FR",),
+        )
+        for number in (1, 2, 3)
+    ]
+    assert rebuild_public(public_backend, summaries) == 3
+    assert verify_public(public_backend, summaries) == []
+    corrected = replace(summaries[0], title="Vehicle misread a speed sign")
+    withdrawn, kept = summaries[1], summaries[2]
+    new = replace(kept, public_reference="AIX-2026-0004")
+    assert verify_public(public_backend, [corrected, kept, new]) == [
+        Drift("public:AIX-2026-0001", "stale"),
+        Drift(f"public:{withdrawn.public_reference}", "extra"),
+        Drift("public:AIX-2026-0004", "missing"),
+    ]
+    assert rebuild_public(public_backend, [corrected, kept, new]) == 3
+    assert verify_public(public_backend, [corrected, kept, new]) == []
+    found = search_public(public_backend, SearchRequest(query=parse("speed sign")))
+    assert [hit.reference for hit in found.hits] == ["AIX-2026-0001"]
