@@ -109,6 +109,9 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     app.teardown_appcontext(extensions.close_db_session)
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
+    from incidents.api.limits import init_api_limits
+
+    init_api_limits(app)
     extensions.migrate.init_app(app, database, directory=str(ROOT / "migrations"))
     from incidents.accounts.login import init_login
 

@@ -142,4 +142,7 @@ def _handle_http_error(error: HTTPException) -> Response:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     if code == 429 and error.response is not None and "Retry-After" in error.response.headers:
         response.headers["Retry-After"] = error.response.headers["Retry-After"]
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
     return response

@@ -53,6 +53,22 @@ _ERRORS = {
     "TooLarge": ("413", "The body is too large.", "Error"),
     "UnsupportedMediaType": ("415", "The body is not declared application/json.", "Error"),
     "Invalid": ("422", "Every problem with the input, by field path.", "ValidationError"),
+    "TooManyRequests": (
+        "429",
+        "Too many requests from this API token (from this address, without one): reads and "
+        "writes are limited apart. Wait the `Retry-After` seconds.",
+        "Error",
+    ),
+}
+#: Headers of an error response, by error name.
+_ERROR_HEADERS = {
+    "TooManyRequests": {
+        "Retry-After": {
+            "description": "Seconds to wait before the next request is accepted.",
+            "required": True,
+            "schema": {"type": "string", "pattern": "^[0-9]+$"},
+        }
+    }
 }
 _WRITE_ERRORS: tuple[str, ...] = ("BadRequest", "Unauthorized", "Forbidden", "Conflict", "TooLarge")
 _WRITE_ERRORS += ("UnsupportedMediaType", "Invalid")
@@ -87,7 +103,7 @@ def _responses(operation: Operation) -> dict[str, Any]:
         names = _WRITE_ERRORS
     elif operation.query is not None:
         names += ("Invalid",)
-    names += operation.errors
+    names += (*operation.errors, "TooManyRequests")
     return {
         str(operation.status): answer,
         **operation.responses,
@@ -178,7 +194,8 @@ def _document(recipients: tuple[str, ...], today: date, _declared: int) -> dict[
     for name, described in contract.classification_components(public).items():
         components.schema(name, described)
     for name, (_, description, schema_name) in _ERRORS.items():
-        components.response(name, {"description": description, **_json(schema_name)})
+        headers = {"headers": _ERROR_HEADERS[name]} if name in _ERROR_HEADERS else {}
+        components.response(name, {"description": description, **headers, **_json(schema_name)})
     by_path: dict[str, list[Operation]] = {}
     for operation in OPERATIONS:
         by_path.setdefault(operation.path, []).append(operation)
