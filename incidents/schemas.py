@@ -88,7 +88,7 @@ class PageQuerySchema(Strict):
         validate=validate.Range(min=1, max=MAX_PAGE),
         metadata={
             "description": "A page starting within the first 10,000 results "
-            "((page - 1) × per_page < 10000)."
+            "((page - 1) * per_page < 10000)."
         },
     )
     per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=MAX_PER_PAGE))

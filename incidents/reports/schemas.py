@@ -13,10 +13,10 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
+from incidents.paging import MAX_PER_PAGE
 from incidents.reports.access import draft_id
 from incidents.reports.content import ReportContent
 from incidents.reports.models import Report, ReportStage, ReportState, Tlp
-from incidents.paging import MAX_PER_PAGE
 from incidents.schemas import PageQuerySchema, PageSchema, Strict
 from taxonomy.patterns import NOT_BLANK_PATTERN as NOT_BLANK
 

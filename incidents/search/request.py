@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from incidents.paging import MAX_OFFSET, MAX_PER_PAGE, offset_problem
+from incidents.paging import MAX_PER_PAGE, offset_problem
 from incidents.refusals import Invalid, Problems
 from incidents.search.documents import BUILT_IN_FACETS, taxonomy_facets
 from incidents.search.query import Query, QueryRefused, parse

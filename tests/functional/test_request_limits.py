@@ -96,9 +96,7 @@ def test_the_api_refuses_a_page_beyond_reach_naming_it(
     assert huge.status_code == 422
 
 
-def test_pages_stop_at_the_last_page_within_reach(
-    client: FlaskClient, make_user: MakeUser
-) -> None:
+def test_pages_stop_at_the_last_page_within_reach(client: FlaskClient, make_user: MakeUser) -> None:
     login(client, make_user(Role.ANALYST))
     deep = client.get("/incidents", query_string={"page": 10**9})
     assert deep.status_code == 200

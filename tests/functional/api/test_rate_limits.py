@@ -125,6 +125,4 @@ def test_every_operation_documents_its_429() -> None:
             }, (method, path)
     answer = document["components"]["responses"]["TooManyRequests"]
     assert answer["headers"]["Retry-After"]["required"] is True
-    assert answer["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/Error"
-    }
+    assert answer["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}

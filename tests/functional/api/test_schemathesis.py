@@ -55,11 +55,13 @@ MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
 EXAMPLES = int(os.environ.get("INCIDENTS_FUZZ_EXAMPLES") or 200)
 EXAMPLES_PER_CASE = max(1, math.ceil(EXAMPLES / (len(ROLES) * len(MODES))))
 REPORT = os.environ.get("INCIDENTS_FUZZ_REPORT", "")
+#: Only operations whose "METHOD /path" contains one of these (comma-separated; bench/fuzz.py).
+ONLY = [part.strip() for part in os.environ.get("INCIDENTS_FUZZ_OPERATIONS", "").split(",")]
 OPERATIONS = [
     (path, method.upper())
     for path, item in openapi_document()["paths"].items()
     for method in item
-    if method != "parameters"
+    if method != "parameters" and any(part in f"{method.upper()} {path}" for part in ONLY)
 ]
 
 
