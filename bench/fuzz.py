@@ -17,8 +17,8 @@ and the positive and negative generation modes, and prints per operation and in 
     .venv/bin/python bench/fuzz.py --operations "GET /api/v1/me,/triage" --json
     .venv/bin/python bench/fuzz.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/aix_fuzz
 
-``--database-url`` names an existing, empty PostgreSQL database (the test suite builds its
-schema; nothing in it is kept). With ``--json`` the last line is one JSON object.
+``--database-url`` names an existing PostgreSQL database: the test suite empties it and builds
+its schema, and keeps nothing in it. With ``--json`` the last line is one JSON object.
 """
 
 from __future__ import annotations
