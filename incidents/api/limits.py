@@ -5,7 +5,9 @@ client address when it carries no valid token), reads and writes apart
 The counts live in the rate-limit storage (``INCIDENTS_RATELIMIT_STORAGE_URL``) beside the
 login throttling (:mod:`incidents.accounts.throttle`), so every worker shares them. Beyond a
 limit the request answers 429 with ``Retry-After`` (seconds until the window frees a
-request) and the API's JSON error, before any view runs.
+request) and the API's JSON error, before any view runs. While the storage cannot be
+reached, requests are served uncounted (and the failure logged): an outage of the counter
+must not become an outage of the API.
 """
 
 from __future__ import annotations
@@ -51,10 +53,16 @@ def check_api_limit() -> None:
         kind, rates = "write", settings.api_write_limit
     key = caller_key()
     strategy = limiter.limiter
+    scope = f"api-{kind}"
     for rate in parse_many(rates):
-        if not strategy.hit(rate, f"api-{kind}", key):
-            reset_at = strategy.get_window_stats(rate, f"api-{kind}", key).reset_time
-            raise ApiRateLimited(kind, rate, max(1, math.ceil(reset_at - time.time())))
+        try:
+            if strategy.hit(rate, scope, key):
+                continue
+            reset_at = strategy.get_window_stats(rate, scope, key).reset_time
+        except Exception:  # the storage (Redis) is down: serve rather than refuse everyone
+            current_app.logger.exception("API rate limits not counted: the storage failed")
+            return
+        raise ApiRateLimited(kind, rate, max(1, math.ceil(reset_at - time.time())))
 
 
 def caller_key() -> str:

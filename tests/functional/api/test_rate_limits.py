@@ -126,3 +126,16 @@ def test_every_operation_documents_its_429() -> None:
     answer = document["components"]["responses"]["TooManyRequests"]
     assert answer["headers"]["Retry-After"]["required"] is True
     assert answer["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+
+
+def test_a_failing_counter_storage_lets_requests_through(
+    limited: Flask, client: FlaskClient, make_user: MakeUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from incidents.extensions import limiter
+
+    def unreachable(*_args: object, **_kwargs: object) -> bool:
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(limiter.limiter, "hit", unreachable)
+    headers = _token(make_user)
+    assert {client.get("/api/v1/me", headers=headers).status_code for _ in range(5)} == {200}
