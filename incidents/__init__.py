@@ -54,6 +54,9 @@ def _configure(app: Flask, settings: Settings) -> None:
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_content_length,
+        # One limit for every body: a form field may be as large as the body (Flask's own
+        # 500 kB field limit would answer 413 with another number).
+        MAX_FORM_MEMORY_SIZE=settings.max_content_length,
         SESSION_COOKIE_NAME="__Host-session" if settings.is_production else "session",
         SESSION_COOKIE_SECURE=settings.is_production,
         SESSION_COOKIE_HTTPONLY=True,
@@ -109,6 +112,9 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     app.teardown_appcontext(extensions.close_db_session)
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
+    from incidents.api.limits import init_api_limits
+
+    init_api_limits(app)
     extensions.migrate.init_app(app, database, directory=str(ROOT / "migrations"))
     from incidents.accounts.login import init_login
 

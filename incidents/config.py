@@ -57,6 +57,9 @@ class Settings:
     notify_triage_hours: int = 24
     search_backend: str = "whoosh"
     search_timeout_ms: int = 1000
+    api_read_limit: str = "600 per minute"
+    api_write_limit: str = "120 per minute"
+    statement_timeout_ms: int = 5000
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -94,7 +97,8 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
     (
         "INCIDENTS_RATELIMIT_STORAGE_URL",
         "`memory://`",
-        "Where login throttling counts are kept; use `redis://host:6379` with several workers.",
+        "Where login throttling and API rate-limit counts are kept; use `redis://host:6379` "
+        "with several workers.",
     ),
     (
         "INCIDENTS_LOGIN_LIMIT_PER_ADDRESS",
@@ -106,7 +110,24 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
         "`10 per minute`",
         "Failed logins allowed per account (e-mail).",
     ),
+    (
+        "INCIDENTS_API_READ_LIMIT",
+        "`600 per minute`",
+        "API reads (GET) allowed per API token, or per client address without one (429 with "
+        "`Retry-After` beyond); several rates may be joined with `;`.",
+    ),
+    (
+        "INCIDENTS_API_WRITE_LIMIT",
+        "`120 per minute`",
+        "API writes (POST, PUT, PATCH, DELETE) allowed per API token, counted apart from reads.",
+    ),
     ("INCIDENTS_MAX_CONTENT_LENGTH", "`2097152`", "Largest request body in bytes (413 beyond)."),
+    (
+        "INCIDENTS_STATEMENT_TIMEOUT_MS",
+        "`5000`",
+        "PostgreSQL only: a query of a web request running longer is cancelled and the request "
+        "answers 503 (commands are not limited); `0` turns it off.",
+    ),
     (
         "INCIDENTS_SESSION_IDLE_MINUTES",
         "`60`",
@@ -241,6 +262,9 @@ def load_settings(
         login_limit_per_account=_rate(
             environ, overrides, "LOGIN_LIMIT_PER_ACCOUNT", "10 per minute"
         ),
+        api_read_limit=_rate(environ, overrides, "API_READ_LIMIT", "600 per minute"),
+        api_write_limit=_rate(environ, overrides, "API_WRITE_LIMIT", "120 per minute"),
+        statement_timeout_ms=_int(environ, overrides, "STATEMENT_TIMEOUT_MS", 5000, 0),
         max_content_length=_int(environ, overrides, "MAX_CONTENT_LENGTH", 2 * 1024 * 1024, 1024),
         session_idle_minutes=_int(environ, overrides, "SESSION_IDLE_MINUTES", 60, 1),
         session_absolute_hours=_int(environ, overrides, "SESSION_ABSOLUTE_HOURS", 12, 1),

@@ -25,6 +25,20 @@ NAMING_CONVENTION = {
 }
 
 
+#: ``Session.info`` key: milliseconds each statement of the session may run (PostgreSQL;
+#: set on the sessions of web requests, never on those of commands).
+STATEMENT_TIMEOUT = "statement_timeout_ms"
+
+
+@event.listens_for(Session, "after_begin")
+def _limit_statements(session: Session, _transaction: Any, connection: sa.Connection) -> None:
+    """``SET LOCAL`` lasts as long as the transaction, so a pooled connection never carries
+    one request's limit into the next use (a command's)."""
+    milliseconds = session.info.get(STATEMENT_TIMEOUT)
+    if milliseconds and connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {int(milliseconds)}")
+
+
 class Base(DeclarativeBase):
     """Declarative base of every model."""
 

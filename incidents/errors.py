@@ -24,6 +24,7 @@ from werkzeug.exceptions import (
     HTTPException,
     InternalServerError,
     MethodNotAllowed,
+    RequestEntityTooLarge,
     ServiceUnavailable,
     UnprocessableEntity,
 )
@@ -39,6 +40,8 @@ _NAMES = {403: "Forbidden", 404: "Not Found", 409: "Conflict", 422: "Unprocessab
 DATABASE_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
 #: Seconds a client is asked to wait before trying again while the database is unavailable.
 RETRY_AFTER_SECONDS = 5
+#: PostgreSQL's SQLSTATE of a statement cancelled by ``statement_timeout``.
+QUERY_CANCELED = "57014"
 _READ_ONLY = ("readonly", "read-only", "disk is full", "disk full", "no space left")
 
 
@@ -54,6 +57,7 @@ class ValidationFailed(UnprocessableEntity):
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http_error)
+    app.register_error_handler(RequestEntityTooLarge, _handle_too_large)
     app.register_error_handler(Refused, _handle_refusal)
     app.register_error_handler(StaleDataError, _handle_stale)
     app.register_error_handler(InternalServerError, _handle_internal_error)
@@ -76,6 +80,11 @@ def unavailable_message(error: BaseException) -> str:
     """What a person is told when the database cannot be used: read-only (or full) storage,
     or an unreachable database. Either way nothing was saved."""
     text = str(getattr(error, "orig", None) or error).lower()
+    if getattr(getattr(error, "orig", None), "sqlstate", None) == QUERY_CANCELED:
+        return (
+            "The request took too long and the database stopped it. Nothing was saved. "
+            "Please try again, or ask for less at once (a narrower search or list)."
+        )
     if any(marker in text for marker in _READ_ONLY):
         return (
             "The site cannot store anything right now: its database is read-only or its disk "
@@ -94,6 +103,20 @@ def _handle_database_unavailable(error: Exception) -> Response:
     response = _handle_http_error(ServiceUnavailable(description=unavailable_message(error)))
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def too_large_message(limit: int | None) -> str:
+    """What a sender of too large a request is told: the limit, and that nothing was kept."""
+    size = f"{limit:,} bytes ({limit / 1_048_576:.1f} MiB)" if limit else "the limit"
+    return (
+        f"The request is too large: this site accepts at most {size} in one request. "
+        "Nothing was saved. Send less at once (shorter texts, fewer reports in a batch)."
+    )
+
+
+def _handle_too_large(_error: RequestEntityTooLarge) -> Response:
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    return _handle_http_error(RequestEntityTooLarge(description=too_large_message(limit)))
 
 
 def _handle_internal_error(error: InternalServerError) -> Response:
@@ -142,4 +165,7 @@ def _handle_http_error(error: HTTPException) -> Response:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     if code == 429 and error.response is not None and "Retry-After" in error.response.headers:
         response.headers["Retry-After"] = error.response.headers["Retry-After"]
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
     return response

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
-from flask import current_app, g
+from flask import current_app, g, has_request_context
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from incidents.db import Base
+from incidents.db import STATEMENT_TIMEOUT, Base
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -46,9 +46,13 @@ def services() -> Services:
 
 
 def db_session() -> Session:
-    """The request's database session, opened on first use and closed at teardown."""
+    """The request's database session, opened on first use and closed at teardown; in a
+    web request each statement is limited to ``INCIDENTS_STATEMENT_TIMEOUT_MS`` (PostgreSQL)."""
     if "db_session" not in g:
         g.db_session = services().database.session_factory()
+        if has_request_context():  # a web request's queries are bounded, a command's are not
+            limit = current_app.config["INCIDENTS_SETTINGS"].statement_timeout_ms
+            g.db_session.info[STATEMENT_TIMEOUT] = limit
     session: Session = g.db_session
     return session
 

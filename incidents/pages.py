@@ -1,5 +1,5 @@
 """Helpers every page view shares: the conflict redirect, problems beside form fields, the
-error summary, and a page number that cannot overflow.
+error summary, and a page number within reach.
 
 The services' refusals reach a page as :mod:`incidents.refusals`: ``NotFound`` and
 ``Forbidden`` are answered by the app's error handler, ``Conflict`` (the state changed, or
@@ -18,11 +18,10 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 
 from incidents.errors import CHANGED_MEANWHILE, rollback
+from incidents.paging import last_page
 from incidents.refusals import Conflict
 
 P = ParamSpec("P")
-#: The last page number a list accepts (beyond it, an integer column would overflow).
-MAX_PAGE = 1_000_000
 
 
 def redirect_on_conflict(
@@ -69,7 +68,8 @@ def form_errors(form: FlaskForm | None) -> list[tuple[str, str, str]]:
     return [(f.id, f.label.text, message) for f in form for message in f.errors]
 
 
-def page_number() -> int:
-    """The ``page`` query parameter: 1 when absent or malformed, at most :data:`MAX_PAGE`."""
+def page_number(per_page: int) -> int:
+    """The ``page`` query parameter of a list of ``per_page`` rows: 1 when absent or
+    malformed, at most the last page within reach (:func:`incidents.paging.last_page`)."""
     number = request.args.get("page", 1, type=int) or 1
-    return min(max(number, 1), MAX_PAGE)
+    return min(max(number, 1), last_page(per_page))

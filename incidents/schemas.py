@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from incidents.paging import MAX_PAGE, MAX_PER_PAGE, offset_problem
 from incidents.refusals import Invalid, Problems
 
-MAX_PER_PAGE = 100
 #: marshmallow's key for problems of the whole body (not one field).
 WHOLE_BODY = "_schema"
 #: Adds domain problems of the fields that passed a schema (see :func:`load`).
@@ -80,10 +80,26 @@ class Strict(Schema):
 
 
 class PageQuerySchema(Strict):
-    """``page`` and ``per_page``."""
+    """``page`` and ``per_page``; a page must start within the first
+    :data:`~incidents.paging.MAX_OFFSET` results."""
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    page = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1, max=MAX_PAGE),
+        metadata={
+            "description": "A page starting within the first 10,000 results "
+            "((page - 1) * per_page < 10000)."
+        },
+    )
     per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+
+    @validates_schema
+    def _within_reach(self, data: Mapping[str, Any], **_kwargs: Any) -> None:
+        page, per_page = data.get("page"), data.get("per_page")
+        if isinstance(page, int) and isinstance(per_page, int):
+            problem = offset_problem(page, per_page)
+            if problem:
+                raise ValidationError(problem, field_name="page")
 
 
 def load(schema: Schema, body: Any, check: Checker | None = None) -> Any:

@@ -40,6 +40,10 @@ def test_settings(instance: Path, database_url: str, **extra: Any) -> dict[str, 
         "AUTO_MIGRATE": "false",
         "PASSWORD_TIME_COST": "1",
         "PASSWORD_MEMORY_KIB": "64",
+        # The suite sends thousands of API requests with one token; the API limits
+        # themselves are tested with small ones (tests/functional/api/test_rate_limits.py).
+        "API_READ_LIMIT": "1000000 per minute",
+        "API_WRITE_LIMIT": "1000000 per minute",
         "TESTING": True,
         **extra,
     }

@@ -18,7 +18,14 @@ from marshmallow import Schema
 
 # The modules that declare operations: imported so the document knows them all.
 import taxonomy
-from incidents.api import contract, incidents, publications, reports, views  # noqa: F401
+from incidents.api import (  # noqa: F401 - each declares operations the document lists
+    contract,
+    incidents,
+    publications,
+    reconsider,
+    reports,
+    views,
+)
 from incidents.api.idempotency import KEY_HEADER, KEY_PATTERN
 from incidents.api.routing import OPERATIONS, Operation
 from incidents.classification import api  # noqa: F401
@@ -33,6 +40,7 @@ from incidents.reports.services import recipient_institutes
 from incidents.schemas import ErrorSchema, ValidationErrorSchema
 from incidents.searching import api as search_api  # noqa: F401
 from incidents.security.decorators import public
+from incidents.sources import api as sources_api  # noqa: F401
 
 api_docs = Blueprint("api_docs", __name__)
 
@@ -53,6 +61,22 @@ _ERRORS = {
     "TooLarge": ("413", "The body is too large.", "Error"),
     "UnsupportedMediaType": ("415", "The body is not declared application/json.", "Error"),
     "Invalid": ("422", "Every problem with the input, by field path.", "ValidationError"),
+    "TooManyRequests": (
+        "429",
+        "Too many requests from this API token (from this address, without one): reads and "
+        "writes are limited apart. Wait the `Retry-After` seconds.",
+        "Error",
+    ),
+}
+#: Headers of an error response, by error name.
+_ERROR_HEADERS = {
+    "TooManyRequests": {
+        "Retry-After": {
+            "description": "Seconds to wait before the next request is accepted.",
+            "required": True,
+            "schema": {"type": "string", "pattern": "^[0-9]+$"},
+        }
+    }
 }
 _WRITE_ERRORS: tuple[str, ...] = ("BadRequest", "Unauthorized", "Forbidden", "Conflict", "TooLarge")
 _WRITE_ERRORS += ("UnsupportedMediaType", "Invalid")
@@ -87,7 +111,7 @@ def _responses(operation: Operation) -> dict[str, Any]:
         names = _WRITE_ERRORS
     elif operation.query is not None:
         names += ("Invalid",)
-    names += operation.errors
+    names += (*operation.errors, "TooManyRequests")
     return {
         str(operation.status): answer,
         **operation.responses,
@@ -131,14 +155,11 @@ def openapi_document(recipients: Sequence[str] = ()) -> dict[str, Any]:
     tight as the server: what it calls valid is accepted. ``recipients`` are the names of
     the institutes a report may name today (the document is built once per list and day:
     its examples are dated relative to today)."""
-    today = datetime.now(UTC).date()
-    return copy.deepcopy(_document(tuple(recipients), today, len(OPERATIONS)))
+    return copy.deepcopy(_document(tuple(recipients), datetime.now(UTC).date()))
 
 
 @functools.lru_cache(maxsize=8)
-def _document(recipients: tuple[str, ...], today: date, _declared: int) -> dict[str, Any]:
-    """Built once per recipients, day and number of declared operations (a module that
-    declares operations may be imported after a first document was built)."""
+def _document(recipients: tuple[str, ...], today: date) -> dict[str, Any]:
     spec = APISpec(
         title="AI Incident Exchange API",
         version="1",
@@ -178,7 +199,8 @@ def _document(recipients: tuple[str, ...], today: date, _declared: int) -> dict[
     for name, described in contract.classification_components(public).items():
         components.schema(name, described)
     for name, (_, description, schema_name) in _ERRORS.items():
-        components.response(name, {"description": description, **_json(schema_name)})
+        headers = {"headers": _ERROR_HEADERS[name]} if name in _ERROR_HEADERS else {}
+        components.response(name, {"description": description, **headers, **_json(schema_name)})
     by_path: dict[str, list[Operation]] = {}
     for operation in OPERATIONS:
         by_path.setdefault(operation.path, []).append(operation)

@@ -27,6 +27,7 @@ from incidents.accounts.models import User
 from incidents.api.idempotency import Reply, run_once
 from incidents.extensions import db_session
 from incidents.input import unstorable
+from incidents.paging import page_count
 from incidents.refusals import Invalid, Problems
 from incidents.reports.body import reject_constant
 from incidents.schemas import load
@@ -323,9 +324,10 @@ def _check_depth(text: str) -> None:
 
 
 def page_links(endpoint: str, query: Mapping[str, Any], total: int) -> dict[str, Any]:
-    """``page``, ``per_page``, ``total``, ``pages`` and the navigation links of a list."""
+    """``page``, ``per_page``, ``total``, ``pages`` and the navigation links of a list
+    (links go no deeper than the last page within reach, :func:`incidents.paging.last_page`)."""
     page, per_page = query["page"], query["per_page"]
-    pages = max(1, -(-total // per_page))
+    pages = page_count(total, per_page)
 
     def link(number: int) -> str:
         return url_for(endpoint, **{**query, "page": number})

@@ -18,6 +18,7 @@ from incidents.exchange.present import request_view, thread_view
 from incidents.extensions import db_session
 from incidents.forms import ConfirmForm
 from incidents.pages import page_number
+from incidents.paging import page_count
 from incidents.refusals import Conflict, Forbidden, Invalid
 from incidents.registry import access as registry_access
 from incidents.registry.queries import triage_queue
@@ -69,7 +70,7 @@ def request_list() -> str:
     user = require_user()
     state = request.args.get("state") or None
     chosen = RequestState(state) if state in {s.value for s in RequestState} else None
-    page = page_number()
+    page = page_number(PER_PAGE)
     try:
         rows, total = services.requests_of(
             db_session(), user, state=chosen, limit=PER_PAGE, offset=(page - 1) * PER_PAGE
@@ -81,7 +82,7 @@ def request_list() -> str:
         rows=[request_view(user, row) for row in rows],
         total=total,
         page=page,
-        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+        pages=page_count(total, PER_PAGE),
         state=chosen.value if chosen else "",
         is_company=has_permission(user, Permission.REPORT_READ_OWN),
     )
@@ -205,14 +206,14 @@ def notifications() -> Page:
         notify.mark_read(session, user.id)
         session.commit()
         return redirect(url_for("exchange.notifications"))
-    page = page_number()
+    page = page_number(PER_PAGE)
     total = notify.count_of(session, user.id)
     return render_template(
         "exchange/notifications.html",
         rows=notify.recent(session, user.id, limit=PER_PAGE, offset=(page - 1) * PER_PAGE),
         total=total,
         page=page,
-        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+        pages=page_count(total, PER_PAGE),
         form=form,
     )
 

@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, validate
 import taxonomy
 from incidents.public.queries import PublicRecord
 from incidents.public.services import MAX_NOTE, MAX_SUMMARY, MAX_TITLE, MONTH
-from incidents.schemas import MAX_PER_PAGE, PageSchema, Strict, WholeNumber
+from incidents.schemas import PageQuerySchema, PageSchema, Strict, WholeNumber
 from taxonomy.patterns import NOT_BLANK_PATTERN as NOT_BLANK
 
 PUBLIC_REFERENCE = r"^PUB-[0-9]{4}-[0-9]{5,}$"
@@ -131,11 +131,9 @@ class PublicIncidentPageSchema(PageSchema):
     incidents = fields.List(fields.Nested(PublicIncidentSchema), required=True)
 
 
-class PublicListQuerySchema(Strict):
+class PublicListQuerySchema(PageQuerySchema):
     """``q`` and one value per facet narrow the list."""
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
-    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=MAX_PER_PAGE))
     q = fields.String(validate=validate.Length(max=200))
     event_class = fields.String(validate=validate.Length(max=64))
     harm_type = fields.String(validate=validate.Length(max=64))

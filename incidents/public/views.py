@@ -18,6 +18,7 @@ from incidents import search
 from incidents.classification.display import in_words
 from incidents.extensions import db_session
 from incidents.pages import page_number
+from incidents.paging import page_count
 from incidents.public import queries
 from incidents.public.charts import Chart, bar_chart
 from incidents.public.queries import FACETS, PublicFilters, PublicRecord
@@ -115,13 +116,13 @@ def incident_list() -> str | tuple[str, int]:
         found.sort(key=lambda record: rank[record.reference])
     else:
         found = queries.matching(records, filters)
-    page = page_number()
+    page = page_number(PER_PAGE)
     return render_template(
         "public/incidents.html",
         rows=found[(page - 1) * PER_PAGE : page * PER_PAGE],
         total=len(found),
         page=page,
-        pages=max((len(found) + PER_PAGE - 1) // PER_PAGE, 1),
+        pages=page_count(len(found), PER_PAGE),
         filters=filters,
         facets=queries.facet_counts(found),
         args={k: v for k, v in request.args.items(multi=True) if k != "page"},

@@ -13,10 +13,11 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
+from incidents.paging import MAX_PER_PAGE
 from incidents.reports.access import draft_id
 from incidents.reports.content import ReportContent
 from incidents.reports.models import Report, ReportStage, ReportState, Tlp
-from incidents.schemas import MAX_PER_PAGE, PageSchema, Strict
+from incidents.schemas import PageQuerySchema, PageSchema, Strict
 from taxonomy.patterns import NOT_BLANK_PATTERN as NOT_BLANK
 
 #: Reports filed by one batch request at the most.
@@ -239,10 +240,9 @@ class ReportPageSchema(PageSchema):
     reports = fields.List(fields.Nested(ReportSummarySchema), required=True)
 
 
-class ReportListQuerySchema(Strict):
+class ReportListQuerySchema(PageQuerySchema):
     """The query parameters of ``GET /api/v1/reports``."""
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
     state = fields.String(validate=validate.OneOf([state.value for state in ReportState]))
     stage = fields.String(validate=validate.OneOf([stage.value for stage in ReportStage]))

@@ -21,6 +21,7 @@ from incidents.db import utcnow
 from incidents.extensions import db_session
 from incidents.forms import ConfirmForm
 from incidents.pages import page_number
+from incidents.paging import page_count
 from incidents.public.queries import published_for_report
 from incidents.reports import deadlines, services
 from incidents.reports.access import own_report, readable_report, report_key
@@ -108,7 +109,7 @@ def dashboard() -> str:
         deadline=form.deadline.data or None,
         text=(form.q.data or "").strip(),
     )
-    page = page_number()
+    page = page_number(PER_PAGE)
     now = utcnow()
     rows, total = organization_reports(
         db_session(), principal.organization_id, filters, now=now, page=page, per_page=PER_PAGE
@@ -120,7 +121,7 @@ def dashboard() -> str:
         rows=[(report, *next_deadline(report, now)) for report in rows],
         total=total,
         page=page,
-        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+        pages=page_count(total, PER_PAGE),
         args=args,
         may_file=has_permission(principal, Permission.REPORT_FILE),
     )

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from incidents.paging import MAX_OFFSET
 from incidents.search.backend import Backend, Lookup, Match, Matches, SearchTimedOut
 from incidents.search.documents import (
     Document,
@@ -22,7 +23,6 @@ from incidents.search.documents import (
 )
 from incidents.search.query import Query, QueryRefused, Refusal, parse, tokens
 from incidents.search.request import (
-    MAX_OFFSET,
     SearchInvalid,
     SearchRequest,
     Sort,

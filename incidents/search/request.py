@@ -8,15 +8,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from incidents.paging import MAX_PER_PAGE, offset_problem
 from incidents.refusals import Invalid, Problems
 from incidents.search.documents import BUILT_IN_FACETS, taxonomy_facets
 from incidents.search.query import Query, QueryRefused, parse
 from incidents.security.permissions import Permission
 from incidents.security.policy import Principal, has_permission
 
-MAX_PER_PAGE = 100
-#: Deepest result reachable by paging (offset); deeper pages are refused.
-MAX_OFFSET = 10_000
 MAX_VALUES_PER_FACET = 50
 
 
@@ -119,8 +117,8 @@ def request_from_args(args: Mapping[str, Sequence[str]], tier: Tier) -> SearchRe
     per_page = _number(one("per_page"), "per_page", 20, 1, problems)
     if per_page > MAX_PER_PAGE:
         problems["per_page"] = [f"At most {MAX_PER_PAGE} results per page."]
-    elif (page - 1) * per_page >= MAX_OFFSET and "page" not in problems:
-        problems["page"] = [f"Only the first {MAX_OFFSET:,} results can be paged through."]
+    elif offset_problem(page, per_page) and "page" not in problems:
+        problems["page"] = [str(offset_problem(page, per_page))]
     group = one("group")
     if group not in ("", "incident"):
         problems["group"] = ["Group by incident or not at all (group=incident)."]

@@ -10,10 +10,11 @@ from flask import Flask, current_app
 from incidents import search
 from incidents.config import Settings
 from incidents.extensions import Services
+from incidents.paging import MAX_OFFSET
 from incidents.refusals import Invalid
 
 #: Results beyond this many are never paged to (the facade refuses deeper pages).
-MAX_RESULTS = 10_000
+MAX_RESULTS = MAX_OFFSET
 
 _ENGINES = "incidents.search"
 

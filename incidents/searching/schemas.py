@@ -9,13 +9,12 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from incidents import search
+from incidents.paging import MAX_PAGE, MAX_PER_PAGE
 from incidents.schemas import Strict
 
 SORTS = ("relevance", "newest", "oldest", "severity")
 #: Longest query typed (the facade refuses longer ones with a message).
 MAX_QUERY = 500
-MAX_PER_PAGE = 100
-MAX_RESULTS = 10_000
 
 
 def query_schema(name: str, facets: Iterable[str], *, group: bool) -> type[Schema]:
@@ -26,7 +25,7 @@ def query_schema(name: str, facets: Iterable[str], *, group: bool) -> type[Schem
             metadata={"description": 'Words, "phrases", AND / OR / NOT, -word, prefix* (≥ 3).'},
         ),
         "sort": fields.String(validate=validate.OneOf(SORTS)),
-        "page": fields.Integer(validate=validate.Range(min=1, max=MAX_RESULTS)),
+        "page": fields.Integer(validate=validate.Range(min=1, max=MAX_PAGE)),
         "per_page": fields.Integer(validate=validate.Range(min=1, max=MAX_PER_PAGE)),
         "from": fields.Date(metadata={"description": "On or after this day (YYYY-MM-DD)."}),
         "to": fields.Date(metadata={"description": "On or before this day (YYYY-MM-DD)."}),

@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 from incidents import search
 from incidents.accounts.models import User
 from incidents.db import utcnow
+from incidents.paging import MAX_OFFSET
 from incidents.refusals import Invalid, NotFound
 from incidents.searching.models import SavedSearch
 
 #: The facade pages through this many results at most.
-MAX_RESULTS = 10_000
+MAX_RESULTS = MAX_OFFSET
 
 MAX_NAME = 100
 #: Larger ids are no row's (and would overflow the database's integer).

@@ -23,9 +23,10 @@ from incidents.accounts.authentication import require_user
 from incidents.accounts.models import Organization, User
 from incidents.extensions import db_session
 from incidents.pages import attach, form_errors
+from incidents.paging import MAX_OFFSET, page_count
 from incidents.refusals import Invalid
 from incidents.searching import services
-from incidents.searching.engines import MAX_RESULTS, engines_of, refused_as_invalid, timeout
+from incidents.searching.engines import engines_of, refused_as_invalid, timeout
 from incidents.searching.forms import DeleteSearchForm, SaveSearchForm
 from incidents.searching.indexing import requeue
 from incidents.searching.models import SavedSearch
@@ -236,8 +237,7 @@ def pager(
         return {}
     page, per_page, total = result["page"], result["per_page"], result["total"]
     # Past an inexact (lower-bound) total the pages go on, as deep as paging reaches.
-    counted = total if result.get("total_exact", True) else MAX_RESULTS
-    last = max(1, min(-(-counted // per_page), MAX_RESULTS // per_page))
+    last = page_count(total if result.get("total_exact", True) else MAX_OFFSET, per_page)
 
     def link(number: int) -> str:
         kept = {k: list(v) for k, v in args.items() if k != "page"}

@@ -8,6 +8,7 @@ error included, carries the security headers.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -355,3 +356,149 @@ def test_an_error_after_a_failed_flush_still_gets_the_sites_page_and_headers(
     assert "<!doctype html>" in response.get_data(as_text=True).lower()
     assert "Content-Security-Policy" in response.headers
     assert response.headers["Cache-Control"] == "no-store"
+
+
+# --- every POST form, fuzzed ------------------------------------------------------------------
+
+#: Pieces hostile text is made of: NUL, lone surrogates, direction overrides and marks,
+#: emoji (a family joined by zero-width joiners), a byte-order mark, markup and SQL.
+PIECES = [
+    "\x00",
+    "\ud800",
+    "\udfff",
+    "\u202e",
+    "\u202d",
+    "\u2066",
+    "\u200f",
+    "😀",
+    "👩\u200d👩\u200d👧",
+    "\ufeff",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "%00",
+    "9" * 25,
+    "-1",
+    "RPT-2026-00001",
+    "INC-2026-00001",
+    "2026-02-30",
+    " ",
+]
+#: Examples of the form fuzzing: each sends every form once as each kind of user.
+FORM_EXAMPLES = int(os.environ.get("INCIDENTS_FUZZ_FORM_EXAMPLES") or 5)
+MEGABYTE = 1_000_000
+
+hostile_text = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=12)), max_size=6).map(
+    "".join
+)
+#: One field of each form gets one of these: a megabyte of text that fits the 2 MiB body
+#: limit once URL-encoded, with hostile pieces in it, or one that does not (413).
+field_value = st.one_of(
+    hostile_text,
+    st.builds(
+        lambda filler, piece: (filler * MEGABYTE)[: MEGABYTE - 64] + piece * 8,
+        st.sampled_from(["x", "ab ", "9", "-"]),
+        st.sampled_from(PIECES),
+    ),
+    st.sampled_from(PIECES).map(lambda piece: (piece * MEGABYTE)[:MEGABYTE]),
+)
+
+
+def _encoded(fields: dict[str, str], token: str) -> bytes:
+    """The form as a browser would send it, each text as its UTF-8 bytes (a lone
+    surrogate as the three bytes that encode it: no valid text, but bytes can carry them)."""
+    from urllib.parse import quote
+
+    pairs = [*fields.items(), ("csrf_token", token)]
+    return "&".join(
+        f"{quote(name)}={quote(value.encode('utf-8', 'surrogatepass'), safe='')}"
+        for name, value in pairs
+    ).encode("ascii")
+
+
+def _post_actions(app: Flask, object_pages: list[str]) -> list[str]:
+    """Every page endpoint of the URL map that takes a POST, its path parameters naming the
+    real objects of ``object_pages`` (a parameter naming nothing real gets ``1``)."""
+    report, draft, incident = (object_pages[i].split("/")[2] for i in (0, 3, 4))
+    user, organization = (object_pages[i].rsplit("/", 1)[1] for i in (8, 9))
+    real = {
+        "key": report,
+        "reference": report,
+        "incident": incident,
+        "user_id": user,
+        "organization_id": organization,
+        "secret": "x" * 43,
+    }
+    actions = []
+    for rule in _rules(app):
+        if "POST" not in (rule.methods or set()) or rule.rule.startswith("/api"):
+            continue
+        path = rule.rule
+        for name in rule.arguments:
+            value = draft if name == "key" and path.endswith("/edit") else real.get(name, "1")
+            path = re.sub(rf"<(?:[^:>]+:)?{name}>", value, path)
+        actions.append(path)
+    return actions
+
+
+@pytest.fixture
+def every_kind_of_user(app: Flask, db: Session, make_user: MakeUser) -> dict[str, FlaskClient]:
+    """A signed-in web client of each role, and an anonymous one."""
+    found = {"anonymous": app.test_client()}
+    for role in Role:
+        client = app.test_client()
+        login(client, make_user(role))
+        found[role.value] = client
+    return found
+
+
+def test_every_post_form_withstands_hostile_text_as_every_kind_of_user(
+    app: Flask, every_kind_of_user: dict[str, FlaskClient], object_pages: list[str]
+) -> None:
+    """Every POST form found on the pages each kind of user sees, and every other POST
+    endpoint of the URL map, filled by Hypothesis with hostile text (NUL, lone surrogates,
+    RTL overrides, emoji, 1 MB fields): never a 5xx."""
+    forms = {
+        name: list(_forms(client, app, object_pages)) for name, client in every_kind_of_user.items()
+    }
+    assert sum(len(found) for found in forms.values()) >= 40, forms
+    # A POST endpoint whose form none of the pages above showed this user is sent every
+    # field name seen anywhere (what it does not read, it ignores).
+    every_field = sorted({field for found in forms.values() for _, f, _ in found for field in f})
+    for found in forms.values():
+        token = next((each for _, _, each in found if each), "")
+        shown = {action for action, _, _ in found}
+        found.extend(
+            (action, every_field, token)
+            for action in _post_actions(app, object_pages)
+            if action not in shown
+        )
+
+    @settings(
+        max_examples=FORM_EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(data=st.data())
+    def withstands(data: st.DataObject) -> None:
+        # A few draws per example (thousands would overrun Hypothesis' choice budget): the
+        # fields take the pool's texts in turn, and one field of each form the large value.
+        pool = data.draw(st.lists(hostile_text, min_size=5, max_size=5), label="texts")
+        large = data.draw(field_value, label="one field's value")
+        turn = data.draw(st.integers(0, 1000), label="turn")
+        for name, client in every_kind_of_user.items():
+            for action, fields, token in forms[name]:
+                if not fields:
+                    continue
+                values = {
+                    field: pool[(index + turn) % len(pool)] for index, field in enumerate(fields)
+                }
+                values[fields[turn % len(fields)]] = large
+                response = client.post(
+                    action,
+                    data=_encoded(values, token),
+                    content_type="application/x-www-form-urlencoded",
+                )
+                _assert_safe(response, f"{name} POST {action}")
+
+    withstands()

@@ -49,3 +49,23 @@ def test_the_check_allows_one_worker_or_shared_storage() -> None:
     check(4, {"INCIDENTS_RATELIMIT_STORAGE_URL": "redis://127.0.0.1:6379/3"})
     with pytest.raises(RuntimeError, match="memory://"):
         check(4, {"INCIDENTS_RATELIMIT_STORAGE_URL": " memory:// "})
+
+
+def test_a_request_may_take_its_database_and_outbox_time_before_the_worker_is_killed(
+    tmp_path: Path,
+) -> None:
+    """The worker timeout is the last guard: a statement that runs into its own limit
+    (503) and the outbox work after a response both end well before it."""
+    from incidents.config import load_settings
+
+    namespace: dict[str, object] = {}
+    exec((ROOT / "gunicorn.conf.py").read_text(), namespace)  # noqa: S102 - our own config file
+    timeout = namespace["timeout"]
+    assert isinstance(timeout, int)
+    settings = load_settings({}, {"SECRET_KEY": "x" * 32, "INSTANCE_PATH": str(tmp_path)})
+    worst = (
+        settings.statement_timeout_ms / 1000
+        + settings.search_timeout_ms / 1000
+        + settings.outbox_drain_seconds
+    )
+    assert 2 * worst <= timeout <= 60

@@ -16,6 +16,7 @@ from incidents.accounts.models import Organization
 from incidents.classification.display import TLP_LABELS, in_words
 from incidents.extensions import db_session
 from incidents.pages import attach, form_errors, page_number, redirect_on_conflict
+from incidents.paging import last_page
 from incidents.public.services import publication_of
 from incidents.refusals import Conflict, Invalid
 from incidents.registry import access, audiences, curation, queries, services
@@ -79,7 +80,7 @@ def incident_list() -> str:
     session, principal = session_and_principal()
     form = IncidentFilterForm(request.args)
     text = (form.q.data or "").strip()
-    page = page_number()
+    page = page_number(PER_PAGE)
     views, total = queries.incident_page(session, principal, text, page=page, per_page=PER_PAGE)
     return render_template(
         "registry/incidents.html",
@@ -87,7 +88,7 @@ def incident_list() -> str:
         views=views,
         total=total,
         page=page,
-        more=page * PER_PAGE < total,
+        more=page * PER_PAGE < total and page < last_page(PER_PAGE),
         args={"q": text} if text else {},
     )
 

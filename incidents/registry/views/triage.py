@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from incidents.accounts.authentication import require_user
 from incidents.extensions import db_session
 from incidents.pages import attach, form_errors, page_number, redirect_on_conflict
+from incidents.paging import page_count
 from incidents.refusals import Invalid, NotFound
 from incidents.registry import queries, reconsiderations
 from incidents.registry.forms import (
@@ -87,7 +88,7 @@ class ReconsiderRow:
 @require(Permission.DEDUP_TRIAGE)
 def queue() -> str:
     session, principal = session_and_principal()
-    page = page_number()
+    page = page_number(PER_PAGE)
     candidates, total = queries.triage_queue(session, principal, page=page, per_page=PER_PAGE)
     seen = queries.seen_incidents(session, principal, (c.incident for c in candidates))
     now_in = queries.placements(session, principal, (c.report for c in candidates))
@@ -108,7 +109,7 @@ def queue() -> str:
         again=again,
         again_total=again_total,
         page=page,
-        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+        pages=page_count(total, PER_PAGE),
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from incidents.accounts.models import User
+from incidents.paging import MAX_PER_PAGE, offset_problem
 from incidents.reports.examples import EXAMPLE_REPORT
 from incidents.security.permissions import Role
 from tests import factories
@@ -76,3 +77,15 @@ def filed(api: ApiClient, body: Mapping[str, Any]) -> str:
     assert response.status_code == 201, response.get_json()
     location: str = response.headers["Location"]
     return location.rsplit("/", 1)[1]
+
+
+def within_reach(query: Mapping[str, Any] | None) -> bool:
+    """Whether a generated query pages within reach: a page must start within the first
+    10,000 results, a rule across two parameters that no JSON Schema of a query can state
+    (the server refuses it with a 422 naming ``page``)."""
+    query = query or {}
+    # Without per_page, the largest default (lists differ) is assumed.
+    page, per_page = query.get("page", 1), query.get("per_page", MAX_PER_PAGE)
+    if not (isinstance(page, int) and isinstance(per_page, int)) or per_page < 1:
+        return True
+    return offset_problem(page, per_page) is None
