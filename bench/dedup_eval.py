@@ -205,17 +205,23 @@ def _app(database_url: str | None, workdir: Path) -> Any:
     )
 
 
-def _reporter(session: Session, name: str = "Evaluation reporters") -> int:
-    company = Organization(name=name[:200], kind=OrganizationKind.COMPANY)
+def _member(session: Session, name: str, kind: OrganizationKind, role: Role, email: str) -> int:
+    """A new organisation and its one user (who never logs in); the user's id."""
+    organization = Organization(name=name[:200], kind=kind)
     user = User(
-        email=f"eval{abs(hash(name)) % 10**12}@reporters.example",
-        organization=company,
-        role=Role.REPORTER,
+        email=email,
+        organization=organization,
+        role=role,
         password_hash="-",  # noqa: S106 - not a password: this user never logs in
     )
-    session.add_all([company, user])
+    session.add_all([organization, user])
     session.commit()
     return user.id
+
+
+def _reporter(session: Session, name: str = "Evaluation reporters") -> int:
+    email = f"eval{abs(hash(name)) % 10**12}@reporters.example"
+    return _member(session, name, OrganizationKind.COMPANY, Role.REPORTER, email)
 
 
 class Filers:
@@ -255,16 +261,8 @@ def public_item(report: dict[str, Any]) -> Item:
 
 def _analyst(session: Session) -> int:
     """The institute analyst who imports public coverage."""
-    institute = Organization(name="Evaluation institute", kind=OrganizationKind.INSTITUTE)
-    user = User(
-        email="analyst@evaluation.example",
-        organization=institute,
-        role=Role.ANALYST,
-        password_hash="-",  # noqa: S106 - not a password: this user never logs in
-    )
-    session.add_all([institute, user])
-    session.commit()
-    return user.id
+    institute = "Evaluation institute"
+    return _member(session, institute, OrganizationKind.INSTITUTE, Role.ANALYST, "a@eval.example")
 
 
 def _file(session: Session, reporter: Filers, analyst: int, data: dict[str, Any]) -> Report:
