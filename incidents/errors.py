@@ -114,7 +114,9 @@ def too_large_message(limit: int | None) -> str:
     )
 
 
-def _handle_too_large(_error: RequestEntityTooLarge) -> Response:
+def _handle_too_large(error: RequestEntityTooLarge) -> Response:
+    if getattr(error, "details", None):  # a limit of the operation's own (a batch's size)
+        return _handle_http_error(error)
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     return _handle_http_error(RequestEntityTooLarge(description=too_large_message(limit)))
 

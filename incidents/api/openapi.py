@@ -41,6 +41,7 @@ from incidents.schemas import ErrorSchema, ValidationErrorSchema
 from incidents.searching import api as search_api  # noqa: F401
 from incidents.security.decorators import public
 from incidents.sources import api as sources_api  # noqa: F401
+from incidents.sources.schemas import contract_rules as source_rules
 
 api_docs = Blueprint("api_docs", __name__)
 
@@ -215,6 +216,7 @@ def _document(recipients: tuple[str, ...], today: date) -> dict[str, Any]:
     contract.apply_rules(document, report_rules(recipients, taxonomy.load().version, stages))
     contract.apply_rules(document, registry_rules(stages))
     contract.apply_rules(document, public_rules(contract.PUBLIC_CLASSIFICATION))
+    contract.apply_rules(document, source_rules())
     contract.storable_text(document)
     return document
 

@@ -61,3 +61,27 @@ class SourceImportResultSchema(Schema):
     already_imported = fields.Integer(required=True)
     failed = fields.Integer(required=True)
     results = fields.List(fields.Nested(SourceOutcomeSchema), attribute="outcomes", required=True)
+
+
+def contract_rules() -> dict[str, dict[str, Any]]:
+    """JSON Schema rules of the import body: either items, or one file with what its format
+    needs (what ``SourceImportSchema`` checks)."""
+    no_items = {"not": {"required": ["items"]}}
+    return {
+        "SourceImport": {
+            "properties": {"items": {"items": {"not": {"type": "null"}}}},
+            "oneOf": [
+                {"required": ["items"], "not": {"required": ["format"]}},
+                {
+                    "required": ["format", "content"],
+                    "properties": {"format": {"enum": ["jsonl", "csv"]}},
+                    **no_items,
+                },
+                {
+                    "required": ["format", "incidents", "reports"],
+                    "properties": {"format": {"enum": ["aiid"]}},
+                    **no_items,
+                },
+            ],
+        }
+    }
