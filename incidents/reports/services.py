@@ -207,20 +207,25 @@ def submit(session: Session, caller: Caller, report: Report) -> Report:
 
 def _submit(session: Session, caller: Caller, report: Report) -> Report:
     """Submit a report whose content is already checked; one flush writes it all."""
-    _mark_submitted(session, caller, report)
-    with session.no_autoflush:  # the counter first, then every row in one flush
-        report.reference = next_reference(session, "RPT", report.year_submitted)
-    session.flush()
-    publish(session, Event.REPORT_SUBMITTED, "report", [report.id])
+    _mark_submitted(session, caller, report, kind="submission")
+    report.deadlines = compute_deadlines(report)
+    _number_and_publish(session, report)
     _audit_submission(session, caller, report)
     return report
 
 
-def _mark_submitted(session: Session, caller: Caller, report: Report) -> None:
+def _mark_submitted(session: Session, caller: Caller, report: Report, *, kind: str) -> None:
     report.state = ReportState.SUBMITTED
     report.submitted_at = utcnow()
-    _add_revision(session, caller, report, kind="submission", reason="")
-    report.deadlines = compute_deadlines(report)
+    _add_revision(session, caller, report, kind=kind, reason="")
+
+
+def _number_and_publish(session: Session, report: Report) -> None:
+    """Give a newly submitted report its reference, write it, and queue what follows."""
+    with session.no_autoflush:  # the counter first, then every row in one flush
+        report.reference = next_reference(session, "RPT", report.year_submitted)
+    session.flush()
+    publish(session, Event.REPORT_SUBMITTED, "report", [report.id])
 
 
 def _audit_submission(session: Session, caller: Caller, report: Report) -> None:
@@ -287,13 +292,8 @@ def file_public_source(
     report.source_url, report.source_outlet = source.url, source.outlet
     report.published_on, report.source_id = source.published_on, source.source_id
     session.add(report)
-    report.state = ReportState.SUBMITTED
-    report.submitted_at = utcnow()
-    _add_revision(session, caller, report, kind="import", reason="")
-    with session.no_autoflush:
-        report.reference = next_reference(session, "RPT", report.year_submitted)
-    session.flush()
-    publish(session, Event.REPORT_SUBMITTED, "report", [report.id])
+    _mark_submitted(session, caller, report, kind="import")
+    _number_and_publish(session, report)
     record(
         session,
         caller,
