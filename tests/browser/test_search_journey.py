@@ -126,7 +126,8 @@ def test_analyst_narrows_by_two_facets_and_a_reporter_sees_its_own(
     results.get_by_role("link", name=refs["deployer"]).click()
     page.get_by_role("heading", name=data.SEPSIS_DEPLOYER.title).wait_for()
 
-    page.context.clear_cookies()
+    page.get_by_test_id("main-nav").get_by_role("button", name="Sign out").click()
+    page.get_by_label("E-mail").wait_for()  # signed out, back at the sign-in page
     _sign_in(page, "reporter@lumen.example")
     page.get_by_test_id("site-search").get_by_role("searchbox").fill("SepsiGuard")
     page.get_by_test_id("site-search").get_by_role("button", name="Search").click()
