@@ -66,7 +66,10 @@ def tokens(app: Any) -> dict[str, str]:
         return found
 
 
-def start(database_url: str, instance: Path, workers: int) -> tuple[Any, int]:
+def start(
+    database_url: str, instance: Path, workers: int, separate_drain: bool
+) -> tuple[list[Any], int]:
+    """gunicorn (and, with ``separate_drain``, ``flask outbox work --follow`` beside it)."""
     port = free_port()
     environment = {
         **os.environ,
@@ -84,8 +87,20 @@ def start(database_url: str, instance: Path, workers: int) -> tuple[Any, int]:
         environment["INCIDENTS_RATELIMIT_STORAGE_URL"] = "redis://127.0.0.1:6379"
         command += ["--workers", str(workers)]
     command += ["--log-level", "warning", "wsgi:app"]
-    process = subprocess.Popen(command, cwd=ROOT, env=environment)  # noqa: S603
-    return process, port
+    processes = []
+    if separate_drain:
+        environment["INCIDENTS_OUTBOX_AFTER_RESPONSE"] = "false"
+        flask = str(Path(sys.executable).parent / "flask")
+        processes.append(
+            subprocess.Popen(  # noqa: S603
+                [flask, "--app", "wsgi", "outbox", "work", "--follow", "--interval", "0.1"],
+                cwd=ROOT,
+                env=environment,
+                stdout=subprocess.DEVNULL,
+            )
+        )
+    processes.insert(0, subprocess.Popen(command, cwd=ROOT, env=environment))  # noqa: S603
+    return processes, port
 
 
 def read_stats(prefix: Path) -> list[dict[str, Any]]:
@@ -117,6 +132,11 @@ def main() -> int:
     parser.add_argument("--analysts", type=int, default=4)
     parser.add_argument("--public", type=int, default=4)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--separate-drain",
+        action="store_true",
+        help="the outbox drained by `flask outbox work --follow`, not after each response",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="aix-load-"))
@@ -130,7 +150,8 @@ def main() -> int:
         body["distribution"] = {"tlp": "amber", "recipients": []}
     (workdir / "bodies.json").write_text(json.dumps(payloads))
     app.extensions["incidents"].database.engine.dispose()
-    process, port = start(database_url, instance, args.workers)
+    processes, port = start(database_url, instance, args.workers, args.separate_drain)
+    process = processes[0]
     users = args.reporters + args.analysts + args.public
     try:
         wait_until_up(process, port, secrets[REPORTER])
@@ -170,7 +191,8 @@ def main() -> int:
         )
         elapsed = time.perf_counter() - started
     finally:
-        stop(process)
+        for each in processes:
+            stop(each)
     rows = read_stats(workdir / "load")
     shutil.rmtree(workdir, ignore_errors=True)
     backend = "postgresql" if args.database_url else "sqlite"

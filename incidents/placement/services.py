@@ -13,7 +13,6 @@ in the review band, its candidates wait in the analysts' triage queue.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +24,7 @@ from incidents.config import Settings
 from incidents.db import utcnow
 from incidents.dedup import Candidate, Decision, Match, Thresholds, match_report, register
 from incidents.dedup.fingerprint import fingerprint
+from incidents.dedup.signals import Signal
 from incidents.dedup.sql_store import SqlStore
 from incidents.dedup.store import CachedReads
 from incidents.outbox import services as outbox
@@ -186,12 +186,12 @@ def _store_candidates(
             continue
         seen.add(incident.id)
         decision, reason = _engine_decision(rank, candidate.score, auto, thresholds)
-        evidence = session.get(Report, int(candidate.report_id))
-        if (
-            decision is CandidateDecision.PENDING
-            and evidence is not None
-            and not decidable(report, evidence)
-        ):
+        evidence = (
+            session.get(Report, int(candidate.report_id))
+            if decision is CandidateDecision.PENDING
+            else None
+        )
+        if evidence is not None and not decidable(report, evidence):
             # Nobody could open it: the engine resolves it alone (the report keeps its own
             # incident, or the link it had) instead of leaving it in no one's queue.
             decision, reason = CandidateDecision.REJECTED, UNDECIDABLE
@@ -203,12 +203,22 @@ def _store_candidates(
                 rank=rank,
                 score=candidate.score,
                 severity=rank_of_report,
-                signals=[dataclasses.asdict(signal) for signal in candidate.signals],
+                signals=[_signal_row(signal) for signal in candidate.signals],
                 decision=decision,
                 reason=reason,
                 decided_at=None if decision is CandidateDecision.PENDING else utcnow(),
             )
         )
+
+
+def _signal_row(signal: Signal) -> dict[str, Any]:
+    """A signal as stored beside its candidate (``dataclasses.asdict`` without its deep copy)."""
+    return {
+        "name": signal.name,
+        "value": signal.value,
+        "agrees": signal.agrees,
+        "explanation": signal.explanation,
+    }
 
 
 def readers(report: Report) -> frozenset[str] | None:

@@ -65,11 +65,16 @@ class Backend(Protocol):
 
     name: str
 
-    def add(self, docs: Sequence[Document], *, remove: Sequence[str] = ()) -> None:
-        """Store ``docs`` (replacing documents with the same id) and remove ids ``remove``."""
-
-    def remove_incident(self, reference: str) -> None:
-        """Remove every incident text of the incident ``reference``."""
+    def add(
+        self,
+        docs: Sequence[Document],
+        *,
+        remove: Sequence[str] = (),
+        clear_incidents: Sequence[str] = (),
+    ) -> None:
+        """In one write: remove every incident text of the incidents ``clear_incidents``
+        (by reference) and the documents ``remove`` (by id), then store ``docs`` (replacing
+        documents with the same id)."""
 
     def rebuild(self, docs: Iterable[Document]) -> int:
         """Replace everything with ``docs``; return how many were stored."""

@@ -171,20 +171,25 @@ class PostgresBackend:
             },
         )
 
-    def add(self, docs: Sequence[Document], *, remove: Sequence[str] = ()) -> None:
+    def add(
+        self,
+        docs: Sequence[Document],
+        *,
+        remove: Sequence[str] = (),
+        clear_incidents: Sequence[str] = (),
+    ) -> None:
         with self.engine.begin() as connection:
+            if clear_incidents:
+                connection.execute(
+                    sa.delete(self.table).where(
+                        self.table.c.incident.in_(list(clear_incidents)),
+                        self.table.c.kind == "incident",
+                    )
+                )
             if remove:
                 connection.execute(sa.delete(self.table).where(self.table.c.id.in_(list(remove))))
             if docs:
                 connection.execute(self._upsert(), [_row(doc) for doc in docs])
-
-    def remove_incident(self, reference: str) -> None:
-        with self.engine.begin() as connection:
-            connection.execute(
-                sa.delete(self.table).where(
-                    self.table.c.incident == reference, self.table.c.kind == "incident"
-                )
-            )
 
     def rebuild(self, docs: Iterable[Document]) -> int:
         count = 0

@@ -301,9 +301,7 @@ def index_subjects(
         if notes is not None and not incident.is_tombstone:
             incident_docs.extend(notes.for_incident(session, incident))
     docs, removed = _report_docs(session, sorted(report_ids))
-    for reference in cleared:
-        backend.remove_incident(reference)
-    backend.add([*docs, *incident_docs], remove=removed)
+    backend.add([*docs, *incident_docs], remove=removed, clear_incidents=cleared)
     return Indexed(stored=len(docs) + len(incident_docs), removed=len(removed))
 
 

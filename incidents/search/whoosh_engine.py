@@ -258,13 +258,23 @@ class WhooshBackend:
                 self._ix = storage.create_index(_schema())
         return self._ix
 
-    def add(self, docs: Sequence[Document], *, remove: Sequence[str] = ()) -> None:
-        if not docs and not remove:
+    def add(
+        self,
+        docs: Sequence[Document],
+        *,
+        remove: Sequence[str] = (),
+        clear_incidents: Sequence[str] = (),
+    ) -> None:
+        if not docs and not remove and not clear_incidents:
             return
         writer = self._index().writer(timeout=30.0)
         try:
-            existing = self._existing(writer, [*remove, *(doc.id for doc in docs)])
-            for docnum in existing:
+            reader = writer.reader()
+            existing = [
+                *self._incident_texts(reader, clear_incidents),
+                *self._existing(reader, [*remove, *(doc.id for doc in docs)]),
+            ]
+            for docnum in dict.fromkeys(existing):
                 writer.delete_document(docnum)
             for doc in docs:
                 writer.add_document(**_fields(doc))
@@ -276,30 +286,23 @@ class WhooshBackend:
         writer.commit(merge=len(writer.segments) >= MERGE_AT)
 
     @staticmethod
-    def _existing(writer: Any, ids: Iterable[str]) -> list[int]:
-        reader = writer.reader()
+    def _existing(reader: Any, ids: Iterable[str]) -> list[int]:
         found = []
         for each in dict.fromkeys(ids):
             for docnum in reader.postings("id", each).all_ids() if _has(reader, each) else ():
                 found.append(docnum)
         return found
 
-    def remove_incident(self, reference: str) -> None:
-        writer = self._index().writer(timeout=30.0)
-        try:
-            reader = writer.reader()
-            if ("incident", reader._text_to_bytes("incident", reference)) in reader:
-                stored = [
-                    (docnum, reader.stored_fields(docnum))
-                    for docnum in reader.postings("incident", reference).all_ids()
-                ]
-                for docnum, values in stored:
-                    if values.get("kind") == "incident":
-                        writer.delete_document(docnum)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+    @staticmethod
+    def _incident_texts(reader: Any, references: Iterable[str]) -> list[int]:
+        found = []
+        for reference in dict.fromkeys(references):
+            if ("incident", reader._text_to_bytes("incident", reference)) not in reader:
+                continue
+            for docnum in reader.postings("incident", reference).all_ids():
+                if reader.stored_fields(docnum).get("kind") == "incident":
+                    found.append(docnum)
+        return found
 
     def rebuild(self, docs: Iterable[Document]) -> int:
         iterator = iter(docs)

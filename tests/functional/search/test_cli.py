@@ -68,9 +68,11 @@ def test_a_bulk_import_is_indexed_in_one_index_commit(
     writes: list[list[str]] = []
     add = backend.add
 
-    def counted(docs: Sequence[Document], *, remove: Sequence[str] = ()) -> None:
+    def counted(
+        docs: Sequence[Document], *, remove: Sequence[str] = (), clear_incidents: Sequence[str] = ()
+    ) -> None:
         writes.append([doc.id for doc in docs])
-        add(docs, remove=remove)
+        add(docs, remove=remove, clear_incidents=clear_incidents)
 
     monkeypatch.setattr(backend, "add", counted)
     worker = run(app, "worker", "--once")

@@ -170,8 +170,7 @@ def test_changes_show_at_once_and_digests_follow(backend, docs):
     assert docs[60].id in digests
     assert len(digests) == 50
     texts = [doc for doc in docs[:50] if doc.kind == "incident"]
-    for doc in texts:
-        backend.remove_incident(doc.incident)
+    backend.add([], clear_incidents=[doc.incident for doc in texts])
     assert not [each for each in backend.digests() if each.startswith("incident:")]
 
 
