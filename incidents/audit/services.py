@@ -88,15 +88,34 @@ def _label(caller: Caller) -> str:
     return str(getattr(principal, "email", principal.id))
 
 
-def recent_events(session: Session, *, limit: int = 200, offset: int = 0) -> list[AuditEvent]:
-    """The newest audit events first."""
-    query = (
-        sa.select(AuditEvent)
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    return list(session.scalars(query))
+def recent_events(
+    session: Session,
+    *,
+    limit: int = 200,
+    before: int | None = None,
+    after: int | None = None,
+) -> list[AuditEvent]:
+    """Up to ``limit`` events, newest first: the newest, those just older than the event
+    ``before``, or those just newer than the event ``after`` (by id; an unknown id is
+    treated as none). Keyset paging, so every depth of the log costs the same."""
+    order = (AuditEvent.occurred_at, AuditEvent.id)
+    query = sa.select(AuditEvent)
+    mark = session.get(AuditEvent, before if before is not None else after or 0)
+    if mark is not None and before is not None:
+        query = query.where(_later(order, mark, newer=False))
+    elif mark is not None:
+        query = query.where(_later(order, mark, newer=True))
+        rows = session.scalars(query.order_by(*(c.asc() for c in order)).limit(limit))
+        return list(reversed(list(rows)))
+    return list(session.scalars(query.order_by(*(c.desc() for c in order)).limit(limit)))
+
+
+def _later(order: tuple[Any, Any], mark: AuditEvent, *, newer: bool) -> sa.ColumnElement[bool]:
+    """Events after (``newer``) or before ``mark`` in the log's order (time, then id)."""
+    when, ident = order
+    if newer:
+        return sa.or_(when > mark.occurred_at, sa.and_(when == mark.occurred_at, ident > mark.id))
+    return sa.or_(when < mark.occurred_at, sa.and_(when == mark.occurred_at, ident < mark.id))
 
 
 # --- the hash chain ---------------------------------------------------------------------------

@@ -15,8 +15,10 @@ from werkzeug.test import TestResponse
 from incidents.accounts import services
 from incidents.accounts.models import ApiToken, Invitation, MembershipChange, Organization, User
 from incidents.audit.models import AuditEvent
+from incidents.audit.services import record
 from incidents.db import utcnow
 from incidents.mail.models import OutgoingMail
+from incidents.security.caller import Caller
 from incidents.security.permissions import OrganizationKind, Role
 from tests import factories
 from tests.conftest import csrf_token, login
@@ -350,3 +352,35 @@ def test_audit_page_lists_events_for_admins_only(app, client: FlaskClient, make_
     for expected in ("token.create", org_admin.email, ADDRESS, "session.login", "web"):
         assert expected in page
     assert page.index("session.login") < page.index("token.create")  # newest first
+
+
+def test_the_audit_page_reaches_the_oldest_event_and_back(
+    app, client: FlaskClient, make_user, db: Session
+) -> None:
+    """Paged by event (keyset), not by offset: older to the very first event, newer back to
+    the newest, each event on exactly one page."""
+    admin = make_user(Role.ADMIN)
+    for number in range(230):
+        record(db, Caller.command_line(), "test.page", subject_type="test", subject_ref=str(number))
+    db.commit()
+    login(client, admin)
+    expected = list(db.scalars(sa.select(AuditEvent.id).order_by(AuditEvent.id.desc())))
+    shown: list[int] = []
+    url = "/admin/audit"
+    pages = []
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        pages.append(page)
+        shown += [int(each) for each in re.findall(r'<tr data-event="(\d+)">', page)]
+        older = re.search(r'href="(/admin/audit\?before=\d+)">Older', page)
+        url = older.group(1) if older else ""
+    assert shown == expected  # newest first, every event once, down to the first
+    assert len(pages) == -(-len(expected) // 100)
+    assert "Newer" not in pages[0]
+    assert "Newer" in pages[-1]
+    newer = re.search(r'href="(/admin/audit\?after=\d+)">Newer', pages[-1])
+    assert newer is not None
+    back = client.get(newer.group(1)).get_data(as_text=True)
+    assert [int(each) for each in re.findall(r'<tr data-event="(\d+)">', back)] == expected[
+        100 * (len(pages) - 2) : 100 * (len(pages) - 1)
+    ]
