@@ -69,16 +69,55 @@ def search(
     """One page of what ``principal`` may read that matches ``request``, with facet counts
     (over readable documents only) and a "did you mean" for misspelt words."""
     keys = scope_of(principal).keys
-    deadline = time.monotonic() + timeout
     if not keys:
         return SearchResult(total=0, page=request.page, per_page=request.per_page, hits=[])
+    return _searched(
+        backend,
+        request,
+        keys,
+        timeout,
+        lambda matches: _recheck(session, principal, matches, request.query),
+    )
+
+
+def search_public(
+    backend: Backend, request: SearchRequest, *, timeout: float = 1.0
+) -> SearchResult:
+    """The public tier's search: published summaries only (its own index)."""
+
+    def shown(matches: Sequence[Match]) -> tuple[list[Hit], list[Subject]]:
+        hits = [
+            Hit(
+                reference=match.reference,
+                kind="public",
+                title=match.title,
+                snippet=snippet(match.excerpt, request.query),
+                score=match.score,
+            )
+            for match in matches
+        ]
+        return hits, []
+
+    return _searched(backend, request, frozenset({PUBLIC}), timeout, shown)
+
+
+def _searched(
+    backend: Backend,
+    request: SearchRequest,
+    keys: frozenset[str],
+    timeout: float,
+    shown: Callable[[Sequence[Match]], tuple[list[Hit], list[Subject]]],
+) -> SearchResult:
+    """Look ``request`` up among documents open to ``keys`` within ``timeout`` seconds;
+    ``shown`` turns the matches into hits (and the stale entries it found)."""
+    deadline = time.monotonic() + timeout
     try:
         matches = backend.lookup(_lookup(request, keys, deadline))
     except SearchTimedOut:
         return SearchResult(
             total=0, page=request.page, per_page=request.per_page, hits=[], timed_out=True
         )
-    hits, stale = _recheck(session, principal, matches.hits, request.query)
+    hits, stale = shown(matches.hits)
     suggestion = _suggest(backend, request, keys, deadline) if matches.total == 0 else None
     return SearchResult(
         total=matches.total,
@@ -89,40 +128,6 @@ def search(
         suggestion=suggestion,
         total_exact=matches.total_exact,
         stale=stale,
-    )
-
-
-def search_public(
-    backend: Backend, request: SearchRequest, *, timeout: float = 1.0
-) -> SearchResult:
-    """The public tier's search: published summaries only (its own index)."""
-    deadline = time.monotonic() + timeout
-    keys = frozenset({PUBLIC})
-    try:
-        matches = backend.lookup(_lookup(request, keys, deadline))
-    except SearchTimedOut:
-        return SearchResult(
-            total=0, page=request.page, per_page=request.per_page, hits=[], timed_out=True
-        )
-    hits = [
-        Hit(
-            reference=match.reference,
-            kind="public",
-            title=match.title,
-            snippet=snippet(match.excerpt, request.query),
-            score=match.score,
-        )
-        for match in matches.hits
-    ]
-    suggestion = _suggest(backend, request, keys, deadline) if matches.total == 0 else None
-    return SearchResult(
-        total=matches.total,
-        page=request.page,
-        per_page=request.per_page,
-        hits=hits,
-        facets=matches.facets,
-        suggestion=suggestion,
-        total_exact=matches.total_exact,
     )
 
 
