@@ -8,10 +8,12 @@ error included, carries the security headers.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from flask import Flask
@@ -74,10 +76,11 @@ def _paths(rule: Rule) -> Iterator[str]:
         yield path
 
 
-def _quoted(value: str) -> str:
-    from urllib.parse import quote
-
-    return quote(value.encode("utf-8", "surrogatepass"), safe="")
+@functools.lru_cache(maxsize=256)
+def _quoted(text: str) -> str:
+    """``text`` URL-encoded as its UTF-8 bytes (a lone surrogate as the three bytes that
+    encode it), once: the form fuzzing sends its megabyte values to every form of every user."""
+    return quote(text.encode("utf-8", "surrogatepass"), safe="")
 
 
 def _assert_safe(response: Any, what: str) -> None:
@@ -404,15 +407,9 @@ field_value = st.one_of(
 
 
 def _encoded(fields: dict[str, str], token: str) -> bytes:
-    """The form as a browser would send it, each text as its UTF-8 bytes (a lone
-    surrogate as the three bytes that encode it: no valid text, but bytes can carry them)."""
-    from urllib.parse import quote
-
+    """The form as a browser would send it (see :func:`_quoted`)."""
     pairs = [*fields.items(), ("csrf_token", token)]
-    return "&".join(
-        f"{quote(name)}={quote(value.encode('utf-8', 'surrogatepass'), safe='')}"
-        for name, value in pairs
-    ).encode("ascii")
+    return "&".join(f"{_quoted(name)}={_quoted(value)}" for name, value in pairs).encode("ascii")
 
 
 def _post_actions(app: Flask, object_pages: list[str]) -> list[str]:
