@@ -100,7 +100,8 @@ def recent_events(
     treated as none). Keyset paging, so every depth of the log costs the same."""
     order = (AuditEvent.occurred_at, AuditEvent.id)
     query = sa.select(AuditEvent)
-    mark = session.get(AuditEvent, before if before is not None else after or 0)
+    named = before if before is not None else after
+    mark = session.get(AuditEvent, named) if named is not None and 0 < named < 2**31 else None
     if mark is not None and before is not None:
         query = query.where(_later(order, mark, newer=False))
     elif mark is not None:

@@ -384,3 +384,7 @@ def test_the_audit_page_reaches_the_oldest_event_and_back(
     assert [int(each) for each in re.findall(r'<tr data-event="(\d+)">', back)] == expected[
         100 * (len(pages) - 2) : 100 * (len(pages) - 1)
     ]
+    for odd in ("99999999999999999999", "-1", "0", "abc", str(expected[0] + 1000)):
+        answer = client.get(f"/admin/audit?before={odd}")
+        assert answer.status_code == 200, odd
+        assert f'<tr data-event="{expected[0]}">' in answer.get_data(as_text=True), odd
