@@ -115,7 +115,7 @@ def too_large_message(limit: int | None) -> str:
 
 
 def _handle_too_large(error: RequestEntityTooLarge) -> Response:
-    if getattr(error, "details", None):  # a limit of the operation's own (a batch's size)
+    if type(error) is not RequestEntityTooLarge:  # an operation's own limit (a batch's size)
         return _handle_http_error(error)
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     return _handle_http_error(RequestEntityTooLarge(description=too_large_message(limit)))

@@ -88,35 +88,39 @@ def _label(caller: Caller) -> str:
     return str(getattr(principal, "email", principal.id))
 
 
-def recent_events(
-    session: Session,
-    *,
-    limit: int = 200,
-    before: int | None = None,
-    after: int | None = None,
-) -> list[AuditEvent]:
-    """Up to ``limit`` events, newest first: the newest, those just older than the event
-    ``before``, or those just newer than the event ``after`` (by id; an unknown id is
-    treated as none). Keyset paging, so every depth of the log costs the same."""
-    order = (AuditEvent.occurred_at, AuditEvent.id)
-    query = sa.select(AuditEvent)
+@dataclass(frozen=True)
+class EventPage:
+    """One page of the log, newest first, and the events to page on from (None: no more)."""
+
+    events: list[AuditEvent]
+    newer: int | None
+    older: int | None
+
+
+def event_page(
+    session: Session, *, size: int, before: int | None = None, after: int | None = None
+) -> EventPage:
+    """The ``size`` newest events, those just older than the event ``before``, or those just
+    newer than the event ``after`` (an unknown id counts as none). Keyset paging on (time,
+    id), so every depth of the log costs the same."""
     named = before if before is not None else after
     mark = session.get(AuditEvent, named) if named is not None and 0 < named < 2**31 else None
-    if mark is not None and before is not None:
-        query = query.where(_later(order, mark, newer=False))
-    elif mark is not None:
-        query = query.where(_later(order, mark, newer=True))
-        rows = session.scalars(query.order_by(*(c.asc() for c in order)).limit(limit))
-        return list(reversed(list(rows)))
-    return list(session.scalars(query.order_by(*(c.desc() for c in order)).limit(limit)))
-
-
-def _later(order: tuple[Any, Any], mark: AuditEvent, *, newer: bool) -> sa.ColumnElement[bool]:
-    """Events after (``newer``) or before ``mark`` in the log's order (time, then id)."""
-    when, ident = order
-    if newer:
-        return sa.or_(when > mark.occurred_at, sa.and_(when == mark.occurred_at, ident > mark.id))
-    return sa.or_(when < mark.occurred_at, sa.and_(when == mark.occurred_at, ident < mark.id))
+    columns = (AuditEvent.occurred_at, AuditEvent.id)
+    key = sa.tuple_(*columns)
+    query = sa.select(AuditEvent).limit(size + 1)
+    if mark is not None and before is None:  # newer than ``after``: read upwards, then turn
+        rows = list(
+            session.scalars(query.where(key > (mark.occurred_at, mark.id)).order_by(*columns))
+        )
+        events = rows[:size][::-1]
+        newer = events[0].id if len(rows) > size else None
+        return EventPage(events, newer, events[-1].id if events else None)
+    if mark is not None:
+        query = query.where(key < (mark.occurred_at, mark.id))
+    rows = list(session.scalars(query.order_by(*(column.desc() for column in columns))))
+    events = rows[:size]
+    newer = events[0].id if mark is not None and events else None
+    return EventPage(events, newer, events[-1].id if len(rows) > size else None)
 
 
 # --- the hash chain ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -53,6 +54,15 @@ class Signal:
     value: float
     agrees: bool | None
     explanation: str
+
+    def as_row(self) -> dict[str, Any]:
+        """The signal as stored beside a candidate or a reconsideration (JSON)."""
+        return {
+            "name": self.name,
+            "value": self.value,
+            "agrees": self.agrees,
+            "explanation": self.explanation,
+        }
 
 
 def text_cosine(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:

@@ -3,7 +3,6 @@ reports waiting to be placed, and their status."""
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -194,7 +193,7 @@ def _echo_live(session: Session, report: Report, limit: int) -> None:
             f"  compared with {references.get(candidate.report_id, candidate.report_id)}"
         )
         if rank <= EXPLAINED:
-            _echo_signals([dataclasses.asdict(s) for s in candidate.signals])
+            _echo_signals([s.as_row() for s in candidate.signals])
 
 
 def _live_candidates(session: Session, report: Report, limit: int) -> list[Candidate]:

@@ -17,7 +17,6 @@ scores one report against at most ``MAX_MEMBERS`` reports of each of two inciden
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterator
 
 import sqlalchemy as sa
@@ -148,4 +147,4 @@ def _report(session: Session, candidate: Candidate) -> Report | None:
 
 
 def _json(signals: tuple[Signal, ...]) -> list[dict[str, object]]:
-    return [dataclasses.asdict(signal) for signal in signals]
+    return [signal.as_row() for signal in signals]

@@ -24,7 +24,6 @@ from incidents.config import Settings
 from incidents.db import utcnow
 from incidents.dedup import Candidate, Decision, Match, Thresholds, match_report, register
 from incidents.dedup.fingerprint import fingerprint
-from incidents.dedup.signals import Signal
 from incidents.dedup.sql_store import SqlStore
 from incidents.dedup.store import CachedReads
 from incidents.outbox import services as outbox
@@ -203,22 +202,12 @@ def _store_candidates(
                 rank=rank,
                 score=candidate.score,
                 severity=rank_of_report,
-                signals=[_signal_row(signal) for signal in candidate.signals],
+                signals=[signal.as_row() for signal in candidate.signals],
                 decision=decision,
                 reason=reason,
                 decided_at=None if decision is CandidateDecision.PENDING else utcnow(),
             )
         )
-
-
-def _signal_row(signal: Signal) -> dict[str, Any]:
-    """A signal as stored beside its candidate (``dataclasses.asdict`` without its deep copy)."""
-    return {
-        "name": signal.name,
-        "value": signal.value,
-        "agrees": signal.agrees,
-        "explanation": signal.explanation,
-    }
 
 
 def readers(report: Report) -> frozenset[str] | None:

@@ -12,6 +12,8 @@ from incidents.sources.formats import FIELDS
 
 MAX_ITEMS = 1000
 FORMATS = ("jsonl", "csv", "aiid")
+#: What a file of each format needs beside ``format``.
+NEEDED = {"jsonl": ("content",), "csv": ("content",), "aiid": ("incidents", "reports")}
 _ITEM = (
     "A public-source item: "
     + ", ".join(FIELDS)
@@ -38,8 +40,7 @@ class SourceImportSchema(Strict):
         kind = data.get("format")
         if ("items" in data) == (kind is not None):
             raise ValidationError("Send either items or a file (format and its text).", WHOLE_BODY)
-        needed = {"jsonl": ("content",), "csv": ("content",), "aiid": ("incidents", "reports")}
-        for name in needed.get(kind or "", ()):
+        for name in NEEDED.get(kind or "", ()):
             if name not in data:
                 raise ValidationError(f"Required with format {kind}.", name)
 
@@ -66,22 +67,20 @@ class SourceImportResultSchema(Schema):
 def contract_rules() -> dict[str, dict[str, Any]]:
     """JSON Schema rules of the import body: either items, or one file with what its format
     needs (what ``SourceImportSchema`` checks)."""
-    no_items = {"not": {"required": ["items"]}}
+    by_needs: dict[tuple[str, ...], list[str]] = {}
+    for kind, needs in NEEDED.items():
+        by_needs.setdefault(needs, []).append(kind)
+    files = [
+        {
+            "required": ["format", *needs],
+            "properties": {"format": {"enum": kinds}},
+            "not": {"required": ["items"]},
+        }
+        for needs, kinds in by_needs.items()
+    ]
     return {
         "SourceImport": {
             "properties": {"items": {"items": {"not": {"type": "null"}}}},
-            "oneOf": [
-                {"required": ["items"], "not": {"required": ["format"]}},
-                {
-                    "required": ["format", "content"],
-                    "properties": {"format": {"enum": ["jsonl", "csv"]}},
-                    **no_items,
-                },
-                {
-                    "required": ["format", "incidents", "reports"],
-                    "properties": {"format": {"enum": ["aiid"]}},
-                    **no_items,
-                },
-            ],
+            "oneOf": [{"required": ["items"], "not": {"required": ["format"]}}, *files],
         }
     }
