@@ -25,6 +25,11 @@ NAMING_CONVENTION = {
 }
 
 
+#: Execution option of a connection whose transaction only reads: on SQLite it begins
+#: deferred, a snapshot of the write-ahead log that leaves the single write lock to others
+#: (a write in it may fail with "database is locked"); PostgreSQL ignores it.
+READ_SNAPSHOT = "incidents_read_snapshot"
+
 #: ``Session.info`` key: milliseconds each statement of the session may run (PostgreSQL;
 #: set on the sessions of web requests, never on those of commands).
 STATEMENT_TIMEOUT = "statement_timeout_ms"
@@ -99,6 +104,7 @@ def create_engine(url: str, **options: Any) -> Engine:
     The BEGIN is IMMEDIATE: a transaction that reads and then writes can otherwise find the
     database locked by another worker's commit (SQLITE_BUSY, which no timeout retries);
     taking the write lock up front makes concurrent writers queue on ``busy_timeout``.
+    A transaction begun by :func:`begin_reading` is deferred instead and never writes.
     """
     if not is_sqlite(url):
         return sa.create_engine(url, pool_pre_ping=True, **options)
@@ -124,9 +130,20 @@ def create_engine(url: str, **options: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        reading = connection.get_execution_options().get(READ_SNAPSHOT, False)
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def begin_reading(session: Session) -> None:
+    """Begin ``session``'s next transaction as a read snapshot (see :data:`READ_SNAPSHOT`).
+
+    Raises sqlalchemy.exc.InvalidRequestError if a transaction is already under way.
+    """
+    if session.in_transaction():
+        raise sa.exc.InvalidRequestError("a read snapshot must begin a transaction")
+    session.connection(execution_options={READ_SNAPSHOT: True})
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -2,10 +2,12 @@
 
 Loads the demo data (organisations, users, reports, publications) into a fresh database,
 makes API tokens for a demo reporter and a demo analyst, starts gunicorn with the project's
-default configuration (``gunicorn.conf.py``: one sync worker unless told otherwise) and runs
+default configuration (``gunicorn.conf.py``: one sync worker unless told otherwise, and the
+outbox worker beside it) and runs
 ``bench/load/locustfile.py``: 8 reporters filing, amending and following up, 4 analysts
 reading the triage queue, incidents and candidates, 4 members of the public browsing and
-downloading. Prints p50/p95/p99, the error rate and requests/s per endpoint, and the total.
+downloading. Prints p50/p95/p99, the error rate and requests/s per endpoint, the total, and
+how long the outbox work (placement, indexing) took to catch up once the load stopped.
 
     .venv/bin/python bench/load/run.py                           # SQLite, 30 s
     .venv/bin/python bench/load/run.py --seconds 60 --json
@@ -44,6 +46,7 @@ from submit import (
 
 from incidents import create_app
 from incidents.accounts import services as account_services
+from incidents.outbox.services import backlog as outbox_backlog
 from incidents.security.caller import Caller
 
 REPORTER = "reporter@aurora.example"
@@ -66,10 +69,8 @@ def tokens(app: Any) -> dict[str, str]:
         return found
 
 
-def start(
-    database_url: str, instance: Path, workers: int, separate_drain: bool
-) -> tuple[list[Any], int]:
-    """gunicorn (and, with ``separate_drain``, ``flask outbox work --follow`` beside it)."""
+def start(database_url: str, instance: Path, workers: int) -> tuple[Any, int]:
+    """gunicorn with the project's configuration (its master starts the outbox worker)."""
     port = free_port()
     environment = {
         **os.environ,
@@ -87,20 +88,22 @@ def start(
         environment["INCIDENTS_RATELIMIT_STORAGE_URL"] = "redis://127.0.0.1:6379"
         command += ["--workers", str(workers)]
     command += ["--log-level", "warning", "wsgi:app"]
-    processes = []
-    if separate_drain:
-        environment["INCIDENTS_OUTBOX_AFTER_RESPONSE"] = "false"
-        flask = str(Path(sys.executable).parent / "flask")
-        processes.append(
-            subprocess.Popen(  # noqa: S603
-                [flask, "--app", "wsgi", "outbox", "work", "--follow", "--interval", "0.1"],
-                cwd=ROOT,
-                env=environment,
-                stdout=subprocess.DEVNULL,
-            )
-        )
-    processes.insert(0, subprocess.Popen(command, cwd=ROOT, env=environment))  # noqa: S603
-    return processes, port
+    return subprocess.Popen(command, cwd=ROOT, env=environment), port  # noqa: S603
+
+
+def catch_up(app: Any, seconds: float = 300.0) -> tuple[int, float]:
+    """The outbox entries waiting when the load stopped, and the seconds the site's own
+    outbox work took to do them (placement, indexing, mail: the lag behind the filing)."""
+    database = app.extensions["incidents"].database
+    started = time.perf_counter()
+    first = None
+    while True:
+        with database.session_factory() as session:
+            waiting = sum(each.waiting for each in outbox_backlog(session))
+        first = waiting if first is None else first
+        if not waiting or time.perf_counter() - started > seconds:
+            return first, time.perf_counter() - started
+        time.sleep(0.2)
 
 
 def read_stats(prefix: Path) -> list[dict[str, Any]]:
@@ -132,11 +135,6 @@ def main() -> int:
     parser.add_argument("--analysts", type=int, default=4)
     parser.add_argument("--public", type=int, default=4)
     parser.add_argument("--database-url", default=None)
-    parser.add_argument(
-        "--separate-drain",
-        action="store_true",
-        help="the outbox drained by `flask outbox work --follow`, not after each response",
-    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="aix-load-"))
@@ -150,8 +148,7 @@ def main() -> int:
         body["distribution"] = {"tlp": "amber", "recipients": []}
     (workdir / "bodies.json").write_text(json.dumps(payloads))
     app.extensions["incidents"].database.engine.dispose()
-    processes, port = start(database_url, instance, args.workers, args.separate_drain)
-    process = processes[0]
+    process, port = start(database_url, instance, args.workers)
     users = args.reporters + args.analysts + args.public
     try:
         wait_until_up(process, port, secrets[REPORTER])
@@ -190,9 +187,9 @@ def main() -> int:
             capture_output=True,
         )
         elapsed = time.perf_counter() - started
+        waiting, caught_up = catch_up(app)
     finally:
-        for each in processes:
-            stop(each)
+        stop(process)
     rows = read_stats(workdir / "load")
     shutil.rmtree(workdir, ignore_errors=True)
     backend = "postgresql" if args.database_url else "sqlite"
@@ -207,8 +204,19 @@ def main() -> int:
             f"{row['p50_ms']:>6.0f} {row['p95_ms']:>6.0f} {row['p99_ms']:>6.0f} "
             f"{row['per_second']:>7.1f}"
         )
+    print(f"outbox: {waiting} entries waiting when the load stopped, done {caught_up:.1f} s later")
     if args.json:
-        print(json.dumps({"database": backend, "workers": args.workers, "endpoints": rows}))
+        print(
+            json.dumps(
+                {
+                    "database": backend,
+                    "workers": args.workers,
+                    "endpoints": rows,
+                    "outbox_waiting": waiting,
+                    "outbox_caught_up_s": round(caught_up, 1),
+                }
+            )
+        )
     return 0 if all(row["errors"] == 0 for row in rows) else 1
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Mapping
 
@@ -64,9 +65,17 @@ def _age(delta: object) -> str:
     return f"{seconds} s"
 
 
-def work(consumer: str | None, limit: int | None, follow: bool, interval: float) -> None:
-    """Drain the consumers' backlogs now (or keep doing so with ``follow``); exit status 1 if
-    an entry failed."""
+def work(
+    consumer: str | None,
+    limit: int | None,
+    follow: bool,
+    interval: float,
+    with_parent: bool = False,
+) -> None:
+    """Drain the consumers' backlogs now (or keep doing so with ``follow``; with
+    ``with_parent`` until the process that started this one ends); exit status 1 if an
+    entry failed."""
+    parent = os.getppid()
     session = db_session()
     handlers = _handlers(consumer)
     if follow:
@@ -88,6 +97,9 @@ def work(consumer: str | None, limit: int | None, follow: bool, interval: float)
                     )
             if not follow:
                 break
+            if with_parent and os.getppid() != parent:
+                click.echo("The process that started this one has ended; stopping.")
+                return
             if not done:
                 time.sleep(interval)
     except KeyboardInterrupt:
@@ -124,9 +136,17 @@ def status_command(consumer: str | None) -> None:
     show_default=True,
     help="With --follow: seconds to wait when nothing is waiting.",
 )
-def work_command(consumer: str | None, limit: int | None, follow: bool, interval: float) -> None:
+@click.option(
+    "--with-parent",
+    is_flag=True,
+    help="With --follow: stop once the process that started this one ends (gunicorn's "
+    "master starts one outbox worker so).",
+)
+def work_command(
+    consumer: str | None, limit: int | None, follow: bool, interval: float, with_parent: bool
+) -> None:
     """Do the work waiting in the outbox, oldest first; exit status 1 if any entry failed."""
-    work(consumer, limit, follow, interval)
+    work(consumer, limit, follow, interval, with_parent)
 
 
 @outbox_cli.command("retry")

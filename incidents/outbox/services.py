@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import enum
 import time
-import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from incidents.db import utcnow
+from incidents.db import begin_reading, utcnow
+from incidents.outbox.locks import consumer_lock, transaction_lock
 from incidents.outbox.models import OutboxEntry
+
+_Found = TypeVar("_Found")
 
 
 class Event(enum.StrEnum):
@@ -87,6 +90,24 @@ class Batched:
         self.handle_many(session, [entry])
 
 
+@dataclass(frozen=True)
+class Staged(Generic[_Found]):
+    """A handler whose costly part only reads the database: ``prepare`` (scoring a report,
+    writing the search index) and then ``finish``, which writes the database with what
+    ``prepare`` returned. On SQLite, ``prepare`` runs in a read snapshot, so requests keep
+    the single write lock meanwhile, and only ``finish`` and the acknowledgement hold it;
+    the consumer's drain lock spans both, so what only this consumer writes cannot change
+    in between. On PostgreSQL both run in one transaction. Up to ``size`` entries at once,
+    as :class:`Batched`."""
+
+    prepare: Callable[[Session, Sequence[OutboxEntry]], _Found]
+    finish: Callable[[Session, Sequence[OutboxEntry], _Found], None]
+    size: int = 1
+
+    def __call__(self, session: Session, entry: OutboxEntry) -> None:
+        self.finish(session, [entry], self.prepare(session, [entry]))
+
+
 def publish(
     session: Session,
     event: Event,
@@ -153,64 +174,120 @@ def drain(
     wait: bool = True,
 ) -> DrainResult:
     """Process ``consumer``'s waiting entries oldest first, each in its own transaction
-    (a :class:`Batched` handler: several in one), until none is due, ``limit`` were taken or
-    ``seconds`` have passed.
+    (a :class:`Batched` or :class:`Staged` handler: several in one), until none is due,
+    ``limit`` were taken or ``seconds`` have passed.
 
-    One writer per consumer at a time (SQLite's write lock; an advisory lock on PostgreSQL).
+    One drain per consumer at a time (see :mod:`incidents.outbox.locks`).
     A failure rolls that entry back, records its error and schedules a retry (or parks it
     after :data:`MAX_ATTEMPTS`), and the drain goes on with the next entry. ``on_entry`` is
     told each processed entry's time in milliseconds. With ``wait=False`` (a web worker after
-    its response) the drain stops instead of waiting when another process holds the
-    consumer's lock on PostgreSQL: that process reads the waiting entries after taking it,
-    so it does this drain's work too, and the worker is free for the next request.
+    its response) the drain stops instead of waiting when another drain holds the
+    consumer's lock: that drain reads the waiting entries after taking it, so it does this
+    drain's work too, and the worker is free for the next request.
     """
     deadline = None if seconds is None else time.monotonic() + seconds
+    staged = _staged(handle)
     processed, failed = 0, list[tuple[int, str]]()
     singly = 0  # entries of a failed batch still to be taken one at a time
     while limit is None or processed + len(failed) < limit:
         if deadline is not None and time.monotonic() >= deadline:
             break
-        if not _lock(session, consumer, wait=wait):
-            session.rollback()
-            break
-        size = handle.size if isinstance(handle, Batched) and not singly else 1
+        size = staged.size if not singly else 1
         if limit is not None:
             size = min(size, limit - processed - len(failed))
-        entries = list(
-            session.scalars(_due(consumer, utcnow()).order_by(OutboxEntry.id).limit(size))
-        )
-        if not entries:
-            session.rollback()
+        with consumer_lock(session, consumer, wait=wait) as held:
+            if not held:
+                break
+            step = _step(session, consumer, staged, size, wait)
+        if step is None:
             break
         singly = max(singly - 1, 0)
-        entry_id, started = entries[0].id, time.perf_counter()
-        try:
-            if isinstance(handle, Batched):
-                handle.handle_many(session, entries)
-            else:
-                handle(session, entries[0])
-            done_at = utcnow()
-            for entry in entries:
-                entry.done_at = done_at
-            session.commit()
-        except Exception as error:
-            session.rollback()
-            if len(entries) > 1:
-                singly = len(entries)  # find the failing entry: none is marked done
+        if isinstance(step, _Failure):
+            if step.count > 1:
+                singly = step.count  # find the failing entry: none is marked done
                 continue
-            failed.append((entry_id, f"{type(error).__name__}: {error}"))
-            _record_failure(session, entry_id, failed[-1][1])
+            failed.append((step.entry_id, step.message))
+            _record_failure(session, step.entry_id, step.message)
             continue
-        processed += len(entries)
+        processed += step.count
         if on_entry is not None:
-            share = (time.perf_counter() - started) * 1000 / len(entries)
-            for _ in entries:
-                on_entry(share)
+            for _ in range(step.count):
+                on_entry(step.milliseconds / step.count)
     remaining = session.scalar(
         sa.select(sa.func.count()).select_from(_waiting(consumer).subquery())
     )
     session.rollback()
     return DrainResult(processed, failed, int(remaining or 0))
+
+
+@dataclass(frozen=True)
+class _Done:
+    count: int
+    milliseconds: float
+
+
+@dataclass(frozen=True)
+class _Failure:
+    entry_id: int
+    count: int
+    message: str
+
+
+def _staged(handle: Handler) -> Staged[Any]:
+    if isinstance(handle, Staged):
+        return handle
+    if isinstance(handle, Batched):
+        return Staged(_nothing, lambda s, entries, _: handle.handle_many(s, entries), handle.size)
+    return Staged(_nothing, lambda s, entries, _: handle(s, entries[0]))
+
+
+def _nothing(_session: Session, _entries: Sequence[OutboxEntry]) -> None:
+    return None
+
+
+def _step(
+    session: Session, consumer: str, staged: Staged[Any], size: int, wait: bool
+) -> _Done | _Failure | None:
+    """Take up to ``size`` due entries and do them: None if none is due (or the lock is
+    another process's)."""
+    # A read snapshot begins a transaction: one the caller left open is kept whole.
+    reading = (
+        session.get_bind().dialect.name == "sqlite"
+        and staged.prepare is not _nothing
+        and not session.in_transaction()
+    )
+    if reading:
+        begin_reading(session)
+    elif not transaction_lock(session, consumer, wait=wait):
+        session.rollback()
+        return None
+    entries = list(session.scalars(_due(consumer, utcnow()).order_by(OutboxEntry.id).limit(size)))
+    if not entries:
+        session.rollback()
+        return None
+    entry_id, started = entries[0].id, time.perf_counter()
+    try:
+        found = staged.prepare(session, entries)
+        if reading:  # the write transaction: the same entries, still not done
+            ids = [entry.id for entry in entries]
+            session.rollback()
+            entries = list(
+                session.scalars(
+                    _waiting(consumer).where(OutboxEntry.id.in_(ids)).order_by(OutboxEntry.id)
+                )
+            )
+            if not entries:  # pragma: no cover - the drain lock makes this one's alone
+                session.rollback()
+                return _Done(0, 0.0)
+        staged.finish(session, entries, found)
+        done_at = utcnow()
+        for entry in entries:
+            entry.done_at = done_at
+        session.commit()
+    except Exception as error:
+        session.rollback()
+        return _Failure(entry_id, len(entries), f"{type(error).__name__}: {error}")
+    return _Done(len(entries), (time.perf_counter() - started) * 1000)
 
 
 def _waiting(consumer: str) -> sa.Select[OutboxEntry]:
@@ -225,18 +302,6 @@ def _due(consumer: str, now: datetime) -> sa.Select[OutboxEntry]:
     return _waiting(consumer).where(
         sa.or_(OutboxEntry.retry_at.is_(None), OutboxEntry.retry_at <= now)
     )
-
-
-def _lock(session: Session, consumer: str, *, wait: bool = True) -> bool:
-    """Take ``consumer``'s drain lock until the transaction ends; False if ``wait`` is off
-    and another process holds it (SQLite's write lock is always waited for)."""
-    if session.get_bind().dialect.name != "postgresql":
-        return True
-    key = zlib.crc32(f"outbox:{consumer}".encode())
-    if wait:
-        session.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
-        return True
-    return bool(session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(key))))
 
 
 def _record_failure(session: Session, entry_id: int, message: str) -> None:

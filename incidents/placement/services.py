@@ -2,8 +2,9 @@
 
 The outbox's ``dedup`` consumer (:func:`handler`) takes each entry in its own transaction, so
 a failure costs one entry a retry and a crash loses nothing. Entries are processed by one
-writer at a time (SQLite's write lock; an advisory lock on PostgreSQL), so two reports of
-one event arriving together never both open an incident.
+drain at a time (the outbox's consumer lock), so two reports of one event arriving together
+never both open an incident. The engine scores a report before the drain takes the
+database's write lock (a read snapshot on SQLite), and only the decision is written under it.
 
 For a new report (:func:`place_report`): the engine's candidates are stored as
 :class:`~incidents.registry.models.DedupCandidate` rows; above the auto-link threshold the
@@ -13,7 +14,8 @@ in the review band, its candidates wait in the analysts' triage queue.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,7 +30,7 @@ from incidents.dedup.sql_store import SqlStore
 from incidents.dedup.store import CachedReads
 from incidents.outbox import services as outbox
 from incidents.outbox.models import OutboxEntry
-from incidents.outbox.services import DrainResult, Event, Handler
+from incidents.outbox.services import DrainResult, Event, Staged
 from incidents.placement import reconsider
 from incidents.placement.facts import facts_of
 from incidents.registry.models import CandidateDecision, DedupCandidate, Incident, LinkOrigin
@@ -53,13 +55,31 @@ def severity(report: Report) -> int:
     return severity_rank(report.classification)
 
 
-def place_report(session: Session, report: Report, thresholds: Thresholds) -> Incident:
-    """Run the engine for a new submitted ``report``: store candidates, link or open an incident.
+@dataclass(frozen=True)
+class Scored:
+    """The engine's match for a report, with the reads it made (the reconsideration after
+    the placement reads them again)."""
+
+    store: CachedReads
+    match: Match
+
+
+def score_report(session: Session, report: Report, thresholds: Thresholds) -> Scored:
+    """Run the engine's lookup and scoring for ``report``; reads only."""
+    store = CachedReads(SqlStore(session))
+    return Scored(store, match_report(store, facts_of(report), thresholds))
+
+
+def place_report(
+    session: Session, report: Report, thresholds: Thresholds, scored: Scored | None = None
+) -> Incident:
+    """Store candidates for a new submitted ``report`` and link it or open an incident, as
+    the engine decided (``scored``: by :func:`score_report` against the store as it is now).
 
     Flushes, never commits. Raises ValueError if the report was already placed.
     """
-    store = CachedReads(SqlStore(session))  # the reconsideration reads what the lookup read
-    match = match_report(store, facts_of(report), thresholds)
+    scored = scored or score_report(session, report, thresholds)
+    store, match = scored.store, scored.match
     incidents = _incidents(session, match.candidates[:MAX_CANDIDATES])
     auto = match.decision is Decision.AUTO_LINK
     # What the link's origin, score and reason speak of: the best candidate's report.
@@ -112,11 +132,19 @@ def thresholds(settings: Settings) -> Thresholds:
     )
 
 
-def handler(configured: Thresholds) -> Handler:
-    """The dedup consumer of the outbox: places new reports, refreshes amended ones, and
-    keeps the engine's incident of a moved report equal to its first incident."""
+def handler(configured: Thresholds) -> Staged[Scored | None]:
+    """The dedup consumer of the outbox: places new reports (scored first, see the module),
+    refreshes amended ones, and keeps the engine's incident of a moved report equal to its
+    first incident."""
 
-    def handle(session: Session, entry: OutboxEntry) -> None:
+    def score(session: Session, entries: Sequence[OutboxEntry]) -> Scored | None:
+        report = session.get(Report, entries[0].subject_id)
+        if report is None or not _to_place(session, entries[0], report):
+            return None
+        return score_report(session, report, configured)
+
+    def handle(session: Session, entries: Sequence[OutboxEntry], scored: Scored | None) -> None:
+        entry = entries[0]
         report = session.get(Report, entry.subject_id)
         if report is None or report.reference is None:
             return
@@ -127,10 +155,19 @@ def handler(configured: Thresholds) -> Handler:
             first = primary_incident(session, report)
             if first is not None:
                 SqlStore(session).reassign(str(report.id), first.reference)
-        elif not _placed(session, report):
-            place_report(session, report, configured)
+        elif _to_place(session, entry, report):
+            place_report(session, report, configured, scored)
 
-    return handle
+    return Staged(score, handle)
+
+
+def _to_place(session: Session, entry: OutboxEntry, report: Report | None) -> bool:
+    return (
+        report is not None
+        and report.reference is not None
+        and entry.event not in (Event.REPORT_AMENDED, Event.REPORT_MOVED)
+        and not _placed(session, report)
+    )
 
 
 def drain(

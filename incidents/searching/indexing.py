@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from incidents import search
 from incidents.outbox.models import OutboxEntry
-from incidents.outbox.services import Batched, Event, publish
+from incidents.outbox.services import Event, Staged, publish
 from incidents.public.models import Publication, PublicationState
 from incidents.registry.models import Incident, IncidentCuration, IncidentStatus
 from incidents.security.scope import note_keys
@@ -89,11 +89,12 @@ def requeue(session: Session, stale: Sequence[search.Subject]) -> None:
         publish(session, event, kind, ids, only=CONSUMER)
 
 
-def handler(engines: search.SearchEngines) -> Batched:
+def handler(engines: search.SearchEngines) -> Staged[None]:
     """The ``search`` consumer: index the entries' subjects in their tier, several entries at
     a time (their reports and incidents in one index commit: a bulk import is indexed in
-    batches, not one commit per report). The outbox acknowledges the entries only after
-    this returned, so the index holds them before they count as done."""
+    batches, not one commit per report). The indexing only reads the database, so on SQLite
+    it runs before the drain takes the write lock. The outbox acknowledges the entries only
+    after it, so the index holds them before they count as done."""
 
     def handle_many(session: Session, entries: Sequence[OutboxEntry]) -> None:
         subjects: list[search.Subject] = []
@@ -111,7 +112,11 @@ def handler(engines: search.SearchEngines) -> Batched:
             unique = list(dict.fromkeys(subjects))
             search.index_subjects(session, engines.analyst, unique, notes=NOTES)
 
-    return Batched(handle_many, size=BATCH)
+    return Staged(handle_many, _acknowledge, size=BATCH)
+
+
+def _acknowledge(_session: Session, _entries: Sequence[OutboxEntry], _indexed: None) -> None:
+    """Nothing to write but the acknowledgement, which the outbox does."""
 
 
 def refresh_publication(public: search.Backend, publication: Publication) -> None:

@@ -3,12 +3,28 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
+
+from incidents import create_app
+from incidents.accounts import services as account_services
+from incidents.outbox.services import backlog
+from incidents.registry.queries import primary_incident
+from incidents.reports.examples import example_report
+from incidents.reports.models import Report
+from incidents.security.caller import Caller
+from tests.databases import sibling_database
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -69,3 +85,110 @@ def test_a_request_may_take_its_database_and_outbox_time_before_the_worker_is_ki
         + settings.outbox_drain_seconds
     )
     assert 2 * worst <= timeout <= 60
+
+
+def test_the_master_keeps_an_outbox_worker_beside_the_web_worker(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Under gunicorn the work after a filing (placement, indexing) is done by the outbox
+    worker the master starts, not by the web worker after its response; a killed outbox
+    worker is started again, and it stops with the master."""
+    with sibling_database(database_url, tmp_path, "outbox_worker") as url:
+        app = create_app(
+            {
+                "DATABASE_URL": url,
+                "INSTANCE_PATH": str(tmp_path),
+                "SECRET_KEY": "s" * 48,
+                "AUTO_MIGRATE": "true",
+                "PASSWORD_TIME_COST": "1",
+                "PASSWORD_MEMORY_KIB": "64",
+            }
+        )
+        assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+        database = app.extensions["incidents"].database
+        with database.session_factory() as session:
+            user = account_services.find_user(session, "reporter@aurora.example")
+            assert user is not None
+            token = account_services.create_token(session, Caller.command_line(), user, name="t")[1]
+            session.commit()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("INCIDENTS_")}
+        env |= {
+            "INCIDENTS_DATABASE_URL": url,
+            "INCIDENTS_INSTANCE_PATH": str(tmp_path),
+            "INCIDENTS_SECRET_KEY": "s" * 48,
+            "INCIDENTS_AUTO_MIGRATE": "false",
+        }
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        master = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
+            [str(GUNICORN), "--bind", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env
+        )
+        try:
+            first = _outbox_worker(master.pid)
+            _file_and_wait_until_worked(database, port, token)
+            os.kill(first, signal.SIGKILL)
+            second = _outbox_worker(master.pid, other_than=first)
+            _file_and_wait_until_worked(database, port, token)
+        finally:
+            master.send_signal(signal.SIGTERM)
+            master.wait(30)
+        deadline = time.monotonic() + 10
+        while not _is_zombie(second) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _is_zombie(second), "the outbox worker outlived the master"
+        database.engine.dispose()
+
+
+def _outbox_worker(master: int, other_than: int | None = None) -> int:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        tasks = Path(f"/proc/{master}/task").iterdir()  # the thread that started it has it
+        children = [child for task in tasks for child in (task / "children").read_text().split()]
+        for child in children:
+            command = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+            if b"outbox" in command and int(child) != other_than:
+                return int(child)
+        time.sleep(0.1)
+    raise AssertionError("gunicorn's master started no outbox worker")
+
+
+def _file_and_wait_until_worked(database: Any, port: int, token: str) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            reply = _post(port, token)
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "gunicorn did not answer"
+            time.sleep(0.2)
+    assert reply.status == 201, reply.read()[:500]
+    reference = json.loads(reply.read())["reference"]
+    while time.monotonic() < deadline:
+        with database.session_factory() as session:
+            report = session.scalar(sa.select(Report).where(Report.reference == reference))
+            assert report is not None
+            waiting = sum(each.waiting for each in backlog(session))
+            if not waiting and primary_incident(session, report) is not None:
+                return
+        time.sleep(0.1)
+    raise AssertionError(f"{reference} was not placed within 30 s: no outbox worker works")
+
+
+def _post(port: int, token: str) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request(
+        "POST",
+        "/api/v1/reports",
+        json.dumps(example_report()),
+        {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    return connection.getresponse()
+
+
+def _is_zombie(pid: int) -> bool:
+    """Whether ``pid`` has ended (gone, or a zombie its ended parent left)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+    except FileNotFoundError:
+        return True

@@ -192,10 +192,12 @@ def test_a_failing_entry_is_recorded_and_the_others_are_still_placed(
     second = file_as(db, companies[1], SEPSIS_FALSE_ALARMS)
     real = pipeline.place_report
 
-    def failing(session: Session, report: Report, thresholds: Thresholds) -> Any:
+    def failing(
+        session: Session, report: Report, thresholds: Thresholds, scored: Any = None
+    ) -> Any:
         if report.id == first.id:
             raise RuntimeError("engine exploded")
-        return real(session, report, thresholds)
+        return real(session, report, thresholds, scored)
 
     monkeypatch.setattr(pipeline, "place_report", failing)
     result = drain(db, Thresholds(), limit=2)
@@ -418,10 +420,12 @@ def test_a_poison_report_stalls_nothing_and_is_parked_with_its_error(
     real = pipeline.place_report
     poison_titles = {SEPSIS_FAMILY.title}
 
-    def placing(session: Session, report: Report, thresholds: Thresholds) -> Any:
+    def placing(
+        session: Session, report: Report, thresholds: Thresholds, scored: Any = None
+    ) -> Any:
         if report.title in poison_titles:
             raise OverflowError("date value out of range")
-        return real(session, report, thresholds)
+        return real(session, report, thresholds, scored)
 
     monkeypatch.setattr(pipeline, "place_report", placing)
     assert _file_through_the_api(app, make_user, SEPSIS_FAMILY).status_code == 201
