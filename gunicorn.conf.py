@@ -108,11 +108,8 @@ class OutboxWorker:
     def _run(self) -> None:
         while not self._stopping.is_set():
             if self.pid is not None:
-                try:
+                with contextlib.suppress(ChildProcessError):  # the master reaped it first
                     os.waitpid(self.pid, 0)
-                except ChildProcessError:  # the master reaped it first
-                    while _alive(self.pid) and not self._stopping.wait(0.5):
-                        pass
             if self._stopping.wait(1.0):
                 return
             self.log.warning("The outbox worker stopped; starting it again")

@@ -21,6 +21,7 @@ from incidents.dedup.models import DedupFingerprint, DedupKey, DedupKeyCount
 from incidents.dedup.sql_store import SqlStore
 from incidents.extensions import db_session
 from incidents.outbox.cli import echo_status, work
+from incidents.outbox.locks import consumer_lock, transaction_lock
 from incidents.placement.checks import store_drift
 from incidents.placement.facts import facts_of
 from incidents.placement.services import CONSUMER, thresholds
@@ -50,11 +51,27 @@ def rebuild_command(chunk: int) -> None:
     """Recompute the fingerprints of every submitted report placed in an incident.
 
     One transaction: the store is emptied and refilled, and only then committed, so a
-    failure leaves the old store in place. Reports still waiting in the outbox are left to
-    ``flask dedup drain``.
+    failure leaves the old store in place; placement waits meanwhile (the dedup consumer's
+    lock). Reports still waiting in the outbox are left to ``flask dedup drain``.
     """
     session = db_session()
     started = time.perf_counter()
+    # The dedup consumer's lock: no placement scores against the store while it is rebuilt.
+    with consumer_lock(session, CONSUMER):
+        transaction_lock(session, CONSUMER)
+        total, waiting, keys = _rebuild(session, chunk)
+        session.commit()
+    click.echo(
+        f"Rebuilt the dedup store: {total} reports, {keys} keys "
+        f"in {time.perf_counter() - started:.1f} s."
+    )
+    if waiting:
+        click.echo(f"{waiting} submitted reports are not placed yet: run `flask dedup drain`.")
+
+
+def _rebuild(session: Session, chunk: int) -> tuple[int, int, int]:
+    """Empty the store and fill it again (flushed, not committed): the reports stored, the
+    reports still waiting for placement, the keys stored."""
     total = session.scalar(sa.select(sa.func.count()).select_from(_placed().subquery())) or 0
     waiting = session.scalar(sa.select(sa.func.count()).select_from(_unplaced().subquery())) or 0
     for table in (DedupKey, DedupKeyCount, DedupFingerprint):
@@ -69,13 +86,7 @@ def rebuild_command(chunk: int) -> None:
             session.flush()
             session.expunge_all()  # keep memory flat: only the current chunk is loaded
     keys = session.scalar(sa.select(sa.func.count()).select_from(DedupKey)) or 0
-    session.commit()
-    click.echo(
-        f"Rebuilt the dedup store: {total} reports, {keys} keys "
-        f"in {time.perf_counter() - started:.1f} s."
-    )
-    if waiting:
-        click.echo(f"{waiting} submitted reports are not placed yet: run `flask dedup drain`.")
+    return total, waiting, keys
 
 
 @dedup_cli.command("refresh")
