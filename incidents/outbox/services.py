@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -75,37 +75,27 @@ Handler = Callable[[Session, OutboxEntry], None]
 
 
 @dataclass(frozen=True)
-class Batched:
-    """A handler that does the work of several entries at once (the search index: one commit
-    for many reports). :func:`drain` hands it up to ``size`` due entries, oldest first, in
-    one transaction, and acknowledges them together once it has returned (its work done and
-    durable) and the transaction commits. If it raises, the drain takes those entries again
-    one at a time, so that only a failing entry is retried or parked. Called as a plain
-    :data:`Handler`, it does one entry."""
-
-    handle_many: Callable[[Session, Sequence[OutboxEntry]], None]
-    size: int = 50
-
-    def __call__(self, session: Session, entry: OutboxEntry) -> None:
-        self.handle_many(session, [entry])
-
-
-@dataclass(frozen=True)
 class Staged(Generic[_Found]):
-    """A handler whose costly part only reads the database: ``prepare`` (scoring a report,
-    writing the search index) and then ``finish``, which writes the database with what
-    ``prepare`` returned. On SQLite, ``prepare`` runs in a read snapshot, so requests keep
-    the single write lock meanwhile, and only ``finish`` and the acknowledgement hold it;
-    the consumer's drain lock spans both, so what only this consumer writes cannot change
-    in between. On PostgreSQL both run in one transaction. Up to ``size`` entries at once,
-    as :class:`Batched`."""
+    """A handler of up to ``size`` entries at once (the search index: one commit for many
+    reports), in up to two steps. :func:`drain` hands it the due entries, oldest first; the
+    optional ``prepare`` only reads the database (scoring a report, writing the search
+    index), and ``finish`` writes it with what ``prepare`` returned. On SQLite, ``prepare``
+    runs in a read snapshot, so requests keep the single write lock meanwhile, and only
+    ``finish`` and the acknowledgement hold it; the consumer's drain lock spans both, so what
+    only this consumer writes cannot change in between. On PostgreSQL both run in one
+    transaction. The entries are acknowledged together once ``finish`` has returned (the
+    work done and durable) and the transaction commits; if either step raises, the drain
+    takes those entries again one at a time, so that only a failing entry is retried or
+    parked. Called as a plain :data:`Handler`, it does one entry."""
 
-    prepare: Callable[[Session, Sequence[OutboxEntry]], _Found]
     finish: Callable[[Session, Sequence[OutboxEntry], _Found], None]
+    #: None: ``finish`` alone, given None.
+    prepare: Callable[[Session, Sequence[OutboxEntry]], _Found] | None = None
     size: int = 1
 
     def __call__(self, session: Session, entry: OutboxEntry) -> None:
-        self.finish(session, [entry], self.prepare(session, [entry]))
+        found = self.prepare(session, [entry]) if self.prepare is not None else None
+        self.finish(session, [entry], cast(_Found, found))
 
 
 def publish(
@@ -174,7 +164,7 @@ def drain(
     wait: bool = True,
 ) -> DrainResult:
     """Process ``consumer``'s waiting entries oldest first, each in its own transaction
-    (a :class:`Batched` or :class:`Staged` handler: several in one), until none is due,
+    (a :class:`Staged` handler: several in one), until none is due,
     ``limit`` were taken or ``seconds`` have passed.
 
     One drain per consumer at a time (see :mod:`incidents.outbox.locks`).
@@ -236,13 +226,7 @@ class _Failure:
 def _staged(handle: Handler) -> Staged[Any]:
     if isinstance(handle, Staged):
         return handle
-    if isinstance(handle, Batched):
-        return Staged(_nothing, lambda s, entries, _: handle.handle_many(s, entries), handle.size)
-    return Staged(_nothing, lambda s, entries, _: handle(s, entries[0]))
-
-
-def _nothing(_session: Session, _entries: Sequence[OutboxEntry]) -> None:
-    return None
+    return Staged(lambda session, entries, _: handle(session, entries[0]))
 
 
 def _step(
@@ -253,7 +237,7 @@ def _step(
     # A read snapshot begins a transaction: one the caller left open is kept whole.
     reading = (
         session.get_bind().dialect.name == "sqlite"
-        and staged.prepare is not _nothing
+        and staged.prepare is not None
         and not session.in_transaction()
     )
     if reading:
@@ -267,7 +251,7 @@ def _step(
         return None
     entry_id, started = entries[0].id, time.perf_counter()
     try:
-        found = staged.prepare(session, entries)
+        found = staged.prepare(session, entries) if staged.prepare is not None else None
         if reading:  # the write transaction: the same entries, still not done
             ids = [entry.id for entry in entries]
             session.rollback()

@@ -71,14 +71,13 @@ def score_report(session: Session, report: Report, thresholds: Thresholds) -> Sc
 
 
 def place_report(
-    session: Session, report: Report, thresholds: Thresholds, scored: Scored | None = None
+    session: Session, report: Report, thresholds: Thresholds, scored: Scored
 ) -> Incident:
     """Store candidates for a new submitted ``report`` and link it or open an incident, as
     the engine decided (``scored``: by :func:`score_report` against the store as it is now).
 
     Flushes, never commits. Raises ValueError if the report was already placed.
     """
-    scored = scored or score_report(session, report, thresholds)
     store, match = scored.store, scored.match
     incidents = _incidents(session, match.candidates[:MAX_CANDIDATES])
     auto = match.decision is Decision.AUTO_LINK
@@ -138,8 +137,15 @@ def handler(configured: Thresholds) -> Staged[Scored | None]:
     first incident."""
 
     def score(session: Session, entries: Sequence[OutboxEntry]) -> Scored | None:
-        report = session.get(Report, entries[0].subject_id)
-        if report is None or not _to_place(session, entries[0], report):
+        """The engine's match for a submitted report not placed yet (None for others)."""
+        entry = entries[0]
+        report = session.get(Report, entry.subject_id)
+        if (
+            report is None
+            or report.reference is None
+            or entry.event in (Event.REPORT_AMENDED, Event.REPORT_MOVED)
+            or _placed(session, report)
+        ):
             return None
         return score_report(session, report, configured)
 
@@ -155,19 +161,10 @@ def handler(configured: Thresholds) -> Staged[Scored | None]:
             first = primary_incident(session, report)
             if first is not None:
                 SqlStore(session).reassign(str(report.id), first.reference)
-        elif _to_place(session, entry, report):
+        elif scored is not None:  # under the consumer's lock: still not placed
             place_report(session, report, configured, scored)
 
-    return Staged(score, handle)
-
-
-def _to_place(session: Session, entry: OutboxEntry, report: Report | None) -> bool:
-    return (
-        report is not None
-        and report.reference is not None
-        and entry.event not in (Event.REPORT_AMENDED, Event.REPORT_MOVED)
-        and not _placed(session, report)
-    )
+    return Staged(handle, prepare=score)
 
 
 def drain(

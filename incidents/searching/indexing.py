@@ -112,7 +112,7 @@ def handler(engines: search.SearchEngines) -> Staged[None]:
             unique = list(dict.fromkeys(subjects))
             search.index_subjects(session, engines.analyst, unique, notes=NOTES)
 
-    return Staged(handle_many, _acknowledge, size=BATCH)
+    return Staged(_acknowledge, prepare=handle_many, size=BATCH)
 
 
 def _acknowledge(_session: Session, _entries: Sequence[OutboxEntry], _indexed: None) -> None:

@@ -1,18 +1,23 @@
 """A batched consumer takes several due entries in one transaction and acknowledges them
 together only after its work is done; a failing batch is taken again entry by entry, so a
-good entry is never held back and only the failing one is retried."""
+good entry is never held back and only the failing one is retried. A staged consumer's
+reading runs outside SQLite's write lock (requests keep writing meanwhile), its writing
+inside; one drain per consumer at a time on SQLite too."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import Session
 
+from incidents.db import is_sqlite
+from incidents.outbox.locks import consumer_lock
 from incidents.outbox.models import OutboxEntry
-from incidents.outbox.services import Batched, drain
+from incidents.outbox.services import Staged, drain
 
 CONSUMER = "batch-test"
 
@@ -46,10 +51,19 @@ def _done(engine: sa.Engine) -> dict[int, bool]:
         return {subject: done is not None for subject, done in rows}
 
 
+def _recorder(calls: list[list[int]]) -> Callable[[Session, Sequence[OutboxEntry], None], None]:
+    def record(_session: Session, entries: Sequence[OutboxEntry], _found: None) -> None:
+        calls.append([entry.subject_id for entry in entries])
+
+    return record
+
+
 def test_entries_are_handled_in_batches_oldest_first(engine: sa.Engine) -> None:
     _queue(engine, range(1, 8))
     calls: list[list[int]] = []
-    handle = Batched(lambda _s, entries: calls.append([e.subject_id for e in entries]), size=3)
+    handle: Staged[None] = Staged(
+        lambda _s, entries, _: calls.append([e.subject_id for e in entries]), size=3
+    )
     times: list[float] = []
     with Session(engine) as session:
         result = drain(session, CONSUMER, handle, on_entry=times.append)
@@ -62,7 +76,9 @@ def test_entries_are_handled_in_batches_oldest_first(engine: sa.Engine) -> None:
 def test_a_limit_takes_no_more_entries_than_asked(engine: sa.Engine) -> None:
     _queue(engine, range(1, 6))
     calls: list[list[int]] = []
-    handle = Batched(lambda _s, entries: calls.append([e.subject_id for e in entries]), size=3)
+    handle: Staged[None] = Staged(
+        lambda _s, entries, _: calls.append([e.subject_id for e in entries]), size=3
+    )
     with Session(engine) as session:
         result = drain(session, CONSUMER, handle, limit=4)
     assert calls == [[1, 2, 3], [4]]
@@ -73,13 +89,13 @@ def test_a_failing_batch_is_taken_again_entry_by_entry(engine: sa.Engine) -> Non
     _queue(engine, range(1, 6))
     calls: list[list[int]] = []
 
-    def handle_many(_session: Session, entries: Sequence[OutboxEntry]) -> None:
+    def handle_many(_session: Session, entries: Sequence[OutboxEntry], _found: None) -> None:
         calls.append([entry.subject_id for entry in entries])
         if any(entry.subject_id == 3 for entry in entries):
             raise RuntimeError("subject 3 cannot be indexed")
 
     with Session(engine) as session:
-        result = drain(session, CONSUMER, Batched(handle_many, size=4))
+        result = drain(session, CONSUMER, Staged(handle_many, size=4))
     # The batch failed as a whole: nothing of it counted as done; then one at a time.
     assert calls == [[1, 2, 3, 4], [1], [2], [3], [4], [5]]
     assert result.processed == 4
@@ -101,12 +117,93 @@ def test_work_that_fails_after_part_of_a_batch_acknowledges_nothing(engine: sa.E
     _queue(engine, [1, 2])
     attempts: list[int] = []
 
-    def handle_many(_session: Session, entries: Sequence[OutboxEntry]) -> None:
+    def handle_many(_session: Session, entries: Sequence[OutboxEntry], _found: None) -> None:
         attempts.append(len(entries))
         raise SystemError("the process died mid-batch")
 
     with Session(engine) as session:
-        result = drain(session, CONSUMER, Batched(handle_many, size=10))
+        result = drain(session, CONSUMER, Staged(handle_many, size=10))
     assert attempts == [2, 1, 1]  # the batch, then each entry alone
     assert (result.processed, len(result.failed)) == (0, 2)
     assert _done(engine) == {1: False, 2: False}
+
+
+def _write_elsewhere(engine: sa.Engine, subject: int) -> None:
+    """What a request does meanwhile: a write in its own connection, which gives up after
+    half a second if the database's write lock is held."""
+    with engine.connect() as connection:
+        if is_sqlite(engine.url):
+            connection.exec_driver_sql("PRAGMA busy_timeout=500")
+        connection.execute(
+            sa.insert(OutboxEntry).values(
+                consumer="staged-other",
+                event="report.submitted",
+                subject_type="report",
+                subject_id=subject,
+                created_at=sa.func.current_timestamp(),
+            )
+        )
+        connection.commit()
+        if is_sqlite(engine.url):
+            connection.exec_driver_sql("PRAGMA busy_timeout=30000")
+
+
+def test_prepare_reads_while_others_write_and_finish_writes_what_it_found(
+    engine: sa.Engine,
+) -> None:
+    _queue(engine, [1, 2, 3])
+    written: list[tuple[int, str]] = []
+
+    def prepare(session: Session, entries: Sequence[OutboxEntry]) -> list[int]:
+        _write_elsewhere(engine, entries[0].subject_id)  # refused if the drain held the lock
+        return [entry.subject_id for entry in entries]
+
+    def finish(session: Session, entries: Sequence[OutboxEntry], found: list[int]) -> None:
+        assert found == [entry.subject_id for entry in entries]
+        written.extend((subject, "finished") for subject in found)
+
+    with Session(engine) as session:
+        result = drain(session, CONSUMER, Staged(finish, prepare=prepare, size=2))
+    assert (result.processed, result.failed, result.remaining) == (3, [], 0)
+    assert written == [(1, "finished"), (2, "finished"), (3, "finished")]
+    with engine.begin() as connection:
+        others = connection.execute(
+            sa.delete(OutboxEntry)
+            .where(OutboxEntry.consumer == "staged-other")
+            .returning(OutboxEntry.subject_id)
+        )
+        assert sorted(each for (each,) in others) == [1, 3]
+
+
+def test_a_failing_prepare_is_retried_like_any_failure(engine: sa.Engine) -> None:
+    _queue(engine, [1, 2])
+
+    def prepare(session: Session, entries: Sequence[OutboxEntry]) -> None:
+        if any(entry.subject_id == 1 for entry in entries):
+            raise OverflowError("date value out of range")
+
+    with Session(engine) as session:
+        result = drain(session, CONSUMER, Staged(lambda *_: None, prepare=prepare, size=2))
+    assert result.processed == 1
+    assert [message for _, message in result.failed] == ["OverflowError: date value out of range"]
+
+
+def test_a_drain_after_a_response_leaves_a_busy_consumer_to_its_drainer(
+    engine: sa.Engine,
+) -> None:
+    """SQLite: the consumer's lock is a file lock beside the database (PostgreSQL's advisory
+    lock: test_outbox_busy_lock.py)."""
+    if not is_sqlite(engine.url):
+        pytest.skip("PostgreSQL's advisory lock is tested in test_outbox_busy_lock.py")
+    _queue(engine, [1])
+    seen: list[int] = []
+    with Session(engine) as holder, consumer_lock(holder, CONSUMER) as held:
+        assert held
+        with Session(engine) as session:
+            started = time.monotonic()
+            result = drain(session, CONSUMER, lambda _s, e: seen.append(e.id), wait=False)
+            assert time.monotonic() - started < 2
+            assert (result.processed, result.remaining, seen) == (0, 1, [])
+    with Session(engine) as session:
+        result = drain(session, CONSUMER, lambda _s, e: seen.append(e.id), wait=False)
+    assert (result.processed, result.remaining, len(seen)) == (1, 0, 1)
