@@ -125,8 +125,9 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
     (
         "INCIDENTS_STATEMENT_TIMEOUT_MS",
         "`5000`",
-        "PostgreSQL only: a query of a web request running longer is cancelled and the request "
-        "answers 503 (commands are not limited); `0` turns it off.",
+        "A query of a web request running longer is stopped and the request answers 503, "
+        "nothing saved (PostgreSQL's `statement_timeout`; on SQLite the statement is "
+        "interrupted); commands are not limited; `0` turns it off.",
     ),
     (
         "INCIDENTS_SESSION_IDLE_MINUTES",

@@ -7,6 +7,8 @@ benchmark without an application.
 from __future__ import annotations
 
 import enum
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,18 +32,53 @@ NAMING_CONVENTION = {
 #: (a write in it may fail with "database is locked"); PostgreSQL ignores it.
 READ_SNAPSHOT = "incidents_read_snapshot"
 
-#: ``Session.info`` key: milliseconds each statement of the session may run (PostgreSQL;
-#: set on the sessions of web requests, never on those of commands).
+#: ``Session.info`` key: milliseconds each statement of the session may run (set on the
+#: sessions of web requests, never on those of commands).
 STATEMENT_TIMEOUT = "statement_timeout_ms"
+#: ``Connection.info`` key (SQLite): when the connection's current statement started.
+_STATEMENT_STARTED = "incidents_statement_started"
+#: SQLite virtual-machine steps between two looks at a limited statement's clock.
+_PROGRESS_STEPS = 10_000
 
 
 @event.listens_for(Session, "after_begin")
 def _limit_statements(session: Session, _transaction: Any, connection: sa.Connection) -> None:
-    """``SET LOCAL`` lasts as long as the transaction, so a pooled connection never carries
-    one request's limit into the next use (a command's)."""
+    """Limit each statement of the transaction to the session's ``STATEMENT_TIMEOUT``.
+
+    PostgreSQL: ``SET LOCAL statement_timeout`` (the statement fails with SQLSTATE 57014).
+    SQLite: a progress handler interrupts a statement running longer ("interrupted"). Both
+    last as long as the transaction, so a pooled connection never carries one request's limit
+    into the next use (a command's).
+    """
     milliseconds = session.info.get(STATEMENT_TIMEOUT)
-    if milliseconds and connection.dialect.name == "postgresql":
+    if not milliseconds:
+        return
+    if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(f"SET LOCAL statement_timeout = {int(milliseconds)}")
+    elif connection.dialect.name == "sqlite":
+        _interrupt_after(connection, milliseconds / 1000)
+
+
+def _interrupt_after(connection: sa.Connection, seconds: float) -> None:
+    """Interrupt any statement of ``connection``'s transaction that runs over ``seconds``."""
+    info = connection.info
+
+    def too_long() -> int:
+        started = info.get(_STATEMENT_STARTED)
+        return int(started is not None and time.monotonic() - started > seconds)
+
+    _progress_handler(connection, too_long)
+
+
+def _stop_interrupting(connection: sa.Connection) -> None:
+    connection.info.pop(_STATEMENT_STARTED, None)
+    _progress_handler(connection, None)
+
+
+def _progress_handler(connection: sa.Connection, handler: Callable[[], int] | None) -> None:
+    driver = connection.connection.driver_connection
+    if driver is not None:
+        driver.set_progress_handler(handler, _PROGRESS_STEPS if handler else 0)
 
 
 class Base(DeclarativeBase):
@@ -132,6 +169,13 @@ def create_engine(url: str, **options: Any) -> Engine:
     def _on_begin(connection: sa.Connection) -> None:
         reading = connection.get_execution_options().get(READ_SNAPSHOT, False)
         connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _start_clock(connection: sa.Connection, *_statement: Any) -> None:
+        connection.info[_STATEMENT_STARTED] = time.monotonic()
+
+    event.listen(engine, "commit", _stop_interrupting)
+    event.listen(engine, "rollback", _stop_interrupting)
 
     return engine
 

@@ -14,6 +14,7 @@ rolled back, so nothing is half-written, and the pool's pre-ping reconnects once
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from flask import Flask, current_app, g, jsonify, make_response, render_template
@@ -80,7 +81,7 @@ def unavailable_message(error: BaseException) -> str:
     """What a person is told when the database cannot be used: read-only (or full) storage,
     or an unreachable database. Either way nothing was saved."""
     text = str(getattr(error, "orig", None) or error).lower()
-    if getattr(getattr(error, "orig", None), "sqlstate", None) == QUERY_CANCELED:
+    if timed_out(error):
         return (
             "The request took too long and the database stopped it. Nothing was saved. "
             "Please try again, or ask for less at once (a narrower search or list)."
@@ -94,6 +95,15 @@ def unavailable_message(error: BaseException) -> str:
         "The database cannot be reached right now. Nothing was saved. "
         f"Please try again in {RETRY_AFTER_SECONDS} seconds."
     )
+
+
+def timed_out(error: BaseException) -> bool:
+    """Whether a database error is a statement stopped by the request's statement timeout
+    (PostgreSQL's ``statement_timeout``, SQLite's progress handler: see ``incidents.db``)."""
+    original = getattr(error, "orig", None)
+    if getattr(original, "sqlstate", None) == QUERY_CANCELED:
+        return True
+    return isinstance(original, sqlite3.OperationalError) and str(original) == "interrupted"
 
 
 def _handle_database_unavailable(error: Exception) -> Response:

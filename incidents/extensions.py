@@ -47,7 +47,7 @@ def services() -> Services:
 
 def db_session() -> Session:
     """The request's database session, opened on first use and closed at teardown; in a
-    web request each statement is limited to ``INCIDENTS_STATEMENT_TIMEOUT_MS`` (PostgreSQL)."""
+    web request each statement is limited to ``INCIDENTS_STATEMENT_TIMEOUT_MS``."""
     if "db_session" not in g:
         g.db_session = services().database.session_factory()
         if has_request_context():  # a web request's queries are bounded, a command's are not
