@@ -29,7 +29,8 @@ country.)
 ``--degrade SEED`` cuts each description to its first two sentences and drops each structured
 field with probability 0.3 (system name, version, developer, deployer, occurrence date,
 sector, harm types, references). Countries and event class are kept: the taxonomy requires
-them and has no "unknown" value, so a filed report always states them.
+them and has no "unknown" value, so a filed report always states them. Who filed a report is
+never degraded: a filing organisation is always known.
 
 ``--background N`` first files N synthetic reports (``bench/synthetic.py``, the generator of
 the scale benchmark) with the batch service and places them, one incident per synthetic
@@ -71,7 +72,14 @@ from incidents.dedup.sql_store import SqlStore
 from incidents.outbox.models import OutboxEntry
 from incidents.placement.facts import facts_of
 from incidents.placement.services import ENGINE, drain, thresholds
-from incidents.registry.models import CandidateDecision, DedupCandidate, LinkOrigin
+from incidents.registry.models import (
+    CandidateDecision,
+    DedupCandidate,
+    LinkOrigin,
+    Reconsideration,
+    ReconsiderationDecision,
+    ReconsiderationKind,
+)
 from incidents.registry.queries import primary_incident
 from incidents.registry.services import add_link, open_incident
 from incidents.reports.batch import file_reports
@@ -108,8 +116,9 @@ RELATIONS = {"affected_party", "deployer", "developer", "institute", "journalist
 
 
 def degrade(report: dict[str, Any], rng: random.Random) -> dict[str, Any]:
-    """Return a degraded copy of one JSON report (see the module docstring)."""
-    out = dict(report)
+    """Return a degraded copy of one JSON report (see the module docstring); its filer stays
+    the original's (what a report leaves out never changes who filed it)."""
+    out = dict(report, filed_by=dedup_data.filer(report))
     sentences = dedup_data._SENTENCE.split((report.get("description") or "").strip())
     out["description"] = " ".join(sentences[:2])
     system = dict(report.get("ai_system") or {})
@@ -234,7 +243,7 @@ class Filers:
         self.users: dict[str, int] = {}
 
     def __call__(self, report: dict[str, Any]) -> int:
-        name = dedup_data.filer(report)
+        name = report.get("filed_by") or dedup_data.filer(report)
         if name not in self.users:
             self.users[name] = _reporter(self.session, name)
         return self.users[name]
@@ -324,7 +333,7 @@ def replay(
         session.commit()
         rid = str(report.id)
         result = drain(session, thresholds, on_entry=latencies.append)
-        if result.failed or result.processed != 1:
+        if result.failed or not result.processed:
             raise SystemExit(f"dedup failed for {data.get('report_key')}: {result}")
         candidates = list(
             session.scalars(
@@ -355,6 +364,27 @@ def replay(
         automatic[rid] = incident.reference
         members.setdefault(incident.reference, set()).add(rid)
         session.expunge_all()
+    # An automatic merge links two incidents: it counts as a link between its evidence.
+    merged = sa.select(Reconsideration).where(
+        Reconsideration.kind == ReconsiderationKind.MERGE,
+        Reconsideration.decision == ReconsiderationDecision.ACCEPTED,
+        Reconsideration.decided_by_id.is_(None),
+    )
+    for row in session.scalars(merged):
+        ends = (str(row.evidence_report_id), str(row.other_evidence_id))
+        links.append(ends)
+        if gold.get(ends[0]) != gold.get(ends[1]):
+            errors.append(
+                f"wrong automatic merge {row.incident.reference} + {row.other_id} by "
+                f"{row.report.reference}: {gold.get(ends[0])} / {gold.get(ends[1])} "
+                f"scores {row.score:.3f} {row.other_score:.3f} {row.direct_score:.3f}"
+            )
+    # The grouping as it stands at the end: an automatic merge moves earlier reports too.
+    automatic = {
+        rid: incident.reference
+        for rid in gold
+        if (incident := primary_incident(session, session.get(Report, int(rid)))) is not None
+    }
     pair = evaluation.pairwise(gold, automatic)
     metrics = {
         "auto_link_precision": evaluation.auto_link_precision(links, gold),

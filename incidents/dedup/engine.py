@@ -51,6 +51,9 @@ STRUCTURE_CANDIDATES = 15
 AMBIGUITY = 1.0
 #: A MinHash Jaccard from which text counts as copied (corroborating evidence).
 NEAR_COPY = 0.3
+#: The support (the other matching reports' summed probability) that counts as a second
+#: report of the incident agreeing with a link between two public items.
+SECOND_OPINION = 0.5
 #: How fast a word's weight falls with the number of candidate incidents that carry it.
 NEIGHBOURHOOD_POWER = 0.25
 
@@ -284,7 +287,8 @@ def abstains(candidates: list[Candidate], auto_link: float = 0.7) -> str | None:
     The engine prefers abstaining to a wrong link: when the runner-up incident scores close
     to the best (the two may be one incident, or the report may belong to either), and when
     the evidence is thin (fewer than ``MIN_TELLING_TERMS`` telling shared words and nothing
-    corroborating: no shared article, no copied text).
+    corroborating: no shared article, no copied text), and when two public items published
+    apart share only words (no second report of the incident agreeing).
     """
     best = candidates[0]
     if len(candidates) > 1:
@@ -310,6 +314,15 @@ def abstains(candidates: list[Candidate], auto_link: float = 0.7) -> str | None:
         return "the same company's system at another deployer"
     if values.get("passing_mention", 0.0) > 0 and not corroborating:
         return "a headline matched only inside a long article about something else"
+    if (
+        values.get("public_pair", 0.0) > 0
+        and values.get("published_near", 0.0) == 0
+        and values.get("support", 0.0) < SECOND_OPINION
+        and not corroborating
+    ):
+        # Coverage of a sibling event (the same company's next failure, a round-up) shares
+        # the words; only a second report agreeing, or one wave of coverage, tells them apart.
+        return "two public items alike in words only, not one wave of coverage"
     return None
 
 

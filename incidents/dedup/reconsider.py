@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from incidents.dedup.engine import Candidate, Match, pair_signals, score_candidates
+from incidents.dedup.engine import Candidate, Match, abstains, pair_signals, score_candidates
 from incidents.dedup.fingerprint import Fingerprint
 from incidents.dedup.scoring import Decision, Thresholds, probability
 from incidents.dedup.signals import Signal
@@ -47,8 +47,17 @@ class Bridge:
         return min(self.joined.score, self.other.score)
 
     def is_automatic(self, thresholds: Thresholds) -> bool:
-        """Whether both sides and the direct match reach auto-link grade."""
-        return min(self.score, self.direct_score) >= thresholds.auto_link
+        """Whether both sides and the direct match reach auto-link grade, and none of the
+        three is evidence the engine would abstain on as a link (:func:`engine.abstains`:
+        thin, the same company's system at another deployer, a passing mention)."""
+        if min(self.score, self.direct_score) < thresholds.auto_link:
+            return False
+        direct = Candidate(
+            self.other.incident_id, self.direct_score, self.other.report_id, self.direct
+        )
+        return not any(
+            abstains([side], thresholds.auto_link) for side in (self.joined, self.other, direct)
+        )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -6,9 +6,10 @@ its findings into :class:`~incidents.registry.models.Reconsideration` rows throu
 only institutes that may read every report of the evidence see it, and one nobody may read
 all of is recorded as undecidable (counted, never shown).
 
-Nothing moves here. A bridge at auto-link grade on both sides and directly is marked
-``is_automatic`` and put first in the queue, but still waits for an analyst: a wrong merge
-moves every report of an incident, and reaches institutes that may not read both sides.
+A bridge at auto-link grade on both sides and directly, none of them evidence the engine
+abstains on, is marked ``is_automatic`` and merged by the engine (the first time only: after
+an analyst's answer about the pair, it waits for analysts), once the rechecks are done; an
+analyst can undo it (unmerge). Nothing else moves here.
 
 Cost at placement: a bridge scores one pair of reports the lookup has just read; a recheck
 scores one report against at most ``MAX_MEMBERS`` reports of each of two incidents; at most
@@ -52,12 +53,13 @@ def after_placement(
 ) -> None:
     """Reconsider around a report just placed in ``incident`` (flushes, never commits);
     ``store``: the one the placement read, so what it read is not read again."""
+    proposed = []
     for bridge in bridges(store, match, incident.reference, thresholds):
         other = _incident(session, bridge.other.incident_id)
         joined_by, other_by = _report(session, bridge.joined), _report(session, bridge.other)
         if other is None or joined_by is None or other_by is None:
             continue
-        reconsiderations.propose_merge(
+        row = reconsiderations.propose_merge(
             session,
             ENGINE,
             report,
@@ -73,10 +75,13 @@ def after_placement(
             automatic=bridge.is_automatic(thresholds),
             decidable=decidable(report, joined_by, other_by),
         )
+        proposed += [row] if row is not None else []
     for neighbour, home in _neighbours(session, match, incident, thresholds):
         doubt = recheck(store, str(neighbour.id), home.reference, incident.reference, thresholds)
         if doubt is not None:
             _flag(session, neighbour, home, doubt, decidable)
+    for row in proposed:
+        reconsiderations.merge_automatically(session, ENGINE, row)
 
 
 def after_amendment(

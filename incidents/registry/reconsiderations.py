@@ -3,10 +3,12 @@
 A :class:`~incidents.registry.models.Reconsideration` is either a **merge proposal** (a report
 bridges the incident it joined and another) or a **doubtful link** (a report's automatic link
 no longer holds up). The engine records them (:func:`propose_merge`, :func:`flag_doubtful`);
-nothing moves until an analyst accepts or rejects a proposal, keeps or unlinks a link
-(:func:`decide`). Accepting merges through :func:`~incidents.registry.services.merge`; a
-rejected pair is proposed again only on stronger evidence (a later bridge whose weaker side
-scores at least ``STRONGER`` more).
+it merges on its own only a first proposal between two incidents at auto-link grade on every
+side (:func:`merge_automatically`, undone by an analyst's unmerge); everything else waits
+until an analyst accepts or rejects a proposal, keeps or unlinks a link (:func:`decide`).
+Accepting merges through :func:`~incidents.registry.services.merge`; a rejected pair is
+proposed again only on stronger evidence (a later bridge whose weaker side scores at least
+``STRONGER`` more).
 
 Who sees one: like a candidate, only principals who may read every report of its evidence
 (the report and each incident's closest report). One that no institute may read all of is
@@ -110,6 +112,29 @@ def propose_merge(
         decided_at=None if decidable else utcnow(),
     )
     return _recorded(session, caller, row, "reconsideration.propose_merge")
+
+
+def merge_automatically(session: Session, caller: Caller, row: Reconsideration) -> Incident | None:
+    """Merge the two incidents of ``row`` as the engine, when it is a proposal at auto-link
+    grade on both sides and directly (``is_automatic``) and the first ever made between them
+    (after an analyst's answer or an unmerge, the engine only proposes); return the incident
+    that absorbed the other, or None when nothing was merged.
+
+    Like an automatic link, it does not wait for an institute that may read every report of
+    the evidence: one nobody may read all of is resolved by the engine alone.
+    """
+    if not row.is_automatic or row.decision not in (Decision.PENDING, Decision.UNDECIDABLE):
+        return None
+    assert row.other is not None, "a merge proposal names two incidents"
+    if any(earlier.id != row.id for earlier in _pair(session, row.incident, row.other)):
+        return None
+    reason = (
+        f"merged by the engine: {row.report.reference} matches both at auto-link grade "
+        f"({row.score:.2f} and {row.other_score:.2f}; the two directly {row.direct_score:.2f})"
+    )
+    target = _merge(session, caller, row, reason)
+    _decided(session, caller, row, Decision.ACCEPTED, reason)
+    return target
 
 
 def flag_doubtful(

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from incidents.accounts.models import Organization, User
 from incidents.audit.models import AuditEvent
 from incidents.dedup import Thresholds
+from incidents.dedup.reconsider import Bridge
 from incidents.placement.services import drain
 from incidents.registry.models import (
     Incident,
@@ -25,8 +26,8 @@ from incidents.registry.models import (
     ReconsiderationKind,
 )
 from incidents.registry.queries import active_links, primary_incident
-from incidents.registry.reconsiderations import UNDECIDABLE, propose_merge
-from incidents.registry.services import split, unlink_report
+from incidents.registry.reconsiderations import UNDECIDABLE, merge_automatically, propose_merge
+from incidents.registry.services import split, unlink_report, unmerge
 from incidents.reports.content import ReportContent
 from incidents.reports.models import Report
 from incidents.reports.services import amend
@@ -149,6 +150,38 @@ def test_accepting_merges_the_two_incidents(
     assert "0 waiting" in text(client.get("/triage"))
 
 
+@pytest.fixture
+def automatic(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every bridge reaches auto-link grade on both sides and directly (which evidence does is
+    the engine's unit tests' business: here, what the placement does with one)."""
+    monkeypatch.setattr(Bridge, "is_automatic", lambda self, thresholds: True)
+
+
+def test_a_bridge_at_auto_link_grade_is_merged_by_the_engine_once(
+    app: Flask, db: Session, automatic: None, fragments: Fragments, make_user
+) -> None:
+    db.expire_all()
+    [proposal] = proposals(db)
+    assert proposal.is_automatic
+    assert proposal.decision is ReconsiderationDecision.ACCEPTED
+    assert proposal.decided_by is None
+    assert proposal.reason.startswith(f"merged by the engine: {fragments.bridge.reference}")
+    assert fragments.b.status is IncidentStatus.MERGED
+    assert fragments.b.merged_into == fragments.a
+    assert primary_incident(db, fragments.family) == fragments.a
+    actions = set(db.scalars(sa.select(AuditEvent.action)))
+    assert {"incident.merge", "reconsideration.accepted"} <= actions
+    assert "0 waiting" in text(analyst_of(app, make_user, fragments.two).get("/triage"))
+    # An analyst undoes it; the engine never merges that pair on its own again, it asks.
+    unmerge(db, Caller(make_user(Role.ANALYST), "web"), fragments.b, reason="two patients")
+    db.commit()
+    again = _again(db, fragments, proposal, stronger=0.15, automatic=True)
+    assert again is not None
+    assert merge_automatically(db, Caller.system(), again) is None
+    assert again.decision is ReconsiderationDecision.PENDING
+    assert primary_incident(db, fragments.family) == fragments.b  # still apart
+
+
 def test_rejecting_keeps_them_apart_and_stops_the_proposal_coming_back(
     app: Flask, db: Session, fragments: Fragments, make_user
 ) -> None:
@@ -178,7 +211,12 @@ def test_rejecting_keeps_them_apart_and_stops_the_proposal_coming_back(
 
 
 def _again(
-    db: Session, fragments: Fragments, earlier: Reconsideration, *, stronger: float
+    db: Session,
+    fragments: Fragments,
+    earlier: Reconsideration,
+    *,
+    stronger: float,
+    automatic: bool = False,
 ) -> Reconsideration | None:
     assert earlier.score is not None
     assert earlier.other_score is not None
@@ -191,16 +229,24 @@ def _again(
         evidence=(fragments.deployer, fragments.family),
         scores=(earlier.score, earlier.other_score + stronger, earlier.direct_score or 0.0),
         signals=earlier.signals,
-        automatic=False,
+        automatic=automatic,
         decidable=True,
     )
     db.commit()
     return found
 
 
+@pytest.mark.parametrize("engine_grade", [False, True])
 def test_a_bridge_nobody_may_read_all_of_is_counted_not_shown(
-    db: Session, place, reporters: dict[str, User], make_user
+    db: Session,
+    place,
+    reporters: dict[str, User],
+    make_user,
+    monkeypatch: pytest.MonkeyPatch,
+    engine_grade: bool,
 ) -> None:
+    """Undecidable: counted, never shown; at auto-link grade the engine merges it alone."""
+    monkeypatch.setattr(Bridge, "is_automatic", lambda self, thresholds: engine_grade)
     two, three = (factories.InstituteFactory(name=n) for n in ("Inst Two", "Inst Three"))
     place(replace(data.SEPSIS_DEPLOYER, tlp="red", recipients=(three.name,)), reporters["hospital"])
     family = place(
@@ -213,10 +259,16 @@ def test_a_bridge_nobody_may_read_all_of_is_counted_not_shown(
     drain(db, Thresholds())
     place(data.SEPSIS_DEVELOPER, reporters["developer"])
     [proposal] = proposals(db)
+    if engine_grade:
+        assert proposal.decision is ReconsiderationDecision.ACCEPTED
+        assert proposal.reason.startswith("merged by the engine")
+        assert primary_incident(db, family) == primary_incident(db, proposal.report)
+        return
     assert (proposal.decision, proposal.reason) == (
         ReconsiderationDecision.UNDECIDABLE,
         UNDECIDABLE,
     )
+    assert primary_incident(db, family) != primary_incident(db, proposal.report)
 
 
 CHANGED = ReportContent(

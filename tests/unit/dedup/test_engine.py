@@ -204,6 +204,13 @@ def _candidate(incident: str, score: float, **values: float) -> Candidate:
         ([_candidate("i1", 0.95, passing_mention=1.0, near_duplicate=0.5)], None),
         ([_candidate("i1", 0.95, same_filer=1.0, other_deployer=1.0)], "another deployer"),
         ([_candidate("i1", 0.95, other_deployer=1.0)], None),
+        # Two public items published apart, alike in words only: a sibling event's coverage?
+        ([_candidate("i1", 0.97, public_pair=1.0)], "two public items alike in words only"),
+        ([_candidate("i1", 0.97, public_pair=1.0, published_near=0.4)], None),  # one wave
+        ([_candidate("i1", 0.97, public_pair=1.0, support=0.6)], None),  # a second agrees
+        ([_candidate("i1", 0.97, public_pair=1.0, support=0.2)], "alike in words only"),
+        ([_candidate("i1", 0.97, public_pair=1.0, reference_url=1.0)], None),
+        ([_candidate("i1", 0.97, public_pair=1.0, near_duplicate=0.5)], None),
     ],
 )
 def test_the_engine_abstains_when_it_does_not_know(

@@ -6,6 +6,7 @@ from incidents.dedup import Decision, InMemoryStore, Match, Thresholds, fingerpr
 from incidents.dedup.engine import Candidate
 from incidents.dedup.facts import ReportFacts
 from incidents.dedup.reconsider import Bridge, bridges, direct_signals, recheck
+from incidents.dedup.signals import Signal
 from tests.unit.dedup.test_engine import FERRY, FILLER, OTHER, PRESS
 
 LIMITS = Thresholds(auto_link=0.8, review=0.3)
@@ -63,12 +64,30 @@ def test_only_a_report_that_joined_at_auto_link_grade_bridges() -> None:
     assert len(bridges(store, linked, "inc_a", LIMITS)) == 1
 
 
+#: Evidence the engine would link on: several telling words, nothing against.
+SOUND = (Signal("telling_terms", 4.0, True, "4 telling word(s) shared"),)
+
+
 def test_a_bridge_is_automatic_only_when_both_sides_and_the_direct_match_are_auto_grade() -> None:
-    joined, other = Candidate("a", 0.9, "1", ()), Candidate("b", 0.85, "2", ())
-    assert Bridge("r", joined, other, (), 0.95).is_automatic(LIMITS)
-    assert not Bridge("r", joined, other, (), 0.5).is_automatic(LIMITS)
-    weak = Candidate("b", 0.79, "2", ())
-    assert not Bridge("r", joined, weak, (), 0.95).is_automatic(LIMITS)
+    joined, other = Candidate("a", 0.9, "1", SOUND), Candidate("b", 0.85, "2", SOUND)
+    assert Bridge("r", joined, other, SOUND, 0.95).is_automatic(LIMITS)
+    assert not Bridge("r", joined, other, SOUND, 0.5).is_automatic(LIMITS)
+    weak = Candidate("b", 0.79, "2", SOUND)
+    assert not Bridge("r", joined, weak, SOUND, 0.95).is_automatic(LIMITS)
+
+
+def test_a_bridge_is_not_automatic_on_evidence_the_engine_would_not_link_on() -> None:
+    joined, other = Candidate("a", 0.9, "1", SOUND), Candidate("b", 0.85, "2", SOUND)
+    # The two fragments' closest reports: one company's system at two of its customers.
+    siblings = (
+        *SOUND,
+        Signal("same_filer", 1.0, None, "filed by the same organisation"),
+        Signal("other_deployer", 1.0, False, "deployed by X and by Y"),
+    )
+    assert not Bridge("r", joined, other, siblings, 0.99).is_automatic(LIMITS)
+    # A side whose evidence is thin (a single shared word, nothing corroborating).
+    thin = Candidate("b", 0.95, "2", (Signal("telling_terms", 1.0, None, "1 word"),))
+    assert not Bridge("r", joined, thin, SOUND, 0.95).is_automatic(LIMITS)
 
 
 def test_direct_signals_of_an_unknown_report_are_empty() -> None:
