@@ -71,7 +71,7 @@ from incidents.dedup.fingerprint import fingerprint
 from incidents.dedup.sql_store import SqlStore
 from incidents.outbox.models import OutboxEntry
 from incidents.placement.facts import facts_of
-from incidents.placement.services import ENGINE, drain, thresholds
+from incidents.placement.services import CONSUMER, ENGINE, drain, thresholds
 from incidents.registry.models import (
     CandidateDecision,
     DedupCandidate,
@@ -306,7 +306,10 @@ def load_background(session: Session, reporter: int, n: int, seed: int) -> float
                 else:
                     add_link(session, ENGINE, incident, report, origin=LinkOrigin.AUTO, reason="")
                 store.add(fingerprint(facts_of(report)), incident.reference)
-        session.execute(sa.update(OutboxEntry).values(dedup_at=utcnow()))
+        placed = sa.update(OutboxEntry).where(
+            OutboxEntry.consumer == CONSUMER, OutboxEntry.done_at.is_(None)
+        )
+        session.execute(placed.values(done_at=utcnow()))
         session.commit()
         session.expunge_all()
     return time.perf_counter() - started
