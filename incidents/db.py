@@ -7,6 +7,8 @@ benchmark without an application.
 from __future__ import annotations
 
 import enum
+import fcntl
+import os
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -39,6 +41,10 @@ STATEMENT_TIMEOUT = "statement_timeout_ms"
 _STATEMENT_STARTED = "incidents_statement_started"
 #: SQLite virtual-machine steps between two looks at a limited statement's clock.
 _PROGRESS_STEPS = 10_000
+#: ``Connection.info`` key (SQLite): the descriptor of the write-lock file while it is held.
+_WRITE_TURN = "incidents_write_turn"
+#: Seconds a SQLite writer waits for its turn before leaving it to ``busy_timeout``.
+WRITE_TURN_WAIT = 30.0
 
 
 @event.listens_for(Session, "after_begin")
@@ -140,7 +146,8 @@ def create_engine(url: str, **options: Any) -> Engine:
     ourselves (the documented workaround), so nested transactions behave as on PostgreSQL.
     The BEGIN is IMMEDIATE: a transaction that reads and then writes can otherwise find the
     database locked by another worker's commit (SQLITE_BUSY, which no timeout retries);
-    taking the write lock up front makes concurrent writers queue on ``busy_timeout``.
+    taking the write lock up front makes concurrent writers queue, in the order of a lock
+    file beside the database (:func:`_take_write_turn`).
     A transaction begun by :func:`begin_reading` is deferred instead and never writes.
     """
     if not is_sqlite(url):
@@ -165,19 +172,69 @@ def create_engine(url: str, **options: Any) -> Engine:
             cursor.execute("PRAGMA mmap_size=268435456")
         cursor.close()
 
+    database = sa.make_url(url).database
+    writers = None if database in (None, "", ":memory:") else f"{database}-write.lock"
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        reading = connection.get_execution_options().get(READ_SNAPSHOT, False)
-        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+        if connection.get_execution_options().get(READ_SNAPSHOT, False):
+            connection.exec_driver_sql("BEGIN")
+            return
+        if writers is not None:
+            _take_write_turn(connection.info, writers)
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     @event.listens_for(engine, "before_cursor_execute")
     def _start_clock(connection: sa.Connection, *_statement: Any) -> None:
         connection.info[_STATEMENT_STARTED] = time.monotonic()
 
-    event.listen(engine, "commit", _stop_interrupting)
-    event.listen(engine, "rollback", _stop_interrupting)
+    def _end(connection: sa.Connection) -> None:
+        _stop_interrupting(connection)
+        _end_write_turn(connection.info)
 
+    def _end_on_pool(_dbapi_connection: Any, record: Any, *_rest: Any) -> None:
+        if record is not None:
+            _end_write_turn(record.info)
+
+    event.listen(engine, "commit", _end)
+    event.listen(engine, "rollback", _end)
+    for pool_event in ("reset", "checkin", "invalidate", "close"):
+        event.listen(engine, pool_event, _end_on_pool)
     return engine
+
+
+def _take_write_turn(info: dict[Any, Any], path: str) -> None:
+    """Wait for this connection's turn to write, in the queue of the write-lock file beside
+    the database, before ``BEGIN IMMEDIATE``.
+
+    SQLite's own busy handler, while another process or thread writes, sleeps 1, 2, 5, 10,
+    15 ms… between tries, so a writer often wakes long after the lock was free (answers of
+    tens of milliseconds, and a lock idle while its waiters sleep); a file lock retried every
+    fraction of a millisecond hands the turn on at once. After ``WRITE_TURN_WAIT`` seconds
+    the transaction begins anyway and SQLite's ``busy_timeout`` decides. The lock is given
+    back when the transaction ends (commit, rollback, or the connection going back to the
+    pool), and with the file's descriptor when a process dies.
+    """
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    deadline = time.monotonic() + WRITE_TURN_WAIT
+    pause = 0.0002
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                os.close(descriptor)
+                return
+            time.sleep(pause)
+            pause = min(pause * 2, 0.001)
+    info[_WRITE_TURN] = descriptor
+
+
+def _end_write_turn(info: dict[Any, Any]) -> None:
+    descriptor = info.pop(_WRITE_TURN, None)
+    if descriptor is not None:
+        os.close(descriptor)  # closing the file gives the lock back
 
 
 def begin_reading(session: Session) -> None:

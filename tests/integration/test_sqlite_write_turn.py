@@ -1,0 +1,103 @@
+"""SQLite writers take turns through a lock file beside the database (``incidents.db``): held
+from BEGIN IMMEDIATE to the end of the transaction, never by a read snapshot, handed on as
+soon as it is given back, and never waited for past ``WRITE_TURN_WAIT``."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from incidents import db
+from incidents.db import begin_reading, create_engine
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[sa.Engine]:
+    engine = create_engine(f"sqlite:///{tmp_path / 'turns.db'}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    yield engine
+    engine.dispose()
+
+
+def taken(engine: sa.Engine) -> bool:
+    """Whether some connection holds the write turn (tried from a descriptor of our own)."""
+    descriptor = os.open(f"{engine.url.database}-write.lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(descriptor)
+    return False
+
+
+def test_a_write_transaction_holds_the_turn_until_it_ends(engine: sa.Engine) -> None:
+    for end in (Session.commit, Session.rollback, Session.close):
+        session = Session(engine)
+        session.execute(sa.text("INSERT INTO notes (text) VALUES ('x')"))
+        assert taken(engine)
+        end(session)
+        assert not taken(engine), end.__name__
+        session.close()
+    reading = Session(engine)
+    begin_reading(reading)
+    assert reading.scalar(sa.text("SELECT count(*) FROM notes")) == 1
+    assert not taken(engine)  # a read snapshot leaves the turn to writers
+    reading.close()
+
+
+def test_a_writer_waits_for_its_turn_and_gets_it_when_it_is_given_back(
+    engine: sa.Engine,
+) -> None:
+    first = Session(engine)
+    first.execute(sa.text("INSERT INTO notes (text) VALUES ('first')"))
+    done: dict[str, float] = {}
+
+    def second() -> None:
+        with Session(engine) as session:
+            started = time.monotonic()
+            session.execute(sa.text("INSERT INTO notes (text) VALUES ('second')"))
+            done["waited"], done["at"] = time.monotonic() - started, time.monotonic()
+            session.commit()
+
+    writer = threading.Thread(target=second)
+    writer.start()
+    time.sleep(0.45)
+    assert "waited" not in done  # still waiting: the first writer has the turn
+    given_back = time.monotonic()
+    first.commit()
+    writer.join(timeout=10)
+    assert done["waited"] >= 0.45
+    # Handed on at once (SQLite's own busy handler, 0.45 s into its wait, would try again at
+    # 0.528 s: its sleeps are 50-100 ms long by then).
+    assert done["at"] - given_back < 0.05
+    with engine.connect() as connection:
+        notes = connection.exec_driver_sql("SELECT text FROM notes ORDER BY id").scalars()
+        assert list(notes) == ["first", "second"]
+    first.close()
+
+
+def test_a_turn_held_too_long_is_left_to_sqlite(
+    engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(db, "WRITE_TURN_WAIT", 0.2)
+    # A lock file held by something that is not writing (a stuck tool, say).
+    stranger = os.open(f"{engine.url.database}-write.lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(stranger, fcntl.LOCK_EX)
+    try:
+        started = time.monotonic()
+        with Session(engine) as session:
+            session.execute(sa.text("INSERT INTO notes (text) VALUES ('anyway')"))
+            session.commit()
+        assert 0.2 <= time.monotonic() - started < 5
+    finally:
+        os.close(stranger)
