@@ -172,8 +172,7 @@ def create_engine(url: str, **options: Any) -> Engine:
             cursor.execute("PRAGMA mmap_size=268435456")
         cursor.close()
 
-    database = sa.make_url(url).database
-    writers = None if database in (None, "", ":memory:") else f"{database}-write.lock"
+    writers = _write_lock_path(sa.make_url(url))
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
@@ -203,6 +202,19 @@ def create_engine(url: str, **options: Any) -> Engine:
     return engine
 
 
+def _write_lock_path(url: sa.URL) -> str | None:
+    """The write-lock file of a SQLite database file (``None`` in memory); a ``file:`` URI
+    names its file before its parameters."""
+    database = url.database
+    if database in (None, "", ":memory:"):
+        return None
+    if url.query.get("uri") == "true" and database.startswith("file:"):
+        database = database.removeprefix("file:")
+        if database in ("", ":memory:") or url.query.get("mode") == "memory":
+            return None
+    return f"{database}-write.lock"
+
+
 def _take_write_turn(info: dict[Any, Any], path: str) -> None:
     """Wait for this connection's turn to write, in the queue of the write-lock file beside
     the database, before ``BEGIN IMMEDIATE``.
@@ -215,7 +227,10 @@ def _take_write_turn(info: dict[Any, Any], path: str) -> None:
     back when the transaction ends (commit, rollback, or the connection going back to the
     pool), and with the file's descriptor when a process dies.
     """
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:  # a read-only folder: SQLite refuses the write itself, clearly
+        return
     deadline = time.monotonic() + WRITE_TURN_WAIT
     pause = 0.0002
     while True:
