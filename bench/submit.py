@@ -117,6 +117,9 @@ def app_settings(database_url: str, instance: Path) -> dict[str, Any]:
         "AUTO_MIGRATE": "true",
         "PASSWORD_TIME_COST": "1",
         "PASSWORD_MEMORY_KIB": "64",
+        # One token sends everything here: the run measures capacity, not the per-token
+        # API limits.
+        "API_WRITE_LIMIT": "1000000 per minute",
     }
 
 
@@ -249,7 +252,10 @@ def start_gunicorn(
         "INCIDENTS_INSTANCE_PATH": str(instance),
         "INCIDENTS_SECRET_KEY": SECRET_KEY,
         "INCIDENTS_AUTO_MIGRATE": "false",
+        "INCIDENTS_API_WRITE_LIMIT": "1000000 per minute",  # as in app_settings
     }
+    if workers > 1:  # workers share the rate-limit counts (gunicorn.conf.py refuses memory://)
+        environment.setdefault("INCIDENTS_RATELIMIT_STORAGE_URL", "redis://127.0.0.1:6379")
     command = [gunicorn, "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
     if threads > 1:
         command += ["--threads", str(threads)]

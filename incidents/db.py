@@ -10,7 +10,9 @@ import enum
 import fcntl
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,6 +47,8 @@ _PROGRESS_STEPS = 10_000
 _WRITE_TURN = "incidents_write_turn"
 #: Seconds a SQLite writer waits for its turn before leaving it to ``busy_timeout``.
 WRITE_TURN_WAIT = 30.0
+#: Whether this thread writes in the background (:func:`background_writes`).
+_BACKGROUND: ContextVar[bool] = ContextVar("incidents_background_writes", default=False)
 
 
 @event.listens_for(Session, "after_begin")
@@ -179,7 +183,7 @@ def create_engine(url: str, **options: Any) -> Engine:
         if connection.get_execution_options().get(READ_SNAPSHOT, False):
             connection.exec_driver_sql("BEGIN")
             return
-        if writers is not None:
+        if writers is not None and not _BACKGROUND.get():
             _take_write_turn(connection.info, writers)
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -191,15 +195,30 @@ def create_engine(url: str, **options: Any) -> Engine:
         _stop_interrupting(connection)
         _end_write_turn(connection.info)
 
-    def _end_on_pool(_dbapi_connection: Any, record: Any, *_rest: Any) -> None:
-        if record is not None:
-            _end_write_turn(record.info)
+    @event.listens_for(engine, "checkin")
+    def _end_on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        _end_write_turn(record.info)
+
+    @event.listens_for(engine, "invalidate")
+    def _end_on_invalidate(_dbapi_connection: Any, record: Any, _error: Any) -> None:
+        _end_write_turn(record.info)
 
     event.listen(engine, "commit", _end)
     event.listen(engine, "rollback", _end)
-    for pool_event in ("reset", "checkin", "invalidate", "close"):
-        event.listen(engine, pool_event, _end_on_pool)
     return engine
+
+
+@contextmanager
+def background_writes() -> Iterator[None]:
+    """Write in the background while the block runs (this thread: the outbox worker's drains):
+    without a turn in the writers' queue, leaving SQLite's busy handler to make such a writer
+    wait, with ever longer sleeps, while the web workers write. A burst of submissions then
+    delays the work after them, not their answers."""
+    token = _BACKGROUND.set(True)
+    try:
+        yield
+    finally:
+        _BACKGROUND.reset(token)
 
 
 def _write_lock_path(url: sa.URL) -> str | None:

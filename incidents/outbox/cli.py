@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
-from incidents.db import utcnow
+from incidents.db import background_writes, utcnow
 from incidents.extensions import db_session
 from incidents.outbox.hooks import handlers_of
 from incidents.outbox.services import (
@@ -146,7 +146,8 @@ def work_command(
     consumer: str | None, limit: int | None, follow: bool, interval: float, with_parent: bool
 ) -> None:
     """Do the work waiting in the outbox, oldest first; exit status 1 if any entry failed."""
-    work(consumer, limit, follow, interval, with_parent)
+    with background_writes():
+        work(consumer, limit, follow, interval, with_parent)
 
 
 @outbox_cli.command("retry")

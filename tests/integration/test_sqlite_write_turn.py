@@ -1,6 +1,6 @@
 """SQLite writers take turns through a lock file beside the database (``incidents.db``): held
-from BEGIN IMMEDIATE to the end of the transaction, never by a read snapshot, handed on as
-soon as it is given back, and never waited for past ``WRITE_TURN_WAIT``."""
+from BEGIN IMMEDIATE to the end of the transaction, never by a read snapshot or a background
+writer, handed on as soon as it is given back, and never waited for past ``WRITE_TURN_WAIT``."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from incidents import db
-from incidents.db import begin_reading, create_engine
+from incidents.db import background_writes, begin_reading, create_engine
 
 
 @pytest.fixture
@@ -53,6 +53,18 @@ def test_a_write_transaction_holds_the_turn_until_it_ends(engine: sa.Engine) -> 
     assert reading.scalar(sa.text("SELECT count(*) FROM notes")) == 1
     assert not taken(engine)  # a read snapshot leaves the turn to writers
     reading.close()
+
+
+def test_a_background_writer_takes_no_turn(engine: sa.Engine) -> None:
+    """The outbox worker's writes (``flask outbox work``) wait on SQLite's busy handler, so a
+    burst of web writes delays them rather than the web answers."""
+    with background_writes(), Session(engine) as session:
+        session.execute(sa.text("INSERT INTO notes (text) VALUES ('placed')"))
+        assert not taken(engine)
+        session.commit()
+    with Session(engine) as session:
+        session.execute(sa.text("INSERT INTO notes (text) VALUES ('filed')"))
+        assert taken(engine)
 
 
 def test_a_writer_waits_for_its_turn_and_gets_it_when_it_is_given_back(
