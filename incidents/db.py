@@ -150,7 +150,7 @@ def create_engine(url: str, **options: Any) -> Engine:
     ourselves (the documented workaround), so nested transactions behave as on PostgreSQL.
     The BEGIN is IMMEDIATE: a transaction that reads and then writes can otherwise find the
     database locked by another worker's commit (SQLITE_BUSY, which no timeout retries);
-    taking the write lock up front makes concurrent writers queue, in the order of a lock
+    taking the write lock up front makes concurrent writers wait, taking turns through a lock
     file beside the database (:func:`_take_write_turn`).
     A transaction begun by :func:`begin_reading` is deferred instead and never writes.
     """

@@ -116,9 +116,11 @@ def propose_merge(
 
 def merge_automatically(session: Session, caller: Caller, row: Reconsideration) -> Incident | None:
     """Merge the two incidents of ``row`` as the engine, when it is a proposal at auto-link
-    grade on both sides and directly (``is_automatic``) and the first ever made between them
-    (after an analyst's answer or an unmerge, the engine only proposes); return the incident
-    that absorbed the other, or None when nothing was merged.
+    grade on both sides and directly (``is_automatic``), the first ever made between them
+    (after an analyst's answer or an unmerge, the engine only proposes), and neither incident
+    has been reviewed (both still ``open``: an analyst's confirmed or closed incident is not
+    the engine's to change); return the incident that absorbed the other, or None when
+    nothing was merged.
 
     Like an automatic link, it does not wait for an institute that may read every report of
     the evidence: one nobody may read all of is resolved by the engine alone.
@@ -126,7 +128,10 @@ def merge_automatically(session: Session, caller: Caller, row: Reconsideration) 
     if not row.is_automatic or row.decision not in (Decision.PENDING, Decision.UNDECIDABLE):
         return None
     assert row.other is not None, "a merge proposal names two incidents"
-    if any(earlier.id != row.id for earlier in _pair(session, row.incident, row.other)):
+    one, two = follow(row.incident), follow(row.other)
+    if one.status is not IncidentStatus.OPEN or two.status is not IncidentStatus.OPEN:
+        return None
+    if any(earlier.id != row.id for earlier in _pair(session, one, two)):
         return None
     reason = (
         f"merged by the engine: {row.report.reference} matches both at auto-link grade "

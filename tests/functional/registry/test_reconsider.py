@@ -182,6 +182,21 @@ def test_a_bridge_at_auto_link_grade_is_merged_by_the_engine_once(
     assert primary_incident(db, fragments.family) == fragments.b  # still apart
 
 
+def test_the_engine_does_not_merge_into_or_away_an_incident_an_analyst_reviewed(
+    db: Session, fragments: Fragments, make_user
+) -> None:
+    [proposal] = proposals(db)  # made at review grade: pending for analysts
+    fragments.b.status = IncidentStatus.CONFIRMED  # an analyst confirmed the family's one
+    proposal.is_automatic = True  # had the engine found it at auto-link grade
+    db.flush()
+    assert merge_automatically(db, Caller.system(), proposal) is None
+    assert proposal.decision is ReconsiderationDecision.PENDING
+    assert primary_incident(db, fragments.family) == fragments.b
+    fragments.b.status = IncidentStatus.OPEN
+    assert merge_automatically(db, Caller.system(), proposal) == fragments.a
+    assert primary_incident(db, fragments.family) == fragments.a
+
+
 def test_rejecting_keeps_them_apart_and_stops_the_proposal_coming_back(
     app: Flask, db: Session, fragments: Fragments, make_user
 ) -> None:
