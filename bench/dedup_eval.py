@@ -325,7 +325,6 @@ def replay(
     decisions against the gold events."""
     analyst = _analyst(session)
     gold: dict[str, str] = {}
-    automatic: dict[str, str] = {}
     members: dict[str, set[str]] = {}
     links: list[tuple[str, str]] = []
     ranks: list[int | None] = []
@@ -364,7 +363,6 @@ def replay(
                         f"{gold.get(evidence)} score {c.score:.3f}"
                     )
         gold[rid] = event
-        automatic[rid] = incident.reference
         members.setdefault(incident.reference, set()).add(rid)
         session.expunge_all()
     # An automatic merge links two incidents: it counts as a link between its evidence.
@@ -383,10 +381,11 @@ def replay(
                 f"scores {row.score:.3f} {row.other_score:.3f} {row.direct_score:.3f}"
             )
     # The grouping as it stands at the end: an automatic merge moves earlier reports too.
+    filed = session.scalars(sa.select(Report).where(Report.id.in_([int(r) for r in gold])))
     automatic = {
-        rid: incident.reference
-        for rid in gold
-        if (incident := primary_incident(session, session.get(Report, int(rid)))) is not None
+        str(report.id): incident.reference
+        for report in filed
+        if (incident := primary_incident(session, report)) is not None
     }
     pair = evaluation.pairwise(gold, automatic)
     metrics = {

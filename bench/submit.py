@@ -54,6 +54,9 @@ from incidents.security.permissions import OrganizationKind, Role
 ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY = "bench-secret-key-that-is-long-enough-0123456789"  # noqa: S105 - throwaway
 INSTITUTES = ("Bench Institute North (bench)", "Bench Institute South (bench)")
+#: One token sends everything in these benchmarks: they measure capacity, not the per-token
+#: API limits.
+UNLIMITED = "1000000 per minute"
 BATCH_LIMIT = 500
 P95_TARGET_MS = 50.0
 BATCH_TARGET = 1_000.0
@@ -117,10 +120,26 @@ def app_settings(database_url: str, instance: Path) -> dict[str, Any]:
         "AUTO_MIGRATE": "true",
         "PASSWORD_TIME_COST": "1",
         "PASSWORD_MEMORY_KIB": "64",
-        # One token sends everything here: the run measures capacity, not the per-token
-        # API limits.
-        "API_WRITE_LIMIT": "1000000 per minute",
+        "API_WRITE_LIMIT": UNLIMITED,
     }
+
+
+def server_environment(database_url: str, instance: Path, workers: int) -> dict[str, str]:
+    """The environment of a benchmark's gunicorn: this database and instance, no per-token
+    API limits, and Redis for the rate-limit counts when several workers share them
+    (gunicorn.conf.py refuses several workers on ``memory://``)."""
+    environment = {
+        **os.environ,
+        "INCIDENTS_DATABASE_URL": database_url,
+        "INCIDENTS_INSTANCE_PATH": str(instance),
+        "INCIDENTS_SECRET_KEY": SECRET_KEY,
+        "INCIDENTS_AUTO_MIGRATE": "false",
+        "INCIDENTS_API_READ_LIMIT": UNLIMITED,
+        "INCIDENTS_API_WRITE_LIMIT": UNLIMITED,
+    }
+    if workers > 1:
+        environment.setdefault("INCIDENTS_RATELIMIT_STORAGE_URL", "redis://127.0.0.1:6379")
+    return environment
 
 
 @dataclass(frozen=True)
@@ -246,16 +265,7 @@ def start_gunicorn(
 ) -> tuple[subprocess.Popen[bytes], int]:
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     port = free_port()
-    environment = {
-        **os.environ,
-        "INCIDENTS_DATABASE_URL": database_url,
-        "INCIDENTS_INSTANCE_PATH": str(instance),
-        "INCIDENTS_SECRET_KEY": SECRET_KEY,
-        "INCIDENTS_AUTO_MIGRATE": "false",
-        "INCIDENTS_API_WRITE_LIMIT": "1000000 per minute",  # as in app_settings
-    }
-    if workers > 1:  # workers share the rate-limit counts (gunicorn.conf.py refuses memory://)
-        environment.setdefault("INCIDENTS_RATELIMIT_STORAGE_URL", "redis://127.0.0.1:6379")
+    environment = server_environment(database_url, instance, workers)
     command = [gunicorn, "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
     if threads > 1:
         command += ["--threads", str(threads)]

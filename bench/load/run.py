@@ -35,11 +35,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from submit import (
     ROOT,
-    SECRET_KEY,
     app_settings,
     bodies,
     free_port,
     prepare_database,
+    server_environment,
     stop,
     wait_until_up,
 )
@@ -72,20 +72,9 @@ def tokens(app: Any) -> dict[str, str]:
 def start(database_url: str, instance: Path, workers: int) -> tuple[Any, int]:
     """gunicorn with the project's configuration (its master starts the outbox worker)."""
     port = free_port()
-    environment = {
-        **os.environ,
-        "INCIDENTS_DATABASE_URL": database_url,
-        "INCIDENTS_INSTANCE_PATH": str(instance),
-        "INCIDENTS_SECRET_KEY": SECRET_KEY,
-        "INCIDENTS_AUTO_MIGRATE": "false",
-        # One token sends everything here: the run measures capacity, not the per-token
-        # API limits.
-        "INCIDENTS_API_READ_LIMIT": "1000000 per minute",
-        "INCIDENTS_API_WRITE_LIMIT": "1000000 per minute",
-    }
+    environment = server_environment(database_url, instance, workers)
     command = [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}"]
     if workers > 1:
-        environment["INCIDENTS_RATELIMIT_STORAGE_URL"] = "redis://127.0.0.1:6379"
         command += ["--workers", str(workers)]
     command += ["--log-level", "warning", "wsgi:app"]
     return subprocess.Popen(command, cwd=ROOT, env=environment), port  # noqa: S603

@@ -29,7 +29,7 @@ from incidents.dedup.signals import Signal
 from incidents.dedup.sql_store import SqlStore
 from incidents.dedup.store import CandidateStore
 from incidents.registry import reconsiderations
-from incidents.registry.models import Incident, LinkOrigin
+from incidents.registry.models import Incident, LinkOrigin, Reconsideration
 from incidents.registry.queries import active_links, follow
 from incidents.reports.models import Report
 from incidents.security.caller import Caller
@@ -53,7 +53,7 @@ def after_placement(
 ) -> None:
     """Reconsider around a report just placed in ``incident`` (flushes, never commits);
     ``store``: the one the placement read, so what it read is not read again."""
-    proposed = []
+    proposed: list[Reconsideration] = []
     for bridge in bridges(store, match, incident.reference, thresholds):
         other = _incident(session, bridge.other.incident_id)
         joined_by, other_by = _report(session, bridge.joined), _report(session, bridge.other)
@@ -75,7 +75,8 @@ def after_placement(
             automatic=bridge.is_automatic(thresholds),
             decidable=decidable(report, joined_by, other_by),
         )
-        proposed += [row] if row is not None else []
+        if row is not None:
+            proposed.append(row)
     for neighbour, home in _neighbours(session, match, incident, thresholds):
         doubt = recheck(store, str(neighbour.id), home.reference, incident.reference, thresholds)
         if doubt is not None:

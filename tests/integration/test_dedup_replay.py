@@ -1,27 +1,18 @@
 """bench/dedup_eval.py, the replay through the application's filing and placement: it runs
-with a background of unrelated reports, a degraded report keeps its filer, and an automatic
-merge counts in the grouping it scores."""
+with a background of unrelated reports, and a degraded report keeps its filer."""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import random
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench import ROOT, bench_module
+
 DEV = ROOT.parent / "shared" / "data" / "dedup_dev.json"
 COMPANY = ROOT / "bench" / "data" / "dedup_company_streams.json"
-
-
-def _bench(name: str) -> ModuleType:
-    if str(ROOT / "bench") not in sys.path:
-        sys.path.insert(0, str(ROOT / "bench"))
-    return importlib.import_module(name)
 
 
 def _labelled(path: Path, events: int) -> list[tuple[str, dict[str, Any]]]:
@@ -30,7 +21,7 @@ def _labelled(path: Path, events: int) -> list[tuple[str, dict[str, Any]]]:
 
 
 def test_a_replay_among_background_reports_scores_every_figure() -> None:
-    replay = _bench("dedup_eval")
+    replay = bench_module("dedup_eval")
     labelled = _labelled(DEV if DEV.exists() else COMPANY, 6)
     arguments = argparse.Namespace(database_url=None, background=30)
     metrics, errors, loaded = replay.run_once(arguments, labelled, 0)
@@ -43,7 +34,7 @@ def test_a_replay_among_background_reports_scores_every_figure() -> None:
 
 
 def test_a_degraded_report_is_filed_by_whoever_filed_the_original() -> None:
-    replay, data = _bench("dedup_eval"), _bench("dedup_data")
+    replay, data = bench_module("dedup_eval"), bench_module("dedup_data")
     rng = random.Random(0)
     changed = 0
     for _, report in _labelled(COMPANY, 60):

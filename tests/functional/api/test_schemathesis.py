@@ -57,9 +57,10 @@ EXAMPLES_PER_CASE = max(1, math.ceil(EXAMPLES / (len(ROLES) * len(MODES))))
 REPORT = os.environ.get("INCIDENTS_FUZZ_REPORT", "")
 #: Only operations whose "METHOD /path" contains one of these (comma-separated; bench/fuzz.py).
 ONLY = [part.strip() for part in os.environ.get("INCIDENTS_FUZZ_OPERATIONS", "").split(",")]
+DOCUMENT = openapi_document()
 OPERATIONS = [
     (path, method.upper())
-    for path, item in openapi_document()["paths"].items()
+    for path, item in DOCUMENT["paths"].items()
     for method in item
     if method != "parameters" and any(part in f"{method.upper()} {path}" for part in ONLY)
 ]
@@ -129,8 +130,8 @@ def sent_as_generated(
 def requires_token(path: str, method: str) -> bool:
     """Whether the OpenAPI document asks a token of the operation (its own ``security``, or
     the document's; public operations say ``[]``)."""
-    document = openapi_document()
-    return bool(document["paths"][path][method.lower()].get("security", document["security"]))
+    operation = DOCUMENT["paths"][path][method.lower()]
+    return bool(operation.get("security", DOCUMENT["security"]))
 
 
 class Tally:

@@ -4,16 +4,14 @@ every report fileable as it stands, and the file is what bench/company_streams_g
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 from incidents.reports.content import ReportContent, check_content
+from tests.bench import bench_module
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "bench" / "data" / "dedup_company_streams.json"
@@ -32,12 +30,6 @@ KEYS = {
 }
 
 
-def _bench(name: str) -> ModuleType:
-    if str(ROOT / "bench") not in sys.path:
-        sys.path.insert(0, str(ROOT / "bench"))
-    return importlib.import_module(name)
-
-
 def _reports() -> list[dict[str, Any]]:
     data = json.loads(DATA.read_text(encoding="utf-8"))
     return [r for e in data["events"] for r in e["reports"]]
@@ -54,7 +46,7 @@ def test_format_and_size() -> None:
         assert KEYS <= set(report) <= KEYS | {"references"}
         occurred = dt.date.fromisoformat(report["occurred_on"])
         assert dt.date.fromisoformat(report["aware_on"]) >= occurred
-    labelled = _bench("dedup_data").load(DATA)
+    labelled = bench_module("dedup_data").load(DATA)
     assert len(labelled) == len(reports)
 
 
@@ -62,7 +54,7 @@ def test_format_and_size() -> None:
 def test_every_report_is_fileable_as_written(report: dict[str, Any]) -> None:
     """The replay's classification keeps every given value (none is refused by the taxonomy)
     and the filed content has no problem."""
-    classification = _bench("dedup_eval").classification(report)
+    classification = bench_module("dedup_eval").classification(report)
     assert classification["sector"] == report["sector"]
     assert classification["event_class"] == report["event_class"]
     assert classification["harm_type"] == report["harm_types"]
@@ -83,5 +75,5 @@ def test_every_report_is_fileable_as_written(report: dict[str, Any]) -> None:
 
 
 def test_file_is_what_the_generator_writes() -> None:
-    built = _bench("company_streams_gen").build()
+    built = bench_module("company_streams_gen").build()
     assert json.loads(DATA.read_text(encoding="utf-8")) == built
