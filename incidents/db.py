@@ -192,6 +192,8 @@ def create_engine(url: str, **options: Any) -> Engine:
         connection.info[_STATEMENT_STARTED] = time.monotonic()
 
     def _end(connection: sa.Connection) -> None:
+        if connection.invalidated:  # interrupted mid-statement: the invalidate hook ended it
+            return
         _stop_interrupting(connection)
         _end_write_turn(connection.info)
 

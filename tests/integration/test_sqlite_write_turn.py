@@ -55,6 +55,18 @@ def test_a_write_transaction_holds_the_turn_until_it_ends(engine: sa.Engine) -> 
     reading.close()
 
 
+def test_a_transaction_whose_connection_was_lost_ends_cleanly(engine: sa.Engine) -> None:
+    """A statement cut short (Ctrl-C in a command, a killed query) invalidates the connection:
+    closing the session gives the turn back and raises nothing."""
+    session = Session(engine)
+    session.execute(sa.text("INSERT INTO notes (text) VALUES ('x')"))
+    session.connection().invalidate()
+    session.close()
+    assert not taken(engine)
+    with Session(engine) as again:
+        assert again.scalar(sa.text("SELECT count(*) FROM notes")) == 0
+
+
 def test_a_background_writer_takes_no_turn(engine: sa.Engine) -> None:
     """The outbox worker's writes (``flask outbox work``) wait on SQLite's busy handler, so a
     burst of web writes delays them rather than the web answers."""
