@@ -1,8 +1,10 @@
 """Gunicorn settings read by ``gunicorn wsgi:app`` from this folder.
 
-Login throttling counts live in ``INCIDENTS_RATELIMIT_STORAGE_URL``; with ``memory://`` each
-worker keeps its own count, so several workers would multiply the limits. Gunicorn refuses
-to start that way.
+Two web workers by default (``--workers N`` or ``WEB_CONCURRENCY`` for another number): on
+SQLite they read side by side and take turns only to write. Login throttling and API counts
+live in ``INCIDENTS_RATELIMIT_STORAGE_URL``, by default a file every worker shares; with
+``memory://`` each worker would keep its own count and multiply the limits, so gunicorn refuses
+several workers that way.
 
 A worker busy with one request for longer than ``timeout`` seconds is killed and replaced:
 the last guard against a request that hangs. It is well above what a request may take
@@ -28,6 +30,8 @@ import sys
 import threading
 from typing import Any
 
+#: Web workers (processes answering requests).
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 #: Seconds one request (and the outbox work after it) may keep a worker busy.
 timeout = 30
 #: Seconds a worker told to stop (a restart, a deploy) may finish its request.
@@ -132,10 +136,11 @@ def _alive(pid: int) -> bool:
 
 def check_workers(workers: int, environ: Any) -> None:
     """Raise RuntimeError when ``workers`` > 1 and the rate-limit storage is ``memory://``."""
-    storage = (environ.get("INCIDENTS_RATELIMIT_STORAGE_URL") or "memory://").strip()
+    storage = (environ.get("INCIDENTS_RATELIMIT_STORAGE_URL") or "").strip()
     if workers > 1 and storage.startswith("memory://"):
         raise RuntimeError(
             f"{workers} workers with INCIDENTS_RATELIMIT_STORAGE_URL={storage} would each count "
-            "failed logins apart (the limits multiplied): set INCIDENTS_RATELIMIT_STORAGE_URL="
-            "redis://host:6379 or run one worker."
+            "failed logins apart (the limits multiplied): leave INCIDENTS_RATELIMIT_STORAGE_URL "
+            "unset (a file the workers share), set it to redis://host:6379, or run one worker "
+            "(--workers 1)."
         )

@@ -33,7 +33,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -50,13 +49,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from submit import (
     ROOT,
-    SECRET_KEY,
-    UNLIMITED,
     app_settings,
     bodies,
     create_reporter,
     free_port,
     prepare_database,
+    server_environment,
 )
 
 from incidents import create_app
@@ -108,22 +106,7 @@ class Service:
     def __init__(self, database_url: str, instance: Path, workers: int) -> None:
         self.port = free_port()
         self.workers = workers
-        self.environment = {
-            **os.environ,
-            "INCIDENTS_DATABASE_URL": database_url,
-            "INCIDENTS_INSTANCE_PATH": str(instance),
-            "INCIDENTS_SECRET_KEY": SECRET_KEY,
-            "INCIDENTS_AUTO_MIGRATE": "false",
-            "INCIDENTS_API_READ_LIMIT": UNLIMITED,
-            "INCIDENTS_API_WRITE_LIMIT": UNLIMITED,
-        }
-        self.config = "gunicorn.conf.py"
-        if _redis_listening():
-            self.environment["INCIDENTS_RATELIMIT_STORAGE_URL"] = "redis://127.0.0.1:6379"
-        else:  # no shared rate-limit store here: skip the config that refuses several workers
-            empty = instance / "gunicorn.empty.py"
-            empty.write_text("")
-            self.config = str(empty)
+        self.environment = server_environment(database_url, instance)
         self.process: subprocess.Popen[bytes] | None = None
         self.lock = threading.Lock()
 
@@ -132,7 +115,7 @@ class Service:
         command = [
             gunicorn,
             "--config",
-            self.config,
+            "gunicorn.conf.py",
             "--workers",
             str(self.workers),
             "--bind",
@@ -190,14 +173,6 @@ class Service:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
-
-
-def _redis_listening() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 # --- the clients ---------------------------------------------------------------------------

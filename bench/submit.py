@@ -124,11 +124,10 @@ def app_settings(database_url: str, instance: Path) -> dict[str, Any]:
     }
 
 
-def server_environment(database_url: str, instance: Path, workers: int) -> dict[str, str]:
-    """The environment of a benchmark's gunicorn: this database and instance, no per-token
-    API limits, and Redis for the rate-limit counts when several workers share them
-    (gunicorn.conf.py refuses several workers on ``memory://``)."""
-    environment = {
+def server_environment(database_url: str, instance: Path) -> dict[str, str]:
+    """The environment of a benchmark's gunicorn: this database and instance, and no
+    per-token API limits (the counts stay in the instance folder's file the workers share)."""
+    return {
         **os.environ,
         "INCIDENTS_DATABASE_URL": database_url,
         "INCIDENTS_INSTANCE_PATH": str(instance),
@@ -137,9 +136,6 @@ def server_environment(database_url: str, instance: Path, workers: int) -> dict[
         "INCIDENTS_API_READ_LIMIT": UNLIMITED,
         "INCIDENTS_API_WRITE_LIMIT": UNLIMITED,
     }
-    if workers > 1:
-        environment.setdefault("INCIDENTS_RATELIMIT_STORAGE_URL", "redis://127.0.0.1:6379")
-    return environment
 
 
 @dataclass(frozen=True)
@@ -265,7 +261,7 @@ def start_gunicorn(
 ) -> tuple[subprocess.Popen[bytes], int]:
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     port = free_port()
-    environment = server_environment(database_url, instance, workers)
+    environment = server_environment(database_url, instance)
     command = [gunicorn, "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
     if threads > 1:
         command += ["--threads", str(threads)]

@@ -96,9 +96,10 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "INCIDENTS_RATELIMIT_STORAGE_URL",
-        "`memory://`",
-        "Where login throttling and API rate-limit counts are kept; use `redis://host:6379` "
-        "with several workers.",
+        "`sqlite:///instance/ratelimits.db`",
+        "Where login throttling and API rate-limit counts are kept: by default a file that "
+        "every worker of this machine shares; `redis://host:6379` when several machines serve "
+        "the site (`memory://` counts per process: one worker only).",
     ),
     (
         "INCIDENTS_LOGIN_LIMIT_PER_ADDRESS",
@@ -256,7 +257,12 @@ def load_settings(
         secret_key=secret_key,
         database_url=database_url,
         instance_path=instance_path,
-        ratelimit_storage_url=_get(environ, overrides, "RATELIMIT_STORAGE_URL", "memory://"),
+        ratelimit_storage_url=_get(
+            environ,
+            overrides,
+            "RATELIMIT_STORAGE_URL",
+            f"sqlite:///{instance_path / 'ratelimits.db'}",
+        ),
         login_limit_per_address=_rate(
             environ, overrides, "LOGIN_LIMIT_PER_ADDRESS", "20 per minute"
         ),

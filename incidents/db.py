@@ -45,6 +45,11 @@ _STATEMENT_STARTED = "incidents_statement_started"
 _PROGRESS_STEPS = 10_000
 #: ``Connection.info`` key (SQLite): the descriptor of the write-lock file while it is held.
 _WRITE_TURN = "incidents_write_turn"
+#: ``Connection.info`` keys (SQLite): a transaction not yet begun in the database (SQLAlchemy
+#: began it; its first statement begins it in SQLite), and one that has only read so far. The
+#: value is the write-lock file's path (None: no file).
+_UNBEGUN = "incidents_unbegun"
+_READING = "incidents_reading"
 #: Seconds a SQLite writer waits for its turn before leaving it to ``busy_timeout``.
 WRITE_TURN_WAIT = 30.0
 #: Whether this thread writes in the background (:func:`background_writes`).
@@ -183,27 +188,41 @@ def create_engine(url: str, **options: Any) -> Engine:
         if connection.get_execution_options().get(READ_SNAPSHOT, False):
             connection.exec_driver_sql("BEGIN")
             return
-        if writers is not None and not _BACKGROUND.get():
-            _take_write_turn(connection.info, writers)
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.info[_UNBEGUN] = writers  # begun by its first statement
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _start_clock(connection: sa.Connection, *_statement: Any) -> None:
-        connection.info[_STATEMENT_STARTED] = time.monotonic()
+    def _before_statement(
+        connection: sa.Connection,
+        _cursor: Any,
+        statement: str,
+        _parameters: Any,
+        context: Any,
+        _executemany: bool,
+    ) -> None:
+        info = connection.info
+        if _UNBEGUN in info or _READING in info:
+            if not _reads(statement, context):
+                begin_writing(connection)
+            elif _UNBEGUN in info:
+                info[_READING] = info.pop(_UNBEGUN)
+                _driver(connection).execute("BEGIN")
+        info[_STATEMENT_STARTED] = time.monotonic()
 
     def _end(connection: sa.Connection) -> None:
         if connection.invalidated:  # interrupted mid-statement: the invalidate hook ended it
             return
+        connection.info.pop(_UNBEGUN, None)
+        connection.info.pop(_READING, None)
         _stop_interrupting(connection)
         _end_write_turn(connection.info)
 
     @event.listens_for(engine, "checkin")
     def _end_on_checkin(_dbapi_connection: Any, record: Any) -> None:
-        _end_write_turn(record.info)
+        _forget_transaction(record.info)
 
     @event.listens_for(engine, "invalidate")
     def _end_on_invalidate(_dbapi_connection: Any, record: Any, _error: Any) -> None:
-        _end_write_turn(record.info)
+        _forget_transaction(record.info)
 
     event.listen(engine, "commit", _end)
     event.listen(engine, "rollback", _end)
@@ -265,6 +284,44 @@ def _take_write_turn(info: dict[Any, Any], path: str) -> None:
             time.sleep(pause)
             pause = min(pause * 2, 0.001)
     info[_WRITE_TURN] = descriptor
+
+
+def _reads(statement: str, context: Any) -> bool:
+    """Whether a statement only reads: a SELECT, and not one that would lock its rows on
+    PostgreSQL (``FOR UPDATE``, which SQLite leaves out of the SQL)."""
+    if statement.lstrip()[:6].upper() != "SELECT":
+        return False
+    compiled = getattr(context, "compiled", None)
+    return getattr(getattr(compiled, "statement", None), "_for_update_arg", None) is None
+
+
+def _driver(connection: sa.Connection) -> Any:
+    return connection.connection.driver_connection
+
+
+def begin_writing(connection: sa.Connection) -> None:
+    """Make ``connection``'s SQLite transaction a writing one now, if it only read so far: end
+    its snapshot, wait for the write turn and ``BEGIN IMMEDIATE``. Later statements see what
+    others committed meanwhile, as each statement of PostgreSQL's READ COMMITTED does; from
+    here to its end the transaction writes alone. Nothing to do on PostgreSQL, in a read
+    snapshot (:func:`begin_reading`) or once writing."""
+    info = connection.info
+    if _UNBEGUN not in info and _READING not in info:
+        return
+    begun = _READING in info
+    writers = info.pop(_READING if begun else _UNBEGUN)
+    driver = _driver(connection)
+    if begun:
+        driver.execute("COMMIT")  # it only read: nothing is lost
+    if writers is not None and not _BACKGROUND.get():
+        _take_write_turn(info, writers)
+    driver.execute("BEGIN IMMEDIATE")
+
+
+def _forget_transaction(info: dict[Any, Any]) -> None:
+    info.pop(_UNBEGUN, None)
+    info.pop(_READING, None)
+    _end_write_turn(info)
 
 
 def _end_write_turn(info: dict[Any, Any]) -> None:

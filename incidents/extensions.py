@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from incidents.db import STATEMENT_TIMEOUT, Base
+from incidents.security import counters  # noqa: F401 - registers the ``sqlite`` storage scheme
 
 csrf = CSRFProtect()
 login_manager = LoginManager()

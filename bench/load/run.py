@@ -2,7 +2,7 @@
 
 Loads the demo data (organisations, users, reports, publications) into a fresh database,
 makes API tokens for a demo reporter and a demo analyst, starts gunicorn with the project's
-default configuration (``gunicorn.conf.py``: one sync worker unless told otherwise, and the
+default configuration (``gunicorn.conf.py``: two sync workers unless told otherwise, and the
 outbox worker beside it) and runs
 ``bench/load/locustfile.py``: 8 reporters filing, amending and following up, 4 analysts
 reading the triage queue, incidents and candidates, 4 members of the public browsing and
@@ -72,9 +72,9 @@ def tokens(app: Any) -> dict[str, str]:
 def start(database_url: str, instance: Path, workers: int) -> tuple[Any, int]:
     """gunicorn with the project's configuration (its master starts the outbox worker)."""
     port = free_port()
-    environment = server_environment(database_url, instance, workers)
+    environment = server_environment(database_url, instance)
     command = [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}"]
-    if workers > 1:
+    if workers:
         command += ["--workers", str(workers)]
     command += ["--log-level", "warning", "wsgi:app"]
     return subprocess.Popen(command, cwd=ROOT, env=environment), port  # noqa: S603
@@ -119,7 +119,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=30, help="run time")
     parser.add_argument("--max-requests", type=int, default=20_000)
-    parser.add_argument("--workers", type=int, default=1, help="gunicorn workers (1: default)")
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (0: default)")
     parser.add_argument("--reporters", type=int, default=8)
     parser.add_argument("--analysts", type=int, default=4)
     parser.add_argument("--public", type=int, default=4)

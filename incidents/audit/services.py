@@ -4,8 +4,9 @@ The events form a hash chain: when a transaction that wrote events commits, :fun
 gives each of them the next position and a SHA-256 digest over its columns and the digest
 of the event before it. :func:`verify` walks the chain and names the first event that was
 edited, deleted or moved. Sealing takes the chain's head under a lock (an advisory lock on
-PostgreSQL; SQLite transactions already hold the single write lock), so two workers never
-append to the same link; a failed seal fails the commit, and with it the user's action.
+PostgreSQL; the single write lock on SQLite, :func:`incidents.db.begin_writing`), so two
+workers never append to the same link; a failed seal fails the commit, and with it the
+user's action.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from incidents.audit.models import AuditEvent
-from incidents.db import utcnow
+from incidents.db import begin_writing, utcnow
 from incidents.security.caller import Caller
 
 
@@ -203,6 +204,8 @@ def seal(session: Session) -> int:
     return how many. Takes the chain's lock until the transaction ends. Flushes."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_KEY)))
+    else:
+        begin_writing(session.connection())
     head = chain_head(session)
     rows = session.execute(
         sa.select(*_COLUMNS).where(_table.c.chain_position.is_(None)).order_by(_table.c.id)

@@ -30,11 +30,10 @@ ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
-def _start(tmp_path: Path, workers: int, storage: str | None) -> subprocess.CompletedProcess[str]:
+def _start(tmp_path: Path, workers: int, storage: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("INCIDENTS_")}
     env["INCIDENTS_INSTANCE_PATH"] = str(tmp_path)
-    if storage is not None:
-        env["INCIDENTS_RATELIMIT_STORAGE_URL"] = storage
+    env["INCIDENTS_RATELIMIT_STORAGE_URL"] = storage
     return subprocess.run(  # noqa: S603 - our own gunicorn, fixed arguments
         [str(GUNICORN), "--workers", str(workers), "--bind", "127.0.0.1:0", "wsgi:app"],
         cwd=ROOT,
@@ -46,11 +45,8 @@ def _start(tmp_path: Path, workers: int, storage: str | None) -> subprocess.Comp
     )
 
 
-@pytest.mark.parametrize("storage", [None, "memory://"])
-def test_gunicorn_refuses_several_workers_on_memory_storage(
-    tmp_path: Path, storage: str | None
-) -> None:
-    started = _start(tmp_path, 2, storage)
+def test_gunicorn_refuses_several_workers_on_memory_storage(tmp_path: Path) -> None:
+    started = _start(tmp_path, 2, "memory://")
     assert started.returncode == 1
     assert "INCIDENTS_RATELIMIT_STORAGE_URL" in started.stderr
     assert "2 workers" in started.stderr
@@ -61,10 +57,59 @@ def test_the_check_allows_one_worker_or_shared_storage() -> None:
     exec((ROOT / "gunicorn.conf.py").read_text(), namespace)  # noqa: S102 - our own config file
     check = namespace["check_workers"]
     assert callable(check)
-    check(1, {})
+    check(1, {"INCIDENTS_RATELIMIT_STORAGE_URL": "memory://"})
+    check(4, {})  # the default: a file every worker shares
+    check(4, {"INCIDENTS_RATELIMIT_STORAGE_URL": "sqlite:////srv/aix/ratelimits.db"})
     check(4, {"INCIDENTS_RATELIMIT_STORAGE_URL": "redis://127.0.0.1:6379/3"})
     with pytest.raises(RuntimeError, match="memory://"):
         check(4, {"INCIDENTS_RATELIMIT_STORAGE_URL": " memory:// "})
+
+
+def test_the_default_workers_share_one_count(tmp_path: Path) -> None:
+    """gunicorn starts two web workers by default, and the limits hold across them: the
+    counts live in a file both share (with ``memory://`` each would allow the limit)."""
+    settings = {"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "s" * 48, "AUTO_MIGRATE": "true"}
+    create_app(settings).extensions["incidents"].database.engine.dispose()  # migrated
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INCIDENTS_")}
+    env |= {f"INCIDENTS_{name}": value for name, value in settings.items()}
+    env |= {"INCIDENTS_AUTO_MIGRATE": "false", "INCIDENTS_API_READ_LIMIT": "6 per minute"}
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    master = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
+        [str(GUNICORN), "--bind", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env
+    )
+    try:
+        _wait_for_workers(master.pid, 2)
+        statuses = [_get(port, "/api/v1/public/incidents") for _ in range(10)]
+    finally:
+        master.send_signal(signal.SIGTERM)
+        master.wait(30)
+    assert statuses == [200] * 6 + [429] * 4
+
+
+def _wait_for_workers(master: int, count: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        workers = [c for c in children if b"outbox" not in Path(f"/proc/{c}/cmdline").read_bytes()]
+        if len(workers) >= count:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"gunicorn's master did not start {count} web workers")
+
+
+def _get(port: int, path: str) -> int:
+    """The status of one GET on a connection of its own (so the workers take turns)."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", path)
+            return connection.getresponse().status
+        except OSError:
+            assert time.monotonic() < deadline, "gunicorn did not answer"
+            time.sleep(0.2)
 
 
 def test_a_request_may_take_its_database_and_outbox_time_before_the_worker_is_killed(

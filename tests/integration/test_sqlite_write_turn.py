@@ -1,6 +1,8 @@
-"""SQLite writers take turns through a lock file beside the database (``incidents.db``): held
-from BEGIN IMMEDIATE to the end of the transaction, never by a read snapshot or a background
-writer, handed on as soon as it is given back, and never waited for past ``WRITE_TURN_WAIT``."""
+"""SQLite transactions read side by side and write one at a time (``incidents.db``): a
+transaction reads from a snapshot until its first write, then takes its turn through a lock
+file beside the database, held from BEGIN IMMEDIATE to its end, never by a read snapshot or a
+background writer, handed on as soon as it is given back, never waited for past
+``WRITE_TURN_WAIT``."""
 
 from __future__ import annotations
 
@@ -53,6 +55,53 @@ def test_a_write_transaction_holds_the_turn_until_it_ends(engine: sa.Engine) -> 
     assert reading.scalar(sa.text("SELECT count(*) FROM notes")) == 1
     assert not taken(engine)  # a read snapshot leaves the turn to writers
     reading.close()
+
+
+def test_a_transaction_reads_beside_a_writer_and_takes_the_turn_at_its_first_write(
+    engine: sa.Engine,
+) -> None:
+    writer = Session(engine)
+    writer.execute(sa.text("INSERT INTO notes (text) VALUES ('first')"))
+    reader = Session(engine)
+    started = time.monotonic()
+    assert reader.scalar(sa.text("SELECT count(*) FROM notes")) == 0  # no wait for the writer
+    assert time.monotonic() - started < 0.5
+    writer.commit()
+    assert reader.scalar(sa.text("SELECT count(*) FROM notes")) == 0  # one snapshot
+    assert not taken(engine)
+    reader.execute(sa.text("INSERT INTO notes (text) VALUES ('second')"))  # no "locked"
+    assert taken(engine)
+    # From its first write on it sees what others committed, as on PostgreSQL.
+    assert reader.scalar(sa.text("SELECT count(*) FROM notes")) == 2
+    reader.commit()
+    assert not taken(engine)
+    writer.close()
+    reader.close()
+
+
+def test_a_select_that_would_lock_rows_takes_the_turn(engine: sa.Engine) -> None:
+    """``FOR UPDATE`` (left out of SQLite's SQL) makes the transaction a writing one, so what
+    it read stays true until it ends, as the row lock promises on PostgreSQL."""
+    notes = sa.table("notes", sa.column("id"), sa.column("text"))
+    with Session(engine) as session:
+        session.execute(sa.select(notes).with_for_update())
+        assert taken(engine)
+
+
+def test_a_savepoint_takes_the_turn_and_a_transaction_that_never_ran_holds_nothing(
+    engine: sa.Engine,
+) -> None:
+    with Session(engine) as session:
+        session.connection()  # begun, but nothing ran yet
+        assert not taken(engine)
+        assert session.scalar(sa.text("SELECT count(*) FROM notes")) == 0
+        with session.begin_nested():  # its SAVEPOINT, not the INSERT, ends the snapshot
+            session.execute(sa.text("INSERT INTO notes (text) VALUES ('kept')"))
+            assert taken(engine)
+        session.commit()
+        assert not taken(engine)
+    with Session(engine) as session:
+        assert session.scalar(sa.text("SELECT text FROM notes")) == "kept"
 
 
 def test_a_transaction_whose_connection_was_lost_ends_cleanly(engine: sa.Engine) -> None:
