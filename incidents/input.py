@@ -9,6 +9,7 @@ body (422 naming the field's path) and, on pages, in a form (an error beside the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -50,6 +51,19 @@ def unstorable(value: Any) -> tuple[str, str] | None:
                     return path or "_schema", f"A field name is not text. {problem}"
                 pending.append((child, each))
     return None
+
+
+#: A JSON escape that parses to a NUL character or to half of a surrogate pair.
+_RISKY_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def unstorable_json(text: str, value: Any) -> tuple[str, str] | None:
+    """:func:`unstorable` for ``value`` parsed from the JSON ``text``. Decoded UTF-8 holds no
+    lone surrogate, so without a NUL character or an escape that could make one or the other
+    the value holds none either and is not walked (a large batch is mostly such text)."""
+    if "\x00" not in text and _RISKY_ESCAPE.search(text) is None:
+        return None
+    return unstorable(value)
 
 
 def _query_problems() -> Iterator[tuple[str, str]]:

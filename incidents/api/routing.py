@@ -26,7 +26,7 @@ from incidents.accounts.authentication import require_user
 from incidents.accounts.models import User
 from incidents.api.idempotency import Reply, run_once
 from incidents.extensions import db_session
-from incidents.input import unstorable
+from incidents.input import unstorable_json
 from incidents.paging import page_count
 from incidents.refusals import Invalid, Problems
 from incidents.reports.body import reject_constant
@@ -37,6 +37,7 @@ from incidents.security.permissions import Permission
 
 #: Deepest nesting a JSON body may have (arrays and objects), checked without recursion.
 MAX_DEPTH = 64
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 @dataclass(frozen=True)
@@ -302,7 +303,7 @@ def json_body() -> Any:
         body = json.loads(text, parse_constant=reject_constant)
     except (ValueError, RecursionError) as error:
         raise BadRequest(description=f"The body is not valid JSON: {error}") from None
-    found = unstorable(body)
+    found = unstorable_json(text, body)
     if found is not None:
         path, problem = found
         raise Invalid({path: [problem]})
@@ -313,7 +314,7 @@ def _check_depth(text: str) -> None:
     """Refuse nesting beyond MAX_DEPTH before parsing (brackets inside strings count too,
     which only ever errs on the side of refusing)."""
     depth = deepest = 0
-    for character in text:
+    for character in _BRACKETS.findall(text):
         if character in "[{":
             depth += 1
             deepest = max(deepest, depth)

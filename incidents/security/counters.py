@@ -60,6 +60,8 @@ class SqliteCounters(Storage):
         """This thread's connection; a process forked from another opens its own."""
         local = self._local
         if getattr(local, "pid", None) != os.getpid():
+            # A folder removed meanwhile is made again: counts are never worth an error.
+            os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
             connection = sqlite3.connect(self.path, timeout=10, isolation_level=None)
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=OFF")

@@ -86,13 +86,18 @@ def test_clear_reset_and_the_purge_of_ended_windows(
     assert storage.check()
 
 
+def test_a_folder_removed_meanwhile_is_made_again(tmp_path: Path) -> None:
+    storage = SqliteCounters(f"sqlite:///{tmp_path / 'gone' / 'counts.db'}")
+    assert storage.incr("key", 60) == 1
+
+
 def test_a_url_without_a_file_is_refused_and_a_broken_file_fails_the_check(
     tmp_path: Path,
 ) -> None:
     for url in ("sqlite://", "sqlite:///:memory:"):
         with pytest.raises(ValueError, match="names no file"):
             SqliteCounters(url)
-    (tmp_path / "not-a-database").write_bytes(b"\0" * 4096)
+    (tmp_path / "not-a-database").write_bytes(b"\xff" * 4096)
     broken = SqliteCounters(f"sqlite:///{tmp_path / 'not-a-database'}")
     assert broken.base_exceptions is not None
     assert not broken.check()
