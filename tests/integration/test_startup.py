@@ -143,7 +143,8 @@ def test_dedup_settings_reach_the_engine(
 @pytest.mark.parametrize(
     ("variables", "warned", "quiet"),
     [
-        ({}, ["memory://", "INCIDENTS_MAIL_URL"], []),
+        ({}, ["INCIDENTS_MAIL_URL"], ["memory://"]),  # the counts' default file is shared
+        ({"RATELIMIT_STORAGE_URL": "memory://"}, ["memory://", "INCIDENTS_MAIL_URL"], []),
         (
             {
                 "RATELIMIT_STORAGE_URL": "redis://127.0.0.1:6379/5",
