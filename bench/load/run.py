@@ -183,7 +183,8 @@ def main() -> int:
     shutil.rmtree(workdir, ignore_errors=True)
     backend = "postgresql" if args.database_url else "sqlite"
     print(
-        f"load on {backend}, gunicorn {args.workers} worker(s), {args.reporters} reporters, "
+        f"load on {backend}, gunicorn {args.workers or 'default'} worker(s), "
+        f"{args.reporters} reporters, "
         f"{args.analysts} analysts, {args.public} public, {elapsed:.0f} s"
     )
     print(f"{'endpoint':<42} {'reqs':>6} {'err%':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'req/s':>7}")
