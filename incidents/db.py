@@ -211,10 +211,8 @@ def create_engine(url: str, **options: Any) -> Engine:
     def _end(connection: sa.Connection) -> None:
         if connection.invalidated:  # interrupted mid-statement: the invalidate hook ended it
             return
-        connection.info.pop(_UNBEGUN, None)
-        connection.info.pop(_READING, None)
         _stop_interrupting(connection)
-        _end_write_turn(connection.info)
+        _forget_transaction(connection.info)
 
     @event.listens_for(engine, "checkin")
     def _end_on_checkin(_dbapi_connection: Any, record: Any) -> None:
@@ -319,12 +317,9 @@ def begin_writing(connection: sa.Connection) -> None:
 
 
 def _forget_transaction(info: dict[Any, Any]) -> None:
+    """Forget the ended transaction's state and give its write turn back, if it had one."""
     info.pop(_UNBEGUN, None)
     info.pop(_READING, None)
-    _end_write_turn(info)
-
-
-def _end_write_turn(info: dict[Any, Any]) -> None:
     descriptor = info.pop(_WRITE_TURN, None)
     if descriptor is not None:
         os.close(descriptor)  # closing the file gives the lock back

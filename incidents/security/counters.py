@@ -67,8 +67,8 @@ class SqliteCounters(Storage):
             connection.execute("PRAGMA synchronous=OFF")
             connection.execute(_SCHEMA)
             local.connection, local.pid = connection, os.getpid()
-        connection_: sqlite3.Connection = local.connection
-        return connection_
+        found: sqlite3.Connection = local.connection
+        return found
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         """Add ``amount`` to ``key``'s window (a new one of ``expiry`` seconds if it ended)."""

@@ -73,12 +73,7 @@ def test_the_default_workers_share_one_count(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("INCIDENTS_")}
     env |= {f"INCIDENTS_{name}": value for name, value in settings.items()}
     env |= {"INCIDENTS_AUTO_MIGRATE": "false", "INCIDENTS_API_READ_LIMIT": "6 per minute"}
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    master = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
-        [str(GUNICORN), "--bind", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env
-    )
+    master, port = _serve(env)
     try:
         _wait_for_workers(master.pid, 2)
         statuses = [_get(port, "/api/v1/public/incidents") for _ in range(10)]
@@ -86,6 +81,17 @@ def test_the_default_workers_share_one_count(tmp_path: Path) -> None:
         master.send_signal(signal.SIGTERM)
         master.wait(30)
     assert statuses == [200] * 6 + [429] * 4
+
+
+def _serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+    """gunicorn with the project's configuration on a free port of 127.0.0.1."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    master = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
+        [str(GUNICORN), "--bind", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env
+    )
+    return master, port
 
 
 def _wait_for_workers(master: int, count: int) -> None:
@@ -163,12 +169,7 @@ def test_the_master_keeps_an_outbox_worker_beside_the_web_worker(
             "INCIDENTS_SECRET_KEY": "s" * 48,
             "INCIDENTS_AUTO_MIGRATE": "false",
         }
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        master = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
-            [str(GUNICORN), "--bind", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env
-        )
+        master, port = _serve(env)
         try:
             first = _outbox_worker(master.pid)
             _file_and_wait_until_worked(database, port, token)
