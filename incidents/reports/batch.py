@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from incidents.accounts.models import Organization
@@ -127,7 +127,9 @@ def _load(session: Session, report_ids: list[int]) -> list[Report]:
     return [by_id[report_id] for report_id in report_ids]
 
 
-def _among(session: Session, column: Any, ids: list[int]) -> sa.ColumnElement[bool]:
+def _among(
+    session: Session, column: InstrumentedAttribute[int], ids: list[int]
+) -> sa.ColumnElement[bool]:
     """``column IN ids``; on PostgreSQL as ``= ANY(array)``, one parameter instead of one
     per id (which the client would parse anew for every statement)."""
     if _postgresql(session):
