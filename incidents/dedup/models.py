@@ -8,7 +8,8 @@ or on report ids, so:
   PostgreSQL), and a report cannot carry the same key twice;
 * ``dedup_key_counts`` keeps how many reports carry each key (document frequencies), updated
   on insert, so counts are one primary-key probe per key instead of a count over postings.
-  It also holds the number of stored reports under :data:`REPORT_COUNT_KEY`.
+  It also holds the number of stored reports under :data:`REPORT_COUNT_KEY` and the store's
+  generation under :data:`GENERATION_KEY`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ from incidents.db import Base, UTCDateTime, utcnow
 KEY_LENGTH = 255
 #: The row of ``dedup_key_counts`` that counts stored reports (no engine key has this kind).
 REPORT_COUNT_KEY = ("#", "reports")
+#: The row whose count changes with every report stored or removed (the store's generation);
+#: it starts at a random number, so a store emptied or made again never repeats an earlier
+#: generation. What a process remembers of the store is exact while it has not changed.
+GENERATION_KEY = ("#", "generation")
+#: The kind of the two rows above: no engine key has it.
+META_KIND = "#"
 
 
 class DedupFingerprint(Base):

@@ -13,6 +13,7 @@ PostgreSQL the lists are bound as one array each: ``key = ANY(:keys)``).
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -30,6 +31,7 @@ from incidents.dedup.fingerprint import (
     features_to_json,
 )
 from incidents.dedup.models import (
+    GENERATION_KEY,
     KEY_LENGTH,
     REPORT_COUNT_KEY,
     DedupFingerprint,
@@ -104,6 +106,34 @@ class SqlStore:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._arrays = session.get_bind().dialect.name == "postgresql"
+        #: The generation this object's last write made, and how many writes it made.
+        self.written: int | None = None
+        self.writes = 0
+
+    def generation(self) -> int | None:
+        """Return the store's generation (None: nothing was ever stored); it changes with
+        every report stored or removed, by anyone."""
+        kind, value = GENERATION_KEY
+        query = sa.select(_counts.c["count"]).where(_counts.c.kind == kind, _counts.c.key == value)
+        found = self.session.execute(query).scalar()
+        return None if found is None else int(found)
+
+    def _next_generation(self) -> None:
+        """Move the store to its next generation (one more than now, or a random start)."""
+        kind, value = GENERATION_KEY
+        start = secrets.randbelow(2**40) + 1
+        bump = (
+            self._insert(_counts)
+            .values(kind=kind, key=value, count=start)
+            .on_conflict_do_update(
+                index_elements=[_counts.c.kind, _counts.c.key],
+                set_={"count": _counts.c["count"] + 1},
+            )
+            .returning(_counts.c["count"])
+        )
+        found = self.session.execute(bump).scalar_one()
+        self.written = int(found)
+        self.writes += 1
 
     def _insert(self, table: sa.Table) -> Any:
         """Return an INSERT of the session's dialect that supports ``ON CONFLICT``."""
@@ -149,6 +179,7 @@ class SqlStore:
             set_={"count": _counts.c["count"] + 1},
         )
         self.session.execute(upsert, rows)
+        self._next_generation()
 
     def remove(self, report_id: str) -> str | None:
         """Forget a stored report (its keys and counts); return its incident, or ``None``.
@@ -178,6 +209,7 @@ class SqlStore:
         )
         self.session.execute(sa.delete(_keys).where(_keys.c.report_id == rid))
         self.session.execute(sa.delete(_fingerprints).where(_fingerprints.c.report_id == rid))
+        self._next_generation()
         return str(incident)
 
     def report_count(self) -> int:

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import Protocol, cast
 
 from incidents.dedup.fingerprint import Fingerprint, Key, ReportFeatures
+
+#: A key not read yet (a count of None means read and not stored).
+_UNREAD = object()
 
 
 class CandidateStore(Protocol):
@@ -99,29 +103,51 @@ class InMemoryStore:
         return dict(self._incident)
 
 
+@dataclass
+class Reads:
+    """Key counts and features read from a store (a count of None: the key is not stored)."""
+
+    counts: dict[Key, int | None] = field(default_factory=dict)
+    features: dict[str, ReportFeatures] = field(default_factory=dict)
+
+
 class CachedReads:
     """A :class:`CandidateStore` that remembers what it read from ``store`` for one placement.
 
     The reconsideration after a placement reads again the features and key counts the lookup
     just read; through this wrapper those reads are free. Writes go through and keep the
-    cache exact (an added report's keys are counted, its features remembered).
+    cache exact (an added report's keys are counted, its features remembered). ``known``:
+    what earlier placements read, still exact for the store as it is (see
+    :mod:`incidents.dedup.memory`); it is only read, and what this placement reads or writes
+    is kept apart in :attr:`read`; ``generation``: the store's generation ``known`` is
+    exact for.
     """
 
-    def __init__(self, store: CandidateStore) -> None:
+    def __init__(
+        self, store: CandidateStore, known: Reads | None = None, *, generation: int | None = None
+    ) -> None:
         self.store = store
-        self._counts: dict[Key, int | None] = {}
-        self._features: dict[str, ReportFeatures] = {}
+        self.known = known or Reads()
+        self.read = Reads()
+        self.generation = generation
         self._report_count: int | None = None
 
     def add(self, fingerprint: Fingerprint, incident_id: str) -> None:
         """Store a report through the wrapped store, and count it in what was read."""
         self.store.add(fingerprint, incident_id)
         for key in set(fingerprint.keys):
-            if key in self._counts:
-                self._counts[key] = (self._counts[key] or 0) + 1
+            count = self._count(key)
+            if count is not _UNREAD:
+                self.read.counts[key] = (cast("int | None", count) or 0) + 1
         if self._report_count is not None:
             self._report_count += 1
-        self._features[fingerprint.report_id] = fingerprint.features
+        self.read.features[fingerprint.report_id] = fingerprint.features
+
+    def _count(self, key: Key) -> int | object | None:
+        found = self.read.counts.get(key, _UNREAD)
+        if found is _UNREAD:
+            found = self.known.counts.get(key, _UNREAD)
+        return found
 
     def report_count(self) -> int:
         """Return how many reports are stored (read once)."""
@@ -131,12 +157,22 @@ class CachedReads:
 
     def key_counts(self, keys: Iterable[Key]) -> dict[Key, int]:
         """Return how many stored reports carry each key; only unread keys are read."""
-        wanted = list(dict.fromkeys(keys))
-        unread = [k for k in wanted if k not in self._counts]
+        out: dict[Key, int] = {}
+        unread: list[Key] = []
+        for key in dict.fromkeys(keys):
+            count = self._count(key)
+            if count is _UNREAD:
+                unread.append(key)
+            elif count is not None:
+                out[key] = cast(int, count)
         if unread:
             found = self.store.key_counts(unread)
-            self._counts.update((k, found.get(k)) for k in unread)
-        return {k: n for k in wanted if (n := self._counts[k]) is not None}
+            for key in unread:
+                count = found.get(key)
+                self.read.counts[key] = count
+                if count is not None:
+                    out[key] = count
+        return out
 
     def reports_matching(self, keys: Sequence[Key], *, limit: int) -> list[tuple[str, int]]:
         """Read through: see :meth:`CandidateStore.reports_matching`."""
@@ -145,10 +181,15 @@ class CachedReads:
     def features(self, report_ids: Iterable[str]) -> dict[str, ReportFeatures]:
         """Return stored features; only reports not read yet are read."""
         wanted = list(dict.fromkeys(report_ids))
-        unread = [r for r in wanted if r not in self._features]
+        unread = [r for r in wanted if r not in self.read.features and r not in self.known.features]
         if unread:
-            self._features.update(self.store.features(unread))
-        return {r: self._features[r] for r in wanted if r in self._features}
+            self.read.features.update(self.store.features(unread))
+        out = {}
+        for report_id in wanted:
+            found = self.read.features.get(report_id) or self.known.features.get(report_id)
+            if found is not None:
+                out[report_id] = found
+        return out
 
     def incident_ids(self, report_ids: Iterable[str]) -> dict[str, str]:
         """Read through (incidents change as reports move)."""

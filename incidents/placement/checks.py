@@ -14,7 +14,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from incidents.dedup.models import REPORT_COUNT_KEY, DedupFingerprint, DedupKey, DedupKeyCount
+from incidents.dedup.models import (
+    META_KIND,
+    REPORT_COUNT_KEY,
+    DedupFingerprint,
+    DedupKey,
+    DedupKeyCount,
+)
 from incidents.registry.models import Incident, IncidentLink
 from incidents.reports.models import Report, ReportState
 
@@ -82,8 +88,7 @@ def _key_count_drift(session: Session) -> int:
         .group_by(DedupKey.kind, DedupKey.key)
         .subquery()
     )
-    kind, key = REPORT_COUNT_KEY
-    not_total = sa.not_(sa.and_(DedupKeyCount.kind == kind, DedupKeyCount.key == key))
+    not_total = DedupKeyCount.kind != META_KIND  # the report count and the generation
     stored_wrong = _count(
         session,
         sa.select(DedupKeyCount.kind)

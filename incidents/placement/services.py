@@ -26,6 +26,7 @@ from incidents.config import Settings
 from incidents.db import utcnow
 from incidents.dedup import Candidate, Decision, Match, Thresholds, match_report, register
 from incidents.dedup.fingerprint import fingerprint
+from incidents.dedup.memory import hand_over, remembered_reads
 from incidents.dedup.sql_store import SqlStore
 from incidents.dedup.store import CachedReads
 from incidents.outbox import services as outbox
@@ -66,7 +67,7 @@ class Scored:
 
 def score_report(session: Session, report: Report, thresholds: Thresholds) -> Scored:
     """Run the engine's lookup and scoring for ``report``; reads only."""
-    store = CachedReads(SqlStore(session))
+    store = remembered_reads(session)
     return Scored(store, match_report(store, facts_of(report), thresholds))
 
 
@@ -111,6 +112,7 @@ def place_report(
     register(store, match.fingerprint, incident.reference)
     reconsider.after_placement(session, store, report, match, incident, thresholds, decidable)
     session.flush()
+    hand_over(session, store)
     return incident
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from incidents.accounts.models import Organization
 from incidents.dedup.fingerprint import FILER, fingerprint
-from incidents.dedup.models import DedupFingerprint, DedupKey, DedupKeyCount
+from incidents.dedup.models import GENERATION_KEY, DedupFingerprint, DedupKey, DedupKeyCount
 from incidents.outbox.models import OutboxEntry
 from incidents.outbox.services import MAX_ATTEMPTS
 from incidents.placement import cli as dedup_cli
@@ -59,7 +59,8 @@ def snapshot(db: Session) -> dict[str, Any]:
         "counts": set(
             db.execute(
                 sa.select(DedupKeyCount.kind, DedupKeyCount.key, DedupKeyCount.count).where(
-                    DedupKeyCount.count > 0  # a removed report leaves zero counts behind
+                    DedupKeyCount.count > 0,  # a removed report leaves zero counts behind
+                    DedupKeyCount.key != GENERATION_KEY[1],  # a new store: a new generation
                 )
             ).all()
         ),
