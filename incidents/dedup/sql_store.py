@@ -121,7 +121,7 @@ class SqlStore:
     def _next_generation(self) -> None:
         """Move the store to its next generation (one more than now, or a random start)."""
         kind, value = GENERATION_KEY
-        start = secrets.randbelow(2**40) + 1
+        start = secrets.randbelow(2**30) + 1  # an INTEGER column: room for 2**30 more
         bump = (
             self._insert(_counts)
             .values(kind=kind, key=value, count=start)
