@@ -29,6 +29,8 @@ SCALES = {
     **dict.fromkeys(("億", "亿", "억"), 8),
     **dict.fromkeys(("兆", "조"), 12),
 }
+#: Abbreviated scales: not kept beside the amount (a full scale word is).
+ABBREVIATIONS = frozenset({"tsd", "mio", "mn", "mln", "bn", "mrd", "tn"})
 #: One-letter scales, taken as such only straight after a currency sign (``€4.2m``; a bare
 #: ``5m`` may be metres).
 LETTER_SCALES = {"k": 3, "m": 6, "b": 9}
@@ -59,7 +61,10 @@ def _replace(match: re.Match[str]) -> str:
     if letter_number is not None:
         value = _value(letter_number, LETTER_SCALES[letter])
     elif number is not None:
+        # The scale word stays too: "million" alone ("nine million times") is still a word.
         value = _value(number, SCALES[word])
+        if value and word not in ABBREVIATIONS:
+            value = f"{value} {word}"
     else:
         value = _value(cjk_number, SCALES[cjk])
     if value is None:
@@ -70,7 +75,8 @@ def _replace(match: re.Match[str]) -> str:
 def normalize_amounts(text: str) -> str:
     """Return folded ``text`` with each scaled amount replaced by the digits of its value.
 
-    ``"€4.2m"`` and ``"4,2 millionen"`` both become ``"4200000"`` (spaced off from what is
-    around it); amounts that would not be whole numbers are left as they are.
+    ``"€4.2m"`` becomes ``"4200000"`` and ``"4,2 millionen"`` ``"4200000 millionen"`` (a
+    scale word is kept, spaced off from what is around it); amounts that would not be whole
+    numbers are left as they are.
     """
     return _SCALED.sub(_replace, text)

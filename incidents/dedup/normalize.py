@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from incidents.dedup.amounts import normalize_amounts
 from incidents.dedup.scripts import bigrams, has_cjk, has_kana, name_forms, split_runs
+from incidents.dedup.stopwords import FOREIGN
 
 #: Query parameters that track a click rather than identify a page.
 TRACKING_PARAMS = frozenset(
@@ -244,6 +245,8 @@ STOPWORDS = frozenset(
     ]
 )
 
+#: Words that say nothing about an event: English stop-words and other languages' function words.
+_DROPPED = STOPWORDS | FOREIGN
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _THOUSANDS = re.compile(r"(?<=\d)[,.](?=\d{3}\b)")
 _VERSION_TAIL = re.compile(r"\s+v?\d+(?:\.\d+)*\w*$")
@@ -338,7 +341,8 @@ def words(text: str) -> list[str]:
 
 
 def content_terms(text: str) -> list[str]:
-    """Return the stemmed content words of ``text`` in order, stop-words and 1-letter words out.
+    """Return the stemmed content words of ``text`` in order, stop-words (English, and other
+    languages' function words: :mod:`incidents.dedup.stopwords`) and 1-letter words out.
 
     Chinese, Japanese and Korean words give their character bigrams and the Latin forms of
     the names they may hold (:mod:`incidents.dedup.scripts`). Raises ``ImportError`` for
@@ -361,4 +365,4 @@ def content_terms(text: str) -> list[str]:
 
 
 def _latin_terms(word: str) -> list[str]:
-    return [stem(word)] if len(word) > 1 and word not in STOPWORDS else []
+    return [stem(word)] if len(word) > 1 and word not in _DROPPED else []
