@@ -1,10 +1,13 @@
-"""Amounts written with a scale word, in any of several languages, as one number.
+"""Sums of money written with a scale word, in any of several languages, as one number.
 
-``4,2 Millionen``, ``4.2 million``, ``€4.2m``, ``4,2 millones`` and ``4 200 000`` written
-``4200000`` are one amount; each becomes the digits of its value (``4200000``), so the
-reports that give it share a term. Works on folded text (lower case, accents removed), after
-thousands separators have been removed (``4,100`` → ``4100``, ``1.200 millones`` →
-``1200 millones``), so a comma left before one or two digits is a decimal comma.
+``4,2 Millionen Euro``, ``€4.2 million``, ``€4.2m``, ``4,2 millones de euros`` and
+``€4,200,000`` are one amount; each becomes the digits of its value (``4200000``), so the
+reports that give it share a term. Only sums of money are rewritten (a currency sign or code
+before the number, or a currency word after the scale): a count ("2.1 million users") is
+often rounded differently by each report, and a number no other report gives only makes two
+texts look less alike. Works on folded text (lower case, accents removed), after thousands
+separators have been removed (``4,100`` → ``4100``, ``1.200 millones`` → ``1200 millones``),
+so a comma left before one or two digits is a decimal comma.
 """
 
 from __future__ import annotations
@@ -36,15 +39,20 @@ ABBREVIATIONS = frozenset({"tsd", "mio", "mn", "mln", "bn", "mrd", "tn"})
 LETTER_SCALES = {"k": 3, "m": 6, "b": 9}
 CURRENCY_SIGNS = "$€£¥₩"
 
-_NUMBER = r"(?<![\d.,])(\d+(?:[.,]\d{1,2})?)"
 _CJK_SCALES = "万萬만億亿억兆조"
 _WORDS = "|".join(
     sorted((re.escape(w) for w in SCALES if w not in _CJK_SCALES), key=len, reverse=True)
 )
-_SCALED = re.compile(
-    rf"(?:(?<=[{CURRENCY_SIGNS}])\s?{_NUMBER}([kmb])\b)"
-    rf"|(?:{_NUMBER}\s?({_WORDS})(?![^\W\d_]))"  # not followed by a letter: a whole word
-    rf"|(?:{_NUMBER}\s?([{_CJK_SCALES}]))"  # Japanese and Korean write the unit right after
+_CODES = "usd|eur|gbp|chf|jpy|krw|cny|cad|aud"
+_CURRENCY_WORDS = (
+    rf"euros?|dollars?|dolares|pounds?|won|yen|yuan|francs?|pesos?|rupees?|{_CODES}"
+)
+_AMOUNT = re.compile(
+    rf"(?P<sign>[{CURRENCY_SIGNS}]\s?|\b(?:{_CODES})\s?)?"
+    r"(?<![\d.,])(?P<number>\d+(?:[.,]\d{1,2})?)\s?"
+    rf"(?:(?P<word>{_WORDS}|[kmb])(?![^\W\d_])|(?P<cjk>[{_CJK_SCALES}]))"
+    # "4,2 millions d'euros", "4,2 millones de euros", "12억 원"
+    rf"(?P<currency>\s(?:de\s|d['’]\s?)?(?:{_CURRENCY_WORDS})(?![^\W\d_])|\s?[원円元])?"
 )
 
 
@@ -57,26 +65,25 @@ def _value(number: str, power: int) -> str | None:
 
 
 def _replace(match: re.Match[str]) -> str:
-    letter_number, letter, number, word, cjk_number, cjk = match.groups()
-    if letter_number is not None:
-        value = _value(letter_number, LETTER_SCALES[letter])
-    elif number is not None:
-        # The scale word stays too: "million" alone ("nine million times") is still a word.
-        value = _value(number, SCALES[word])
-        if value and word not in ABBREVIATIONS:
-            value = f"{value} {word}"
+    sign, number, word, cjk, currency = match.group("sign", "number", "word", "cjk", "currency")
+    if not sign and not currency:
+        return match.group(0)
+    if word in LETTER_SCALES:
+        value = _value(number, LETTER_SCALES[word]) if sign else None
     else:
-        value = _value(cjk_number, SCALES[cjk])
+        value = _value(number, SCALES[word or cjk])
     if value is None:
         return match.group(0)
-    return f" {value} "
+    # A scale word stays too: "million" alone ("nine million times") is still a word.
+    kept = f" {word}" if word and word not in {*LETTER_SCALES, *ABBREVIATIONS} else ""
+    return f" {sign or ''} {value}{kept}{currency or ''} "
 
 
 def normalize_amounts(text: str) -> str:
-    """Return folded ``text`` with each scaled amount replaced by the digits of its value.
+    """Return folded ``text`` with each scaled sum of money given as the digits of its value.
 
-    ``"€4.2m"`` becomes ``"4200000"`` and ``"4,2 millionen"`` ``"4200000 millionen"`` (a
-    scale word is kept, spaced off from what is around it); amounts that would not be whole
-    numbers are left as they are.
+    ``"€4.2m"`` becomes ``"4200000"`` and ``"4,2 millionen euro"`` ``"4200000 millionen
+    euro"`` (a written-out scale word and the currency word stay, spaced off from what is
+    around them); sums that would not be whole numbers are left as they are.
     """
-    return _SCALED.sub(_replace, text)
+    return _AMOUNT.sub(_replace, text)
