@@ -13,7 +13,7 @@ so a comma left before one or two digits is a decimal comma.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 #: Scale words and their powers of ten (folded: ``millón`` is ``millon``).
 SCALES = {
@@ -44,36 +44,26 @@ _WORDS = "|".join(
     sorted((re.escape(w) for w in SCALES if w not in _CJK_SCALES), key=len, reverse=True)
 )
 _CODES = "usd|eur|gbp|chf|jpy|krw|cny|cad|aud"
-_CURRENCY_WORDS = (
-    rf"euros?|dollars?|dolares|pounds?|won|yen|yuan|francs?|pesos?|rupees?|{_CODES}"
-)
+_CURRENCY_WORDS = rf"euros?|dollars?|dolares|pounds?|won|yen|yuan|francs?|pesos?|rupees?|{_CODES}"
 _AMOUNT = re.compile(
     rf"(?P<sign>[{CURRENCY_SIGNS}]\s?|\b(?:{_CODES})\s?)?"
     r"(?<![\d.,])(?P<number>\d+(?:[.,]\d{1,2})?)\s?"
     rf"(?:(?P<word>{_WORDS}|[kmb])(?![^\W\d_])|(?P<cjk>[{_CJK_SCALES}]))"
     # "4,2 millions d'euros", "4,2 millones de euros", "12억 원"
-    rf"(?P<currency>\s(?:de\s|d['’]\s?)?(?:{_CURRENCY_WORDS})(?![^\W\d_])|\s?[원円元])?"
+    rf"(?P<currency>\s(?:de\s|d['\u2019]\s?)?(?:{_CURRENCY_WORDS})(?![^\W\d_])|\s?[원円元])?"
 )
 
 
-def _value(number: str, power: int) -> str | None:
-    try:
-        value = Decimal(number.replace(",", ".")).scaleb(power)
-    except InvalidOperation:  # pragma: no cover - the pattern only lets digits through
-        return None
-    return str(int(value)) if value == value.to_integral_value() else None
+def _value(number: str, power: int) -> str:
+    # At most two decimals and a scale of at least 10^3: always a whole number.
+    return str(int(Decimal(number.replace(",", ".")).scaleb(power)))
 
 
 def _replace(match: re.Match[str]) -> str:
     sign, number, word, cjk, currency = match.group("sign", "number", "word", "cjk", "currency")
-    if not sign and not currency:
+    if not (sign or currency) or (word in LETTER_SCALES and not sign):
         return match.group(0)
-    if word in LETTER_SCALES:
-        value = _value(number, LETTER_SCALES[word]) if sign else None
-    else:
-        value = _value(number, SCALES[word or cjk])
-    if value is None:
-        return match.group(0)
+    value = _value(number, LETTER_SCALES.get(word) or SCALES[word or cjk])
     # A scale word stays too: "million" alone ("nine million times") is still a word.
     kept = f" {word}" if word and word not in {*LETTER_SCALES, *ABBREVIATIONS} else ""
     return f" {sign or ''} {value}{kept}{currency or ''} "
@@ -84,6 +74,6 @@ def normalize_amounts(text: str) -> str:
 
     ``"€4.2m"`` becomes ``"4200000"`` and ``"4,2 millionen euro"`` ``"4200000 millionen
     euro"`` (a written-out scale word and the currency word stay, spaced off from what is
-    around them); sums that would not be whole numbers are left as they are.
+    around them).
     """
     return _AMOUNT.sub(_replace, text)

@@ -13,13 +13,14 @@ from typing import Any
 #: usually leaves off a place name (``栃木県`` is "Tochigi"), as legal forms are left off
 #: organisation names.
 PLACE_SUFFIXES = frozenset("都道府県市町村区郡")
-#: The most readings joined into one name (``星`` ``ノ`` ``森`` → ``hoshinomori``).
+#: The most segment readings joined into one name (``hoshi`` ``no`` ``mori`` → ``hoshinomori``).
 MAX_JOINED = 4
 
 
 @functools.cache
 def _converter() -> Any:
-    import pykakasi  # noqa: PLC0415 - loads a dictionary: only when Japanese text comes
+    # Imported here: loading its dictionary takes a moment, needed only for Japanese text.
+    import pykakasi
 
     return pykakasi.kakasi()
 
