@@ -346,7 +346,7 @@ def content_terms(text: str) -> list[str]:
 
     Chinese, Japanese and Korean words give their character bigrams and the Latin forms of
     the names they may hold (:mod:`incidents.dedup.scripts`). Raises ``ImportError`` for
-    Japanese text when ``pykakasi`` is not installed.
+    Japanese text when ``fugashi`` and ``unidic-lite`` are not installed.
     """
     terms: list[str] = []
     japanese_text = has_kana(text)

@@ -63,7 +63,7 @@ def name_forms(kind: str, run: str, *, japanese_text: bool) -> list[str]:
     Hangul: :func:`incidents.dedup.hangul.name_forms`. Han and kana, in Japanese text only:
     :func:`incidents.dedup.japanese.name_forms` of each kanji-and-katakana part (hiragana are
     endings and particles). Nothing for other runs. Raises ``ImportError`` for Japanese text
-    when ``pykakasi`` is not installed.
+    when ``fugashi`` and ``unidic-lite`` are not installed.
     """
     if kind == "hangul":
         return hangul.name_forms(run)
