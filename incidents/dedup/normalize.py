@@ -1,7 +1,8 @@
 """Normalisation of reference URLs, organisation and system names, and free text.
 
-Only generic rules live here (URL syntax, legal-form suffixes, English function words); nothing
-is tuned to particular names.
+Only generic rules live here (URL syntax, legal-form suffixes, English function words, scripts
+without spaces (:mod:`incidents.dedup.scripts`), amounts (:mod:`incidents.dedup.amounts`));
+nothing is tuned to particular names.
 """
 
 from __future__ import annotations
@@ -9,6 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from incidents.dedup.amounts import normalize_amounts
+from incidents.dedup.scripts import bigrams, has_cjk, has_kana, name_forms, split_runs
+from incidents.dedup.stopwords import FOREIGN
 
 #: Query parameters that track a click rather than identify a page.
 TRACKING_PARAMS = frozenset(
@@ -240,15 +245,23 @@ STOPWORDS = frozenset(
     ]
 )
 
+#: Words that say nothing about an event: English stop-words and other languages' function words.
+_DROPPED = STOPWORDS | FOREIGN
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _THOUSANDS = re.compile(r"(?<=\d)[,.](?=\d{3}\b)")
 _VERSION_TAIL = re.compile(r"\s+v?\d+(?:\.\d+)*\w*$")
+#: The kana voicing marks: part of the letter (``バ`` is not ``ハ``), not an accent.
+_KANA_MARKS = frozenset("\u3099\u309a")
 
 
 def fold(text: str) -> str:
-    """Return ``text`` lower-cased with accents removed (NFKD, combining marks dropped)."""
+    """Return ``text`` lower-cased with accents removed (NFKD, combining marks dropped).
+
+    Kana keep their voicing marks and Hangul its syllable blocks (recomposed by NFC).
+    """
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    kept = "".join(c for c in decomposed if c in _KANA_MARKS or not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", kept).casefold()
 
 
 def normalize_url(url: str) -> str | None:
@@ -322,10 +335,34 @@ def stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Return the folded word tokens of ``text`` (digits kept, ``4,100`` kept as ``4100``)."""
-    return _WORD.findall(_THOUSANDS.sub("", fold(text)))
+    """Return the folded word tokens of ``text`` (digits kept, ``4,100`` kept as ``4100``,
+    scaled amounts as the digits of their value: ``€4.2m`` as ``4200000``)."""
+    return _WORD.findall(normalize_amounts(_THOUSANDS.sub("", fold(text))))
 
 
 def content_terms(text: str) -> list[str]:
-    """Return the stemmed content words of ``text`` in order, stop-words and 1-letter words out."""
-    return [stem(w) for w in words(text) if len(w) > 1 and w not in STOPWORDS]
+    """Return the stemmed content words of ``text`` in order, stop-words (English, and other
+    languages' function words: :mod:`incidents.dedup.stopwords`) and 1-letter words out.
+
+    Chinese, Japanese and Korean words give their character bigrams and the Latin forms of
+    the names they may hold (:mod:`incidents.dedup.scripts`). Raises ``ImportError`` for
+    Japanese text when ``fugashi`` and ``unidic-lite`` are not installed.
+    """
+    terms: list[str] = []
+    japanese_text = has_kana(text)
+    for word in words(text):
+        if not has_cjk(word):
+            terms += _latin_terms(word)
+            continue
+        for kind, run in split_runs(word):
+            if kind == "other":
+                terms += _latin_terms(run)
+                continue
+            terms += bigrams(run)
+            for form in name_forms(kind, run, japanese_text=japanese_text):
+                terms += _latin_terms(form)
+    return terms
+
+
+def _latin_terms(word: str) -> list[str]:
+    return [stem(word)] if len(word) > 1 and word not in _DROPPED else []

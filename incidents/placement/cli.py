@@ -93,8 +93,9 @@ def _rebuild(session: Session, chunk: int) -> tuple[int, int, int]:
 @click.option("--chunk", type=click.IntRange(1, 10_000), default=CHUNK, show_default=True)
 @click.pass_context
 def refresh_command(context: click.Context, chunk: int) -> None:
-    """One-off after an upgrade that changed how fingerprints are made (this one: the filing
-    organisation is stored with each report): the same as ``rebuild``."""
+    """One-off after an upgrade that changed how fingerprints are made (the filing organisation
+    stored with each report; the terms of text in other languages and scripts, and amounts of
+    money): the same as ``rebuild``."""
     context.invoke(rebuild_command, chunk=chunk)
 
 

@@ -1,0 +1,75 @@
+"""A news item in Japanese or Korean finds the incident its English coverage already opened."""
+
+import datetime as dt
+
+import pytest
+
+from incidents.dedup import InMemoryStore, ReportFacts
+from incidents.dedup.engine import find_candidates, match_report, register
+
+
+def _item(report_id: str, title: str, published: str, description: str = "") -> ReportFacts:
+    return ReportFacts(
+        report_id=report_id,
+        title=title,
+        description=description or title,
+        is_public_source=True,
+        published_on=dt.date.fromisoformat(published),
+    )
+
+
+ENGLISH = [
+    _item(
+        "bus-1",
+        "Six hurt as driverless bus brakes suddenly in Tochigi",
+        "2025-04-22",
+        "An autonomous bus run by Kizuna Mobility braked hard in Hoshinomori, Tochigi, "
+        "injuring six passengers.",
+    ),
+    _item("bus-2", "Hoshinomori autonomous bus to resume after injury suspension", "2025-06-10"),
+    _item(
+        "maru-1",
+        "Regulators open probe into Maru chatbot over minors' data",
+        "2025-05-21",
+        "The privacy commission is investigating Dodam Labs, maker of the Maru companion app.",
+    ),
+    _item("maru-2", "Dodam Labs apologises, blocks minors from Maru chatbot", "2025-05-13"),
+    _item(
+        "fraud-1",
+        "Voice-clone scam costs Wendrich Armaturen €4.2 million",
+        "2025-02-25",
+        "Fraudsters imitated the managing director's voice to have €4.2m wired abroad.",
+    ),
+    _item("ferry-1", "Autonomous ferry runs aground near Oskholm pier", "2024-05-04"),
+    _item("lawyer-1", "Lawyer fined for citing cases a chatbot invented", "2025-03-02"),
+]
+
+
+@pytest.fixture(scope="module")
+def store() -> InMemoryStore:
+    store = InMemoryStore()
+    for facts in ENGLISH:
+        match = match_report(store, facts)
+        register(store, match.fingerprint, match.incident_id or f"inc-{facts.report_id}")
+    return store
+
+
+@pytest.mark.parametrize(
+    ("title", "published", "event"),
+    [
+        ("自動運転バスが急ブレーキ、乗客6人けが　栃木・星ノ森町", "2025-04-22", "bus"),
+        ("개인정보위, '마루' 운영사 도담랩스 조사 착수", "2025-05-21", "maru"),
+        (
+            "KI-Stimme des Chefs: Armaturenhersteller um 4,2 Millionen Euro betrogen",
+            "2025-02-24",
+            "fraud",
+        ),
+    ],
+    ids=["japanese", "korean", "german"],
+)
+def test_an_item_in_another_language_finds_its_event(
+    store: InMemoryStore, title: str, published: str, event: str
+) -> None:
+    candidates = find_candidates(store, _item("new", title, published))
+    top3 = [c.incident_id for c in candidates[:3]]
+    assert any(i.startswith(f"inc-{event}-") for i in top3), top3
