@@ -107,3 +107,17 @@ def test_terms_are_the_same_in_every_process() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert printed.strip() == repr(content_terms(JAPANESE + " " + KOREAN + " €4.2m"))
+
+
+def test_kana_are_written_in_hepburn() -> None:
+    cases = {
+        "トウキョウ": "toukyou",
+        "キャンペーン": "kyanpeen",
+        "ティッシュ": "tisshu",
+        "マッチ": "matchi",
+        "ファイル": "fairu",
+        "ウィキ": "wiki",
+        "きずな": "kizuna",
+        "ジョウキャク": "joukyaku",
+    }
+    assert {kana: japanese.hepburn(kana) for kana in cases} == cases
