@@ -23,8 +23,8 @@ from incidents.dedup.sql_store import SqlStore
 from incidents.dedup.store import CachedReads, Reads
 
 #: Beyond this many remembered key counts, or reports' features, a process starts afresh.
-MAX_COUNTS = 500_000
-MAX_REPORTS = 20_000
+MAX_COUNTS = 200_000
+MAX_REPORTS = 5_000
 
 _INFO = "dedup.remembered"
 
@@ -68,11 +68,9 @@ def hand_over(session: Session, reads: CachedReads) -> None:
     store = reads.store
     if not isinstance(store, SqlStore) or not store.writes:
         return
-    transaction = session.get_transaction()
+    transaction = session.get_transaction()  # the root one
     if transaction is None:  # pragma: no cover - a placement writes in a transaction
         return
-    while transaction.parent is not None:
-        transaction = transaction.parent
     previous = session.info.get(_INFO)
     if previous is not None and previous.transaction is transaction:
         session.info.pop(_INFO)  # two placements in one transaction: neither is handed over
@@ -80,12 +78,6 @@ def hand_over(session: Session, reads: CachedReads) -> None:
     session.info[_INFO] = _Handover(
         _database(session), reads.generation, store, reads.read, transaction
     )
-
-
-def forget() -> None:
-    """Forget what every database's placements read (tests, after changing a store by hand)."""
-    with _lock:
-        _memories.clear()
 
 
 def _database(session: Session) -> str:

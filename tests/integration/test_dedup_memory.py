@@ -139,3 +139,18 @@ def test_remembered_placements_decide_as_a_store_read_afresh(db: Session) -> Non
     ]
     for (_, _, got), (_, _, want) in zip(remembered, expected, strict=True):
         assert [score for _, score in got] == pytest.approx([score for _, score in want])
+
+
+def test_two_placements_in_one_transaction_hand_nothing_over(db: Session) -> None:
+    reports = Reports(db)
+    _place(db, _facts(reports, "ferry capsized harbour"))
+    _place(db, _facts(reports, "ferry capsized"))
+    for title in ("ferry storm", "ferry fog"):
+        store = remembered_reads(db)
+        match = match_report(store, _facts(reports, title))
+        register(store, match.fingerprint, "inc-x")
+        hand_over(db, store)
+    db.commit()
+    after = remembered_reads(db)
+    assert after.known.counts == {}
+    assert after.key_counts([(TERM, "ferry")]) == {(TERM, "ferry"): 4}
