@@ -54,6 +54,10 @@ _READING = "incidents_reading"
 WRITE_TURN_WAIT = 30.0
 #: Whether this thread writes in the background (:func:`background_writes`).
 _BACKGROUND: ContextVar[bool] = ContextVar("incidents_background_writes", default=False)
+#: Whether this thread's writes are work that is redone if lost (:func:`redone_work`).
+_REDONE: ContextVar[bool] = ContextVar("incidents_redone_work", default=False)
+#: Connection info: the ``synchronous`` level its SQLite connection was last given.
+_SYNCHRONOUS = "incidents_synchronous"
 
 
 @event.listens_for(Session, "after_begin")
@@ -166,15 +170,17 @@ def create_engine(url: str, **options: Any) -> Engine:
     )
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         if sa.make_url(url).database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
-            # FULL: a submission acknowledged is a submission kept, even on power loss.
+            # FULL: a submission acknowledged is a submission kept, even on power loss (work
+            # that is redone if lost commits with NORMAL: see redone_work).
             cursor.execute("PRAGMA synchronous=FULL")
+            record.info[_SYNCHRONOUS] = "FULL"
             # The dedup lookups read scattered index pages: a 64 MiB page cache and 256 MiB of
             # memory-mapped reads keep them off the file system after the first touch.
             cursor.execute("PRAGMA cache_size=-65536")
@@ -238,6 +244,20 @@ def background_writes() -> Iterator[None]:
         yield
     finally:
         _BACKGROUND.reset(token)
+
+
+@contextmanager
+def redone_work() -> Iterator[None]:
+    """Write, while the block runs, work that is redone if it is lost (the outbox's: its
+    entry is marked done in the same transaction). On SQLite such a transaction commits
+    without waiting for the disk (``synchronous=NORMAL`` in WAL mode: still atomic, and
+    durable once a later ``FULL`` commit, such as the next filing, syncs the log); a power
+    loss can take only such a last commit, whose entry is then done again."""
+    token = _REDONE.set(True)
+    try:
+        yield
+    finally:
+        _REDONE.reset(token)
 
 
 def _write_lock_path(url: sa.URL) -> str | None:
@@ -313,6 +333,10 @@ def begin_writing(connection: sa.Connection) -> None:
         driver.execute("COMMIT")  # it only read: nothing is lost
     if writers is not None and not _BACKGROUND.get():
         _take_write_turn(info, writers)
+    level = "NORMAL" if _REDONE.get() else "FULL"
+    if info.get(_SYNCHRONOUS, "FULL") != level:
+        driver.execute(f"PRAGMA synchronous={level}")
+        info[_SYNCHRONOUS] = level
     driver.execute("BEGIN IMMEDIATE")
 
 

@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar, cast
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from incidents.db import begin_reading, utcnow
+from incidents.db import begin_reading, redone_work, utcnow
 from incidents.outbox.locks import consumer_lock, transaction_lock
 from incidents.outbox.models import OutboxEntry
 
@@ -185,7 +185,7 @@ def drain(
         size = staged.size if not singly else 1
         if limit is not None:
             size = min(size, limit - processed - len(failed))
-        with consumer_lock(session, consumer, wait=wait) as held:
+        with consumer_lock(session, consumer, wait=wait) as held, redone_work():
             if not held:
                 break
             step = _step(session, consumer, staged, size, wait)

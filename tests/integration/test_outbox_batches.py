@@ -207,3 +207,18 @@ def test_a_drain_after_a_response_leaves_a_busy_consumer_to_its_drainer(
     with Session(engine) as session:
         result = drain(session, CONSUMER, lambda _s, e: seen.append(e.id), wait=False)
     assert (result.processed, result.remaining, len(seen)) == (1, 0, 1)
+
+
+def test_the_work_is_written_as_work_that_is_redone_if_lost(engine: sa.Engine) -> None:
+    if not is_sqlite(engine.url):
+        pytest.skip("SQLite's synchronous level; PostgreSQL commits as it is configured")
+    _queue(engine, [1])
+    levels: list[int] = []
+
+    def handle(session: Session, _entry: OutboxEntry) -> None:
+        session.execute(sa.update(OutboxEntry).where(OutboxEntry.id < 0).values(error=""))
+        levels.append(int(session.scalar(sa.text("PRAGMA synchronous")) or 0))
+
+    with Session(engine) as session:
+        assert drain(session, CONSUMER, handle).processed == 1
+    assert levels == [1]  # NORMAL: see incidents.db.redone_work

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from incidents import db
-from incidents.db import background_writes, begin_reading, create_engine
+from incidents.db import background_writes, begin_reading, create_engine, redone_work
 
 
 @pytest.fixture
@@ -174,3 +174,24 @@ def test_a_turn_held_too_long_is_left_to_sqlite(
         assert 0.2 <= time.monotonic() - started < 5
     finally:
         os.close(stranger)
+
+
+def _synchronous(session: Session) -> int:
+    """The connection's ``synchronous`` level (1 NORMAL, 2 FULL), read after a write."""
+    session.execute(sa.text("INSERT INTO notes (text) VALUES ('x')"))
+    return int(session.scalar(sa.text("PRAGMA synchronous")) or 0)
+
+
+def test_work_that_is_redone_if_lost_commits_without_waiting_for_the_disk(
+    engine: sa.Engine,
+) -> None:
+    engine = create_engine(str(engine.url), pool_size=1, max_overflow=0)  # one connection for all
+    try:
+        with Session(engine) as session, session.begin():
+            assert _synchronous(session) == 2  # FULL: a filing is kept on power loss
+        with redone_work(), Session(engine) as session, session.begin():
+            assert _synchronous(session) == 1  # NORMAL: the outbox's work
+        with Session(engine) as session, session.begin():
+            assert _synchronous(session) == 2  # the same connection is FULL again
+    finally:
+        engine.dispose()
