@@ -10,16 +10,17 @@ import enum
 import fcntl
 import os
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Session, sessionmaker
 
 # A constraint naming convention keeps Alembic's autogenerate diffs stable across databases.
 NAMING_CONVENTION = {
@@ -234,30 +235,46 @@ def create_engine(url: str, **options: Any) -> Engine:
 
 
 @contextmanager
-def background_writes() -> Iterator[None]:
+def _raised(flag: ContextVar[bool]) -> Iterator[None]:
+    token = flag.set(True)
+    try:
+        yield
+    finally:
+        flag.reset(token)
+
+
+def background_writes() -> AbstractContextManager[None]:
     """Write in the background while the block runs (this thread: the outbox worker's drains):
     without a turn in the writers' queue, leaving SQLite's busy handler to make such a writer
     wait, with ever longer sleeps, while the web workers write. A burst of submissions then
     delays the work after them, not their answers."""
-    token = _BACKGROUND.set(True)
-    try:
-        yield
-    finally:
-        _BACKGROUND.reset(token)
+    return _raised(_BACKGROUND)
 
 
-@contextmanager
-def redone_work() -> Iterator[None]:
+def redone_work() -> AbstractContextManager[None]:
     """Write, while the block runs, work that is redone if it is lost (the outbox's: its
     entry is marked done in the same transaction). On SQLite such a transaction commits
     without waiting for the disk (``synchronous=NORMAL`` in WAL mode: still atomic, and
     durable once a later ``FULL`` commit, such as the next filing, syncs the log); a power
     loss can take only such a last commit, whose entry is then done again."""
-    token = _REDONE.set(True)
-    try:
-        yield
-    finally:
-        _REDONE.reset(token)
+    return _raised(_REDONE)
+
+
+def among(
+    column: sa.ColumnElement[Any] | InstrumentedAttribute[Any],
+    values: Sequence[Any],
+    item: sa.types.TypeEngine[Any],
+    *,
+    array: bool,
+) -> sa.ColumnElement[bool]:
+    """Return ``column IN values``; as ``column = ANY(:array)`` with ``array`` (PostgreSQL).
+
+    One array parameter keeps the statement text constant, so psycopg caches and prepares it
+    and PostgreSQL plans it once, instead of parsing a list of hundreds of placeholders.
+    """
+    if array:
+        return column == sa.any_(sa.bindparam(None, list(values), type_=postgresql.ARRAY(item)))
+    return column.in_(values)
 
 
 def _write_lock_path(url: sa.URL) -> str | None:

@@ -102,18 +102,19 @@ def _readings(run: str) -> tuple[tuple[str, ...], ...]:
     """The Hepburn readings of the words MeCab cuts ``run`` into (words without one left out):
     as read in ``run``, and each word as read alone when that differs (a name's kanji may be
     read otherwise in context: ``星`` as ``sei`` beside ``hoshi``)."""
-    tagger = _tagger()
     # Read out before tagging again: a node does not outlive the tagger's next call.
-    words = [(word.surface, _hepburn_of(word)) for word in tagger(run)]
-    in_context: list[str] = []
-    alone: list[str] = []
-    for surface, reading in words:
-        if not reading:
-            continue
-        in_context.append(reading)
-        by_itself = [_hepburn_of(word) for word in tagger(surface)]
-        alone.append(by_itself[0] or reading if len(by_itself) == 1 else reading)
-    return tuple(in_context), tuple(alone)
+    words = [(word.surface, _hepburn_of(word)) for word in _tagger()(run)]
+    read = [(surface, reading) for surface, reading in words if reading]
+    in_context = tuple(reading for _, reading in read)
+    alone = tuple(_alone(surface) or reading for surface, reading in read)
+    return in_context, alone
+
+
+@functools.lru_cache(maxsize=4096)
+def _alone(surface: str) -> str:
+    """The reading of ``surface`` tagged by itself ("" unless it stays one word)."""
+    words = [_hepburn_of(word) for word in _tagger()(surface)]
+    return words[0] if len(words) == 1 else ""
 
 
 def _hepburn_of(word: Any) -> str:

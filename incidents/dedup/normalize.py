@@ -259,8 +259,10 @@ def fold(text: str) -> str:
 
     Kana keep their voicing marks and Hangul its syllable blocks (recomposed by NFC).
     """
+    if text.isascii():  # nothing to decompose
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
-    kept = "".join(c for c in decomposed if c in _KANA_MARKS or not unicodedata.combining(c))
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c) or c in _KANA_MARKS)
     return unicodedata.normalize("NFC", kept).casefold()
 
 
@@ -348,6 +350,8 @@ def content_terms(text: str) -> list[str]:
     the names they may hold (:mod:`incidents.dedup.scripts`). Raises ``ImportError`` for
     Japanese text when ``fugashi`` and ``unidic-lite`` are not installed.
     """
+    if not has_cjk(text):
+        return [term for word in words(text) for term in _latin_terms(word)]
     terms: list[str] = []
     japanese_text = has_kana(text)
     for word in words(text):

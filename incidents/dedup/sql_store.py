@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from incidents.db import Base, utcnow
+from incidents.db import Base, among, utcnow
 from incidents.dedup.fingerprint import (
     Fingerprint,
     Key,
@@ -72,29 +72,13 @@ def _ids(report_ids: Iterable[str]) -> list[int]:
     return list(out)
 
 
-def _in(
-    column: sa.ColumnElement[Any],
-    values: Sequence[Any],
-    item: sa.types.TypeEngine[Any],
-    array: bool,
-) -> sa.ColumnElement[bool]:
-    """Return ``column IN values``; as ``column = ANY(:array)`` with ``array`` (PostgreSQL).
-
-    One array parameter keeps the statement text constant, so psycopg prepares it and
-    PostgreSQL plans it once, instead of parsing and planning a list of hundreds of literals.
-    """
-    if array:
-        return column == sa.any_(sa.literal(list(values), postgresql.ARRAY(item)))
-    return column.in_(values)
-
-
 def _key_condition(table: sa.Table, keys: Sequence[Key], array: bool) -> sa.ColumnElement[bool]:
     by_kind: dict[str, list[str]] = {}
     for kind, value in keys:
         by_kind.setdefault(kind, []).append(value)
     return sa.or_(
         *(
-            sa.and_(table.c.kind == kind, _in(table.c.key, values, sa.String(), array))
+            sa.and_(table.c.kind == kind, among(table.c.key, values, sa.String(), array=array))
             for kind, values in sorted(by_kind.items())
         )
     )
@@ -270,7 +254,7 @@ class SqlStore:
         out: dict[str, ReportFeatures] = {}
         for chunk in _chunks(_ids(report_ids)):
             query = sa.select(_fingerprints.c.report_id, _fingerprints.c.features).where(
-                _in(_fingerprints.c.report_id, chunk, sa.Integer(), self._arrays)
+                among(_fingerprints.c.report_id, chunk, sa.Integer(), array=self._arrays)
             )
             for report_id, data in self.session.execute(query):
                 out[str(report_id)] = features_from_json(data)
@@ -281,7 +265,7 @@ class SqlStore:
         out: dict[str, str] = {}
         for chunk in _chunks(_ids(report_ids)):
             query = sa.select(_fingerprints.c.report_id, _fingerprints.c.incident_ref).where(
-                _in(_fingerprints.c.report_id, chunk, sa.Integer(), self._arrays)
+                among(_fingerprints.c.report_id, chunk, sa.Integer(), array=self._arrays)
             )
             out.update((str(r), str(i)) for r, i in self.session.execute(query))
         return out

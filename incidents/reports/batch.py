@@ -11,13 +11,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from incidents.accounts.models import Organization
 from incidents.audit.services import event_row, insert_events
-from incidents.db import utcnow
+from incidents.db import among, utcnow
 from incidents.outbox.services import Event, publish
 from incidents.references import next_references
 from incidents.reports.content import ReportContent, ReportInvalid, content_hash
@@ -113,28 +112,21 @@ def _insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> l
 
 def _load(session: Session, report_ids: list[int]) -> list[Report]:
     """The reports just written, with their deadlines, in the order of ``report_ids``."""
-    loaded = session.scalars(sa.select(Report).where(_among(session, Report.id, report_ids)))
+    array = _postgresql(session)
+    loaded = session.scalars(
+        sa.select(Report).where(among(Report.id, report_ids, sa.Integer(), array=array))
+    )
     by_id = {report.id: report for report in loaded}
     deadlines: dict[int, list[ReportDeadline]] = {report_id: [] for report_id in report_ids}
     for deadline in session.scalars(
         sa.select(ReportDeadline)
-        .where(_among(session, ReportDeadline.report_id, report_ids))
+        .where(among(ReportDeadline.report_id, report_ids, sa.Integer(), array=array))
         .order_by(ReportDeadline.due_at, ReportDeadline.id)
     ):
         deadlines[deadline.report_id].append(deadline)
     for report_id, found in deadlines.items():
         set_committed_value(by_id[report_id], "deadlines", found)
     return [by_id[report_id] for report_id in report_ids]
-
-
-def _among(
-    session: Session, column: InstrumentedAttribute[int], ids: list[int]
-) -> sa.ColumnElement[bool]:
-    """``column IN ids``; on PostgreSQL as ``= ANY(array)``, one parameter instead of one
-    per id (which the client would parse anew for every statement)."""
-    if _postgresql(session):
-        return column == sa.any_(sa.bindparam(None, ids, type_=ARRAY(sa.Integer)))
-    return column.in_(ids)
 
 
 def _postgresql(session: Session) -> bool:

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from incidents.dedup.engine import match_report, register
+from incidents.dedup.engine import Match, match_report, register
 from incidents.dedup.facts import ReportFacts
 from incidents.dedup.fingerprint import TERM, Key, fingerprint
 from incidents.dedup.memory import hand_over, remembered_reads
@@ -35,14 +35,28 @@ def read_keys(monkeypatch: pytest.MonkeyPatch) -> list[Key]:
     return seen
 
 
-def _place(db: Session, facts: ReportFacts) -> CachedReads:
-    """Match ``facts``, store it as the engine decides, hand over, commit."""
+def _placed(db: Session, facts: ReportFacts) -> tuple[CachedReads, Match]:
+    """Match ``facts``, store it as the engine decides and hand over (not committed)."""
     store = remembered_reads(db)
     match = match_report(store, facts)
     register(store, match.fingerprint, match.incident_id or f"inc-{facts.report_id}")
     hand_over(db, store)
+    return store, match
+
+
+def _place(db: Session, facts: ReportFacts) -> tuple[CachedReads, Match]:
+    """:func:`_placed`, committed."""
+    placed = _placed(db, facts)
     db.commit()
-    return store
+    return placed
+
+
+def _two_placed(db: Session) -> Reports:
+    """Two ferry reports placed and committed: the second one's reads are remembered."""
+    reports = Reports(db)
+    _place(db, _facts(reports, "ferry capsized harbour"))
+    _place(db, _facts(reports, "ferry capsized"))
+    return reports
 
 
 def _facts(reports: Reports, title: str) -> ReportFacts:
@@ -66,13 +80,8 @@ def test_the_next_placement_starts_with_what_the_last_one_read(
 
 
 def test_a_rolled_back_placement_hands_nothing_over(db: Session) -> None:
-    reports = Reports(db)
-    _place(db, _facts(reports, "ferry capsized harbour"))
-    _place(db, _facts(reports, "ferry capsized"))
-    store = remembered_reads(db)
-    match = match_report(store, _facts(reports, "ferry storm"))
-    register(store, match.fingerprint, "inc-x")
-    hand_over(db, store)
+    reports = _two_placed(db)
+    _placed(db, _facts(reports, "ferry storm"))
     db.rollback()
     after = remembered_reads(db)
     assert after.known.counts  # what the second placement handed over is still exact
@@ -82,9 +91,7 @@ def test_a_rolled_back_placement_hands_nothing_over(db: Session) -> None:
 def test_another_writer_makes_the_next_placement_read_afresh(
     db: Session, read_keys: list[Key]
 ) -> None:
-    reports = Reports(db)
-    _place(db, _facts(reports, "ferry capsized harbour"))
-    _place(db, _facts(reports, "ferry capsized"))
+    reports = _two_placed(db)
     SqlStore(db).add(fingerprint(_facts(reports, "ferry storm")), "inc-other")  # e.g. a refresh
     db.commit()
     store = remembered_reads(db)
@@ -95,9 +102,7 @@ def test_another_writer_makes_the_next_placement_read_afresh(
 
 
 def test_a_store_made_again_starts_at_another_generation(db: Session) -> None:
-    reports = Reports(db)
-    _place(db, _facts(reports, "ferry capsized harbour"))
-    _place(db, _facts(reports, "ferry capsized"))
+    reports = _two_placed(db)
     old = SqlStore(db).generation()
     assert old is not None
     for table in (DedupKey, DedupKeyCount, DedupFingerprint):  # as `flask dedup rebuild` does
@@ -120,15 +125,11 @@ def test_remembered_placements_decide_as_a_store_read_afresh(db: Session) -> Non
     ]
     remembered, began_from_memory = [], 0
     for facts in stream:
-        store = remembered_reads(db)
+        store, match = _place(db, facts)
         began_from_memory += bool(store.known.counts)
-        match = match_report(store, facts)
         remembered.append(
             (facts.report_id, match.decision, [(c.incident_id, c.score) for c in match.candidates])
         )
-        register(store, match.fingerprint, match.incident_id or f"inc-{facts.report_id}")
-        hand_over(db, store)
-        db.commit()
     assert began_from_memory == len(stream) - 2  # the first two: an empty store, a new one
     expected = [
         (report_id, decision, [(c[0], c[2]) for c in candidates])
@@ -142,14 +143,9 @@ def test_remembered_placements_decide_as_a_store_read_afresh(db: Session) -> Non
 
 
 def test_two_placements_in_one_transaction_hand_nothing_over(db: Session) -> None:
-    reports = Reports(db)
-    _place(db, _facts(reports, "ferry capsized harbour"))
-    _place(db, _facts(reports, "ferry capsized"))
+    reports = _two_placed(db)
     for title in ("ferry storm", "ferry fog"):
-        store = remembered_reads(db)
-        match = match_report(store, _facts(reports, title))
-        register(store, match.fingerprint, "inc-x")
-        hand_over(db, store)
+        _placed(db, _facts(reports, title))
     db.commit()
     after = remembered_reads(db)
     assert after.known.counts == {}
