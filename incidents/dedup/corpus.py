@@ -27,6 +27,12 @@ class Corpus:
     _vectors: dict[tuple[int, int], tuple[dict[str, float], float]] = dataclasses.field(
         default_factory=dict, compare=False, repr=False
     )
+    _norms: dict[int, tuple[float, float]] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _pair: dict[tuple[int, int], set[str]] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def snapshot(
@@ -50,9 +56,11 @@ class Corpus:
         relative = np.log((size + 2) / df) / math.log(size + 2)
         absolute = np.log((REFERENCE_SIZE + 2) / df) / math.log(REFERENCE_SIZE + 2)
         values = np.maximum(0.0, np.minimum(relative, absolute))
-        corpus._cache.update(
-            (t, v * discount.get(t, 1.0)) for t, v in zip(terms, values.tolist(), strict=True)
-        )
+        cache = corpus._cache
+        cache.update(zip(terms, values.tolist(), strict=True))
+        for term, factor in discount.items():
+            if term in cache:
+                cache[term] *= factor
         return corpus
 
     def nidf(self, term: str) -> float:
@@ -89,4 +97,33 @@ class Corpus:
                 weights = {t: self.nidf(t) ** 2 for t in terms}
                 found = (weights, sum(weights.values()))
             self._vectors[key] = found
+        return found
+
+    def norms(self, terms: Mapping[str, int]) -> tuple[float, float]:
+        """Return the sums of squared weights of :meth:`vector` with ``power=1`` and ``2``,
+        without building the vectors: a stored report is compared once per snapshot, and
+        only its shared terms need their weights (memoised per object, as ``vector``)."""
+        key = id(terms)
+        found = self._norms.get(key)
+        if found is None:
+            cache, nidf = self._cache, self.nidf
+            cosine = squares = 0.0
+            for term, tf in terms.items():
+                n = cache.get(term)
+                if n is None:
+                    n = nidf(term)
+                squares += n * n
+                w = n if tf == 1 else (1.0 + math.log(tf)) * n
+                cosine += w * w
+            found = self._norms[key] = (cosine, squares)
+        return found
+
+    def shared(self, left: Mapping[str, int], right: Mapping[str, int]) -> set[str]:
+        """Return the terms two bags share (the last pair asked is remembered: several
+        signals of one pair ask for it)."""
+        key = (id(left), id(right))
+        found = self._pair.get(key)
+        if found is None:
+            self._pair.clear()
+            found = self._pair[key] = left.keys() & right.keys()
         return found

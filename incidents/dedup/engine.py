@@ -131,13 +131,17 @@ def pair_signals(
     *,
     probe_counts: Mapping[Key, int] | None = None,
     stored: int | None = None,
+    incidents: Mapping[str, str] | None = None,
 ) -> dict[str, list[Signal]]:
     """Return the signals of ``fp`` against each stored report (unknown ids are left out).
 
-    ``probe_counts`` (the counts of ``fp``'s probe keys, its own terms among them) and
-    ``stored`` (the store's report count) spare reading again what the lookup already read.
+    ``probe_counts`` (the counts of ``fp``'s probe keys, its own terms among them),
+    ``stored`` (the store's report count) and ``incidents`` (the incident of each of
+    ``report_ids``) spare reading again what the caller already read.
     """
     features = store.features(report_ids)
+    if incidents is None:
+        incidents = store.incident_ids(features)
     own = fp.features.terms.keys()
     terms = set(own).union(*(f.terms for f in features.values()))
     filer = [(FILER, fp.features.filer)] if fp.features.filer else []
@@ -151,7 +155,7 @@ def pair_signals(
         store.report_count() if stored is None else stored,
         frequencies,
         filer_history=counts.get(filer[0], 0) if filer else 0,
-        discount=neighbourhood_discount(own, features, store.incident_ids(features)),
+        discount=neighbourhood_discount(own, features, incidents),
     )
     return {r: signal_module.compute(fp.features, f, corpus) for r, f in features.items()}
 
@@ -192,8 +196,10 @@ def score_candidates(
 
     ``probe_counts`` and ``stored``: as for :func:`pair_signals`.
     """
-    pairs = pair_signals(store, fp, report_ids, probe_counts=probe_counts, stored=stored)
-    incidents = store.incident_ids(pairs)
+    incidents = store.incident_ids(report_ids)
+    pairs = pair_signals(
+        store, fp, report_ids, probe_counts=probe_counts, stored=stored, incidents=incidents
+    )
     members: dict[str, list[tuple[float, str]]] = {}
     for report_id, signals in pairs.items():
         members.setdefault(incidents[report_id], []).append((logit(signals), report_id))

@@ -6,6 +6,7 @@ universal-hash permutations), so band keys written by one worker match those of 
 
 from __future__ import annotations
 
+import operator
 import zlib
 from collections.abc import Sequence
 
@@ -57,6 +58,10 @@ def band_keys(sig: Sequence[int]) -> list[str]:
 
 def estimate_jaccard(a: Sequence[int], b: Sequence[int]) -> float:
     """Return the share of agreeing MinHash slots (0.0 when either signature is empty)."""
-    if all(v == EMPTY for v in a) or all(v == EMPTY for v in b):
+    # A signature is empty in every slot or in none (a slot is the least hash of its items).
+    if not a or not b or a[0] == EMPTY or b[0] == EMPTY:
         return 0.0
-    return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
+    if len(a) != len(b):
+        raise ValueError("signatures of different lengths")
+    agreeing: int = sum(map(operator.eq, a, b))
+    return agreeing / len(a)

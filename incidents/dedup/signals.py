@@ -67,10 +67,13 @@ class Signal:
 
 def text_cosine(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
     """TF-IDF cosine (sublinear tf, normalised IDF) of title, description and names."""
-    (wa, na), (wb, nb) = corpus.vector(a.terms, 1), corpus.vector(b.terms, 1)
-    if len(wb) < len(wa):
-        wa, wb = wb, wa
-    dot = sum(w * wb[t] for t, w in wa.items() if t in wb)
+    wa, na = corpus.vector(a.terms, 1)
+    nb = corpus.norms(b.terms)[0]
+    tf = b.terms
+    dot = sum(
+        wa[t] * corpus.nidf(t) * (1.0 if tf[t] == 1 else 1.0 + math.log(tf[t]))
+        for t in corpus.shared(a.terms, tf)
+    )
     norm = math.sqrt(na * nb)
     value = dot / norm if norm else 0.0
     return Signal("text_cosine", value, value >= 0.2, f"TF-IDF cosine of the texts is {value:.2f}")
@@ -85,7 +88,7 @@ def rare_terms(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
     """
     names = {w for x in (a, b) for words in x.name_terms for w in words}
     shared = sorted(
-        ((corpus.nidf(t), t) for t in (a.terms.keys() & b.terms.keys()) - names), reverse=True
+        ((corpus.nidf(t), t) for t in corpus.shared(a.terms, b.terms) - names), reverse=True
     )
     mass = sum((n - RARE_NIDF) / (1 - RARE_NIDF) for n, _ in shared if n > RARE_NIDF)
     value = math.log1p(mass)
@@ -97,16 +100,17 @@ def overlap(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
     """IDF-weighted overlap coefficient: how much of the shorter text the longer one covers,
     the shorter text counted as at least ``EVIDENCE_MASS`` (a headline's few shared words are
     not the evidence shared paragraphs are, and a long article "covers" any headline)."""
-    (ia, sa), (ib, sb) = corpus.vector(a.terms, 2), corpus.vector(b.terms, 2)
+    ia, sa = corpus.vector(a.terms, 2)
+    sb = corpus.norms(b.terms)[1]
     smaller = max(min(sa, sb), EVIDENCE_MASS)
-    value = sum(w for t, w in ia.items() if t in ib) / smaller
+    value = sum(ia[t] for t in corpus.shared(a.terms, b.terms)) / smaller
     return Signal("overlap", value, value >= 0.3, f"{value:.0%} of the shorter text is shared")
 
 
 def telling_terms(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
     """How many shared words tell this pair apart (rare in the store and carried by few of the
     candidate incidents); shown to analysts and read by the engine's abstention, not weighed."""
-    shared = [t for t in a.terms.keys() & b.terms.keys() if corpus.nidf(t) > RARE_NIDF]
+    shared = [t for t in corpus.shared(a.terms, b.terms) if corpus.nidf(t) > RARE_NIDF]
     return Signal(
         "telling_terms",
         float(len(shared)),
@@ -377,7 +381,7 @@ def event_class(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
 
 def reference_url(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
     """A shared article URL (after normalisation); section or home-page URLs do not count."""
-    shared = sorted(u for u in a.urls & b.urls if url_is_specific(u))
+    shared = sorted(u for u in a.urls & b.urls if url_is_specific(u)) if a.urls else []
     if shared:
         return Signal("reference_url", 1.0, True, f"same article cited: {shared[0]}")
     return Signal("reference_url", 0.0, None, "no article URL in common")

@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar, cast
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from incidents.db import begin_reading, redone_work, utcnow
+from incidents.db import begin_reading, checkpoint_log, redone_work, utcnow
 from incidents.outbox.locks import consumer_lock, transaction_lock
 from incidents.outbox.models import OutboxEntry
 
@@ -207,6 +207,8 @@ def drain(
         sa.select(sa.func.count()).select_from(_waiting(consumer).subquery())
     )
     session.rollback()
+    if processed:
+        checkpoint_log(session.get_bind().engine, processed)
     return DrainResult(processed, failed, int(remaining or 0))
 
 

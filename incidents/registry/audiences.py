@@ -64,7 +64,10 @@ WIDEST = Distribution(Tlp.CLEAR)
 
 
 def distribution_of(shared: Distributed) -> Distribution:
-    return Distribution(Tlp(shared.tlp), shared.recipient_ids)
+    """The distribution of a report or a stored audience (its recipients are read only for
+    a label that has them)."""
+    tlp = Tlp(shared.tlp)
+    return Distribution(tlp, shared.recipient_ids if tlp.needs_recipients else ())
 
 
 def derived_from(sources: Iterable[Distributed]) -> Distribution:

@@ -6,14 +6,17 @@ inside; one drain per consumer at a time on SQLite too."""
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import Session
 
+from incidents import db as db_module
 from incidents.db import is_sqlite
 from incidents.outbox.locks import consumer_lock
 from incidents.outbox.models import OutboxEntry
@@ -222,3 +225,34 @@ def test_the_work_is_written_as_work_that_is_redone_if_lost(engine: sa.Engine) -
     with Session(engine) as session:
         assert drain(session, CONSUMER, handle).processed == 1
     assert levels == [1]  # NORMAL: see incidents.db.redone_work
+
+
+def test_the_log_is_copied_into_the_database_once_enough_work_is_done(
+    engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's write-ahead log is copied by the drain that did the ``CHECKPOINT_AFTER``-th
+    entry, after its work, not by a later commit somebody waits for."""
+    if not is_sqlite(engine.url):
+        pytest.skip("SQLite's write-ahead log; PostgreSQL checkpoints on its own")
+    monkeypatch.setitem(db_module._uncopied, engine, 0)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == (
+            db_module.AUTOCHECKPOINT_PAGES
+        )
+    _queue(engine, range(1, db_module.CHECKPOINT_AFTER))
+    with Session(engine) as session:
+        processed = drain(session, CONSUMER, lambda _s, _e: None).processed
+    assert processed == db_module.CHECKPOINT_AFTER - 1
+    assert db_module._uncopied[engine] == db_module.CHECKPOINT_AFTER - 1
+    _queue(engine, [db_module.CHECKPOINT_AFTER])
+    with Session(engine) as session:
+        assert drain(session, CONSUMER, lambda _s, _e: None).processed == 1
+    assert db_module._uncopied[engine] == 0
+    # The database file alone (the log ignored) holds every entry's acknowledgement.
+    path = engine.url.database
+    with closing(sqlite3.connect(f"file:{path}?immutable=1", uri=True)) as main_file:
+        done = main_file.execute(
+            "SELECT count(*) FROM outbox_entries WHERE consumer = ? AND done_at IS NOT NULL",
+            (CONSUMER,),
+        ).fetchone()
+    assert done == (db_module.CHECKPOINT_AFTER,)

@@ -198,6 +198,30 @@ def test_nidf_is_bounded_and_rare_terms_weigh_more() -> None:
     assert Corpus(10**6, {"x": 10**6}).nidf("x") == 0.0
 
 
+def test_norms_are_the_vectors_sums_and_a_pair_shares_its_common_terms() -> None:
+    corpus = Corpus.snapshot(100, {"drone": 30, "fell": 50, "velmora": 1}, discount={"fell": 0.5})
+    bag = {"drone": 3, "fell": 1, "velmora": 2, "unseen": 1}
+    cosine, squares = corpus.norms(bag)
+    assert cosine == pytest.approx(corpus.vector(bag, 1)[1])
+    assert squares == pytest.approx(corpus.vector(bag, 2)[1])
+    assert corpus.shared(bag, {"fell": 2, "velmora": 1, "other": 1}) == {"fell", "velmora"}
+    assert corpus.shared({"a": 1}, {"b": 1}) == set()
+
+
+def test_the_text_signals_are_the_cosine_and_overlap_of_the_weighted_bags() -> None:
+    corpus = Corpus.snapshot(100, {"drone": 30, "fell": 50, "velmora": 1})
+    a = replace(A, terms={"drone": 2, "fell": 1, "velmora": 1})
+    b = replace(A, terms={"drone": 1, "velmora": 3, "crane": 1})
+    wa, wb = corpus.vector(a.terms, 1)[0], corpus.vector(b.terms, 1)[0]
+    dot = sum(w * wb[t] for t, w in wa.items() if t in wb)
+    norm = math.sqrt(sum(w * w for w in wa.values()) * sum(w * w for w in wb.values()))
+    assert signals.text_cosine(a, b, corpus).value == pytest.approx(dot / norm)
+    ia, ib = corpus.vector(a.terms, 2)[0], corpus.vector(b.terms, 2)[0]
+    shared = sum(w for t, w in ia.items() if t in ib)
+    smaller = max(min(sum(ia.values()), sum(ib.values())), signals.EVIDENCE_MASS)
+    assert signals.overlap(a, b, corpus).value == pytest.approx(shared / smaller)
+
+
 def test_dates_written_in_the_text_stand_in_for_a_missing_date() -> None:
     undated = features(occurred_on=None, mentioned_dates=frozenset({dt.date(2023, 12, 1)}))
     far = signals.date_far(A, undated, CORPUS)
