@@ -159,8 +159,11 @@ class CachedReads:
         """Return how many stored reports carry each key; only unread keys are read."""
         out: dict[Key, int] = {}
         unread: list[Key] = []
+        read, known = self.read.counts, self.known.counts
         for key in dict.fromkeys(keys):
-            count = self._count(key)
+            count = read.get(key, _UNREAD)
+            if count is _UNREAD:
+                count = known.get(key, _UNREAD)
             if count is _UNREAD:
                 unread.append(key)
             elif count is not None:

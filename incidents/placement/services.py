@@ -27,6 +27,7 @@ from incidents.db import utcnow
 from incidents.dedup import Candidate, Decision, Match, Thresholds, match_report, register
 from incidents.dedup.fingerprint import fingerprint
 from incidents.dedup.memory import hand_over, remembered_reads
+from incidents.dedup.models import DedupFingerprint
 from incidents.dedup.sql_store import SqlStore
 from incidents.dedup.store import CachedReads
 from incidents.outbox import services as outbox
@@ -186,12 +187,9 @@ def drain(
 def _placed(session: Session, report: Report) -> bool:
     """Whether ``report`` was placed already (an entry replayed after a crash between work
     and mark)."""
-    candidates = session.scalar(
-        sa.select(sa.func.count()).select_from(
-            sa.select(DedupCandidate.id).where(DedupCandidate.report_id == report.id).subquery()
-        )
-    )
-    return bool(candidates) or bool(SqlStore(session).incident_ids([str(report.id)]))
+    candidates = sa.exists().where(DedupCandidate.report_id == report.id)
+    stored = sa.exists().where(DedupFingerprint.report_id == report.id)
+    return bool(session.scalar(sa.select(sa.or_(candidates, stored))))
 
 
 def _incidents(session: Session, candidates: tuple[Candidate, ...]) -> dict[str, Incident]:
