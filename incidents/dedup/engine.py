@@ -100,8 +100,7 @@ def candidate_reports(
     if counts is None:
         counts = store.key_counts(keys)
     usable = [k for k in keys if 0 < counts.get(k, 0) <= MAX_POSTING]
-    terms = sorted((counts[k], k) for k in usable if k[0] == TERM)
-    text = [k for k in usable if k[0] in (URL, LSH)] + [k for _, k in terms[:RARE_TERM_PROBES]]
+    text = [k for k in usable if k[0] in (URL, LSH)] + rarest_terms(usable, counts)
     structure = [k for k in usable if k[0] in (NAME, MONTH)]
     found: dict[str, None] = {}
     if text:
@@ -111,6 +110,23 @@ def candidate_reports(
         found.update((r, None) for r, _ in hits)
     found.pop(fp.report_id, None)
     return list(found)
+
+
+def rarest_terms(keys: Iterable[Key], counts: Mapping[Key, int]) -> list[Key]:
+    """Return the ``RARE_TERM_PROBES`` rarest term keys, and as many of the rarest in Latin
+    letters when the report also has terms in another script.
+
+    A Chinese, Japanese or Korean text gives several terms per word (character bigrams and
+    readings), which only other text in its script shares; its Latin forms (names' readings,
+    loanwords' English origins) are what meets coverage in other languages, and would
+    otherwise be crowded out of the probe.
+    """
+    terms = sorted((counts[k], k) for k in keys if k[0] == TERM)
+    latin = [(n, k) for n, k in terms if k[1].isascii()]
+    picked = terms[:RARE_TERM_PROBES]
+    if len(latin) < len(terms):
+        picked += latin[:RARE_TERM_PROBES]
+    return list(dict.fromkeys(k for _, k in picked))
 
 
 def _series_candidate(store: CandidateStore, fp: Fingerprint) -> Candidate | None:

@@ -73,3 +73,31 @@ def test_an_item_in_another_language_finds_its_event(
     candidates = find_candidates(store, _item("new", title, published))
     top3 = [c.incident_id for c in candidates[:3]]
     assert any(i.startswith(f"inc-{event}-") for i in top3), top3
+
+
+def test_japanese_item_finds_english_coverage_past_a_look_alike_in_japanese() -> None:
+    """The Latin forms of a Japanese item are probed even when its many bigrams and readings,
+    shared with another Japanese item, are rarer than the words it shares with the English."""
+    store = InMemoryStore()
+    earlier = [
+        _item(
+            "ja-other", "自動運転バス急停止、高齢女性2人骨折　星ノ森町の自動運転バス", "2025-04-23"
+        ),
+        _item(
+            "en-same",
+            "Self-driving bus clips parked truck in Tochigi town",
+            "2024-11-13",
+            "An autonomous bus scraped a parked mini truck in Hoshinomori; no one was hurt.",
+        ),
+        *(
+            _item(f"en-{n}", f"Delivery truck and bus crash on route {n}", "2023-01-01")
+            for n in range(3)
+        ),
+    ]
+    for facts in earlier:
+        register(store, match_report(store, facts).fingerprint, f"inc-{facts.report_id}")
+    new = _item(
+        "ja-new", "自動運転バスが駐車中の軽トラックに接触　星ノ森町、けが人なし", "2024-11-13"
+    )
+    top3 = [c.incident_id for c in find_candidates(store, new)[:3]]
+    assert "inc-en-same" in top3, top3
