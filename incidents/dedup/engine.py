@@ -40,6 +40,9 @@ from incidents.dedup.store import CandidateStore
 
 #: How many of the report's rarest terms are probed.
 RARE_TERM_PROBES = 24
+#: How many of the rarest Latin-letter terms of a text in another script are also probed: its
+#: readings come in several forms per word (``jido``, ``jidou``, ``jidounten``, ...).
+LATIN_TERM_PROBES = 72
 #: Keys carried by more stored reports than this are too common to narrow the search (and
 #: would make a probe read long postings), so they are not probed.
 MAX_POSTING = 200
@@ -120,8 +123,8 @@ def candidate_reports(
 
 
 def rarest_terms(keys: Iterable[Key], counts: Mapping[Key, int]) -> list[Key]:
-    """Return the ``RARE_TERM_PROBES`` rarest term keys, and as many of the rarest in Latin
-    letters when the report also has terms in another script.
+    """Return the ``RARE_TERM_PROBES`` rarest term keys, and the ``LATIN_TERM_PROBES`` rarest
+    in Latin letters when the report also has terms in another script.
 
     A Chinese, Japanese or Korean text gives several terms per word (character bigrams and
     readings), which only other text in its script shares; its Latin forms (names' readings,
@@ -132,7 +135,7 @@ def rarest_terms(keys: Iterable[Key], counts: Mapping[Key, int]) -> list[Key]:
     latin = [(n, k) for n, k in terms if k[1].isascii()]
     picked = terms[:RARE_TERM_PROBES]
     if len(latin) < len(terms):
-        picked += latin[:RARE_TERM_PROBES]
+        picked += latin[:LATIN_TERM_PROBES]
     return list(dict.fromkeys(k for _, k in picked))
 
 

@@ -5,7 +5,13 @@ import datetime as dt
 import pytest
 
 from incidents.dedup import InMemoryStore, ReportFacts
-from incidents.dedup.engine import find_candidates, match_report, register
+from incidents.dedup.engine import (
+    RARE_TERM_PROBES,
+    find_candidates,
+    match_report,
+    rarest_terms,
+    register,
+)
 
 
 def _item(report_id: str, title: str, published: str, description: str = "") -> ReportFacts:
@@ -101,3 +107,14 @@ def test_japanese_item_finds_english_coverage_past_a_look_alike_in_japanese() ->
     )
     top3 = [c.incident_id for c in find_candidates(store, new)[:3]]
     assert "inc-en-same" in top3, top3
+
+
+def test_the_probe_of_cjk_text_reaches_past_the_many_forms_of_its_readings() -> None:
+    readings = [("term", f"jidou{'n' * n}") for n in range(40)]  # one word read many ways
+    bigrams = [("term", f"自{chr(0x4E00 + n)}") for n in range(30)]
+    counts = dict.fromkeys([*readings, *bigrams], 1) | {("term", "bus"): 7}
+    probed = rarest_terms(counts, counts)
+    assert ("term", "bus") in probed
+    assert len(probed) == len(set(probed))
+    english = {("term", f"w{n}"): n + 1 for n in range(40)}
+    assert rarest_terms(english, english) == list(english)[:RARE_TERM_PROBES]
