@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from incidents.dedup import evaluation
-from incidents.dedup.engine import match_report, register
+from incidents.dedup.engine import Candidate, match_report, register
 from incidents.dedup.facts import AISystem, ReportFacts
 from incidents.dedup.fingerprint import fingerprint
 from incidents.dedup.normalize import normalize_name
@@ -178,6 +178,21 @@ def degrade(reports: Sequence[Labelled], seed: int, drop: float = 0.3) -> list[L
     return out
 
 
+@dataclasses.dataclass(frozen=True)
+class ItemRecord:
+    """What the engine made of one report: its gold event, whether the event was already
+    stored, the decision and the candidates with whether each holds the gold event."""
+
+    report_id: str
+    event: str
+    seen: bool
+    decision: Decision
+    candidates: tuple[Candidate, ...]
+    held: tuple[bool, ...]
+    #: The gold events each candidate incident holds.
+    events: tuple[frozenset[str], ...]
+
+
 @dataclasses.dataclass
 class StreamResult:
     """What one shuffled run produced (dev reports only, background excluded)."""
@@ -191,6 +206,8 @@ class StreamResult:
     wrong_links: list[tuple[str, str, float]]
     #: ``(score, whether its incident holds the report's event)`` of every scored candidate.
     scored: list[tuple[float, bool]] = dataclasses.field(default_factory=list)
+    #: One record per report, in replay order (for the diagnostic listings).
+    items: list[ItemRecord] = dataclasses.field(default_factory=list)
 
     def metrics(self) -> dict[str, float]:
         """Return the headline metrics of the run."""
@@ -259,11 +276,28 @@ def run_stream(
                 )
             ]
             result.ranks.append(ranks[0] if ranks else None)
+        held_by = []
+        events_by = []
         for c in match.candidates:
-            held = any(
-                result.gold.get(r) == event for r, inc in members.items() if inc == c.incident_id
+            events_in = frozenset(
+                result.gold.get(r, "background")
+                for r, inc in members.items()
+                if inc == c.incident_id
             )
-            result.scored.append((c.score, held))
+            held_by.append(event in events_in)
+            events_by.append(events_in)
+            result.scored.append((c.score, event in events_in))
+        result.items.append(
+            ItemRecord(
+                facts.report_id,
+                event,
+                event in seen_events,
+                match.decision,
+                match.candidates,
+                tuple(held_by),
+                tuple(events_by),
+            )
+        )
         seen_events[event] = None
         result.gold[facts.report_id] = event
         result.decisions[facts.report_id] = match.decision

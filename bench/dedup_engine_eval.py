@@ -16,7 +16,7 @@ import dedup_fit
 import synthetic
 
 from incidents.dedup import scoring
-from incidents.dedup.scoring import Thresholds
+from incidents.dedup.scoring import Decision, Thresholds
 
 KEYS = (*dedup_data.METRICS, "review", "ece")
 
@@ -116,6 +116,7 @@ def many_orders(args: argparse.Namespace) -> None:
                         f"{path.name} seed {seed}: wrong link {new} ({result.gold[new]}) -> "
                         f"{old} ({result.gold.get(old)}) score {score:.3f}"
                     )
+            _diagnose(result, f"{path.name} seed {seed}", args)
         mean = {k: statistics.fmean(m[k] for m in runs) for k in KEYS}
         worst = {k: (max if _lower_is_better(k) else min)(m[k] for m in runs) for k in KEYS}
         table[path.stem] = {"mean": mean, "worst": worst}
@@ -145,6 +146,36 @@ def many_orders(args: argparse.Namespace) -> None:
             print(f"    {label}  {count:5d}  {score:.3f}  {share:.3f}")
 
 
+def _diagnose(result: dedup_data.StreamResult, where: str, args: argparse.Namespace) -> None:
+    """Print the diagnostic listings asked for: top-3 misses, reports held for review."""
+    for item in result.items:
+        if not item.seen:
+            continue
+        if args.show_misses and not any(item.held[:3]):
+            print(f"{where}: top-3 miss {item.report_id} ({item.event})")
+            _print_candidates(item, 3)
+        if args.show_held and item.decision is not Decision.AUTO_LINK and item.candidates:
+            best, second = item.candidates[0].score, _runner_up(item)
+            verdict = "right" if item.held[0] else "WRONG"
+            print(
+                f"{where}: held {item.report_id} ({item.event}) top-1 {verdict} "
+                f"best {best:.3f} runner-up {second:.3f} {item.decision}"
+            )
+
+
+def _runner_up(item: dedup_data.ItemRecord) -> float:
+    return item.candidates[1].score if len(item.candidates) > 1 else 0.0
+
+
+def _print_candidates(item: dedup_data.ItemRecord, count: int) -> None:
+    for candidate, events in zip(item.candidates[:count], item.events[:count], strict=True):
+        shown = {s.name: round(s.value, 2) for s in candidate.signals if s.value}
+        print(
+            f"    {candidate.score:.3f} {candidate.incident_id} via {candidate.report_id} "
+            f"({', '.join(sorted(events))}) {shown}"
+        )
+
+
 def _lower_is_better(key: str) -> bool:
     return key.startswith("latency") or key in ("ece", "review")
 
@@ -168,6 +199,16 @@ def main() -> None:
     parser.add_argument("--review", type=float, default=None)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument(
+        "--show-misses",
+        action="store_true",
+        help="list the reports whose event is not in the top 3",
+    )
+    parser.add_argument(
+        "--show-held",
+        action="store_true",
+        help="list the reports of a stored event not linked automatically, best and runner-up",
+    )
     args = parser.parse_args()
     default = Thresholds()
     args.thresholds = Thresholds(

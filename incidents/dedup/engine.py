@@ -40,6 +40,9 @@ from incidents.dedup.store import CandidateStore
 
 #: How many of the report's rarest terms are probed.
 RARE_TERM_PROBES = 24
+#: How many of the rarest Latin-letter terms of a text in another script are also probed: its
+#: readings come in several forms per word (``jido``, ``jidou``, ``jidounten``, ...).
+LATIN_TERM_PROBES = 72
 #: Keys carried by more stored reports than this are too common to narrow the search (and
 #: would make a probe read long postings), so they are not probed.
 MAX_POSTING = 200
@@ -56,6 +59,13 @@ NEAR_COPY = 0.3
 SECOND_OPINION = 0.5
 #: How fast a word's weight falls with the number of candidate incidents that carry it.
 NEIGHBOURHOOD_POWER = 0.25
+#: A public item published in one wave of coverage with its best candidate's item is
+#: corroborated by it (:func:`clear_in_one_wave`) when the candidate scores at least
+#: ``WAVE_SCORE``, leads the runner-up by ``WAVE_MARGIN`` log-odds and shares at least
+#: ``WAVE_TEXT`` TF-IDF cosine of text.
+WAVE_SCORE = 0.9
+WAVE_MARGIN = 2.0
+WAVE_TEXT = 0.15
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -100,8 +110,7 @@ def candidate_reports(
     if counts is None:
         counts = store.key_counts(keys)
     usable = [k for k in keys if 0 < counts.get(k, 0) <= MAX_POSTING]
-    terms = sorted((counts[k], k) for k in usable if k[0] == TERM)
-    text = [k for k in usable if k[0] in (URL, LSH)] + [k for _, k in terms[:RARE_TERM_PROBES]]
+    text = [k for k in usable if k[0] in (URL, LSH)] + rarest_terms(usable, counts)
     structure = [k for k in usable if k[0] in (NAME, MONTH)]
     found: dict[str, None] = {}
     if text:
@@ -111,6 +120,23 @@ def candidate_reports(
         found.update((r, None) for r, _ in hits)
     found.pop(fp.report_id, None)
     return list(found)
+
+
+def rarest_terms(keys: Iterable[Key], counts: Mapping[Key, int]) -> list[Key]:
+    """Return the ``RARE_TERM_PROBES`` rarest term keys, and the ``LATIN_TERM_PROBES`` rarest
+    in Latin letters when the report also has terms in another script.
+
+    A Chinese, Japanese or Korean text gives several terms per word (character bigrams and
+    readings), which only other text in its script shares; its Latin forms (names' readings,
+    loanwords' English origins) are what meets coverage in other languages, and would
+    otherwise be crowded out of the probe.
+    """
+    terms = sorted((counts[k], k) for k in keys if k[0] == TERM)
+    latin = [(n, k) for n, k in terms if k[1].isascii()]
+    picked = terms[:RARE_TERM_PROBES]
+    if len(latin) < len(terms):
+        picked += latin[:LATIN_TERM_PROBES]
+    return list(dict.fromkeys(k for _, k in picked))
 
 
 def _series_candidate(store: CandidateStore, fp: Fingerprint) -> Candidate | None:
@@ -293,8 +319,9 @@ def abstains(candidates: list[Candidate], auto_link: float = 0.7) -> str | None:
     The engine prefers abstaining to a wrong link: when the runner-up incident scores close
     to the best (the two may be one incident, or the report may belong to either), and when
     the evidence is thin (fewer than ``MIN_TELLING_TERMS`` telling shared words and nothing
-    corroborating: no shared article, no copied text), and when two public items published
-    apart share only words (no second report of the incident agreeing).
+    corroborating: no shared article, no copied text, no clear lead in one wave of coverage,
+    :func:`clear_in_one_wave`), and when two public items published apart share only words
+    (no second report of the incident agreeing).
     """
     best = candidates[0]
     if len(candidates) > 1:
@@ -304,16 +331,7 @@ def abstains(candidates: list[Candidate], auto_link: float = 0.7) -> str | None:
         if second < auto_link and logit_of(best.score) - logit_of(second) < AMBIGUITY:
             return f"the runner-up {candidates[1].incident_id} scores close ({second:.2f})"
     values = {s.name: s.value for s in best.signals}
-    corroborating = (
-        values.get("reference_url", 0.0) > 0
-        or values.get("near_duplicate", 0.0) >= NEAR_COPY
-        # Two organisations independently naming the same system and a close date.
-        or (
-            values.get("same_filer", 0.0) == 0
-            and values.get("actor", 0.0) > 0
-            and values.get("date_near", 0.0) > 0
-        )
-    )
+    corroborating = _corroborated(values) or clear_in_one_wave(candidates)
     if values.get("telling_terms", 0.0) < signal_module.MIN_TELLING_TERMS and not corroborating:
         return "thin evidence: few telling words shared and nothing corroborating"
     if values.get("same_filer", 0.0) > 0 and values.get("other_deployer", 0.0) > 0:
@@ -330,6 +348,43 @@ def abstains(candidates: list[Candidate], auto_link: float = 0.7) -> str | None:
         # the words; only a second report agreeing, or one wave of coverage, tells them apart.
         return "two public items alike in words only, not one wave of coverage"
     return None
+
+
+def _corroborated(values: Mapping[str, float]) -> bool:
+    """Whether more than shared words speaks for the pair: a shared article, copied text, or
+    two organisations independently naming the same system and a close date."""
+    return (
+        values.get("reference_url", 0.0) > 0
+        or values.get("near_duplicate", 0.0) >= NEAR_COPY
+        or (
+            values.get("same_filer", 0.0) == 0
+            and values.get("actor", 0.0) > 0
+            and values.get("date_near", 0.0) > 0
+        )
+    )
+
+
+def clear_in_one_wave(candidates: list[Candidate]) -> bool:
+    """Whether the best candidate is coverage of the same wave, clearly ahead of the rest.
+
+    Items published within days of each other that share text are mostly about one event,
+    but a headline shares few words, and those are common once an event has many stored
+    items: the thin-evidence and passing-mention abstentions would hold most of a wave for
+    review. Publication in one wave (``published_near``), at least ``WAVE_TEXT`` of shared
+    text, a score of ``WAVE_SCORE`` and a lead of ``WAVE_MARGIN`` log-odds over the runner-up
+    together corroborate the link; coverage published apart never does (a sibling event of
+    the same company shares the words and comes months later).
+    """
+    best = candidates[0]
+    values = {s.name: s.value for s in best.signals}
+    second = candidates[1].score if len(candidates) > 1 else 0.0
+    return (
+        values.get("public_pair", 0.0) > 0
+        and values.get("published_near", 0.0) > 0
+        and values.get("text_cosine", 0.0) >= WAVE_TEXT
+        and best.score >= WAVE_SCORE
+        and logit_of(best.score) - logit_of(second) >= WAVE_MARGIN
+    )
 
 
 def logit_of(p: float) -> float:

@@ -128,6 +128,25 @@ def _plain(reading: str) -> str:
     return reading.replace("ou", "o").replace("uu", "u").replace("oo", "o").replace("ee", "e")
 
 
+@functools.lru_cache(maxsize=4096)
+def loanword_origins(run: str) -> tuple[str, ...]:
+    """Return the English words the loanwords of ``run`` come from, lower-case
+    (``自動運転バスがトラックに`` → ``bus``, ``truck``).
+
+    UniDic gives a loanword's origin in its lemma (``バス-bus``), so coverage in Japanese meets
+    English coverage of the same event on its everyday words, not only on names. Needs
+    ``fugashi`` and ``unidic-lite``; raises ``ImportError`` without them.
+    """
+    origins = (_origin(word.feature.lemma) for word in _tagger()(run))
+    return tuple(dict.fromkeys(o for o in origins if o))
+
+
+def _origin(lemma: str | None) -> str:
+    """The English origin in a UniDic lemma (``バス-bus`` → ``bus``), else ``""``."""
+    _, dash, origin = (lemma or "").partition("-")
+    return origin.lower() if dash and origin.isascii() and origin.isalpha() else ""
+
+
 def name_forms(run: str) -> list[str]:
     """Return the Latin forms of names in ``run``, a run of kanji and katakana.
 

@@ -62,11 +62,13 @@ def name_forms(kind: str, run: str, *, japanese_text: bool) -> list[str]:
 
     Hangul: :func:`incidents.dedup.hangul.name_forms`. Han and kana, in Japanese text only:
     :func:`incidents.dedup.japanese.name_forms` of each kanji-and-katakana part (hiragana are
-    endings and particles). Nothing for other runs. Raises ``ImportError`` for Japanese text
-    when ``fugashi`` and ``unidic-lite`` are not installed.
+    endings and particles), and the English words its loanwords come from
+    (:func:`incidents.dedup.japanese.loanword_origins`). Nothing for other runs. Raises
+    ``ImportError`` for Japanese text when ``fugashi`` and ``unidic-lite`` are not installed.
     """
     if kind == "hangul":
         return hangul.name_forms(run)
     if kind == "cjk" and japanese_text:
-        return [f for part in _NAME_RUN.findall(run) for f in japanese.name_forms(part)]
+        names = [f for part in _NAME_RUN.findall(run) for f in japanese.name_forms(part)]
+        return names + list(japanese.loanword_origins(run))
     return []

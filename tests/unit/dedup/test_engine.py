@@ -186,6 +186,10 @@ def test_thresholds_are_configuration() -> None:
     assert strict.decision is Decision.REVIEW
 
 
+#: The signals of two public items of one wave of coverage sharing some text.
+WAVE = {"public_pair": 1.0, "published_near": 0.6, "text_cosine": 0.3}
+
+
 def _candidate(incident: str, score: float, **values: float) -> Candidate:
     base = {"telling_terms": 4.0, "same_filer": 0.0, "other_deployer": 0.0, "passing_mention": 0.0}
     signals = tuple(Signal(name, value, None, name) for name, value in (base | values).items())
@@ -211,6 +215,15 @@ def _candidate(incident: str, score: float, **values: float) -> Candidate:
         ([_candidate("i1", 0.97, public_pair=1.0, support=0.2)], "alike in words only"),
         ([_candidate("i1", 0.97, public_pair=1.0, reference_url=1.0)], None),
         ([_candidate("i1", 0.97, public_pair=1.0, near_duplicate=0.5)], None),
+        # A headline of one wave of coverage: few telling words, but clearly the best match.
+        ([_candidate("i1", 0.95, telling_terms=1.0, **WAVE)], None),
+        ([_candidate("i1", 0.95, telling_terms=1.0, **WAVE), _candidate("i2", 0.3)], None),
+        ([_candidate("i1", 0.95, passing_mention=1.0, **WAVE)], None),
+        ([_candidate("i1", 0.95, telling_terms=1.0, **WAVE), _candidate("i2", 0.75)], "thin"),
+        ([_candidate("i1", 0.85, telling_terms=1.0, **WAVE)], "thin evidence"),
+        ([_candidate("i1", 0.95, telling_terms=1.0, **WAVE | {"text_cosine": 0.1})], "thin"),
+        ([_candidate("i1", 0.95, telling_terms=1.0, **WAVE | {"published_near": 0})], "thin"),
+        ([_candidate("i1", 0.95, telling_terms=1.0, **WAVE | {"public_pair": 0})], "thin"),
     ],
 )
 def test_the_engine_abstains_when_it_does_not_know(
@@ -221,3 +234,46 @@ def test_the_engine_abstains_when_it_does_not_know(
     if reason is not None:
         assert found is not None
         assert reason in found
+
+
+def _news(report_id: str, title: str, published: str, description: str = "") -> ReportFacts:
+    return ReportFacts(
+        report_id=report_id,
+        title=title,
+        description=description or title,
+        is_public_source=True,
+        published_on=dt.date.fromisoformat(published),
+    )
+
+
+def test_a_headline_of_the_same_wave_of_coverage_links_automatically() -> None:
+    """A headline shares one telling word with the article of its wave (the others are in
+    earlier coverage of the same service): thin evidence, but published the next day it is
+    clearly that article's event; published months later it is held for review."""
+    article = _news(
+        "n-1",
+        "Self-driving shuttle brakes hard in Harwick, injuring four riders",
+        "2025-05-02",
+        "A self-driving shuttle run by Orrin Transit braked hard on Quay Street in Harwick on "
+        "Thursday, injuring four riders. The operator said a sensor mistook a plastic bag for "
+        "an obstacle and suspended the service while engineers review the braking software.",
+    )
+    earlier = [
+        _news(f"o-{n}", title, published)
+        for n, (title, published) in enumerate(
+            [
+                ("Self-driving shuttle service launches in Harwick", "2024-06-01"),
+                ("Harwick self-driving shuttle hits kerb, no one hurt", "2024-09-14"),
+                ("Self-driving shuttle riders praise Harwick trial", "2024-11-20"),
+                ("Orrin Transit expands self-driving shuttle in Harwick", "2025-01-15"),
+            ]
+        )
+    ]
+    store = loaded_store(*earlier, article)
+    headline = "Self-driving shuttle in Harwick injures riders"
+    in_wave = match_report(store, _news("n-2", headline, "2025-05-03"))
+    months_later = match_report(store, _news("n-3", headline, "2025-09-03"))
+    assert in_wave.candidates[0].incident_id == "inc-n-1"
+    assert in_wave.decision is Decision.AUTO_LINK
+    assert months_later.candidates[0].incident_id == "inc-n-1"
+    assert months_later.decision is Decision.REVIEW

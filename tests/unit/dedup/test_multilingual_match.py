@@ -5,7 +5,13 @@ import datetime as dt
 import pytest
 
 from incidents.dedup import InMemoryStore, ReportFacts
-from incidents.dedup.engine import find_candidates, match_report, register
+from incidents.dedup.engine import (
+    RARE_TERM_PROBES,
+    find_candidates,
+    match_report,
+    rarest_terms,
+    register,
+)
 
 
 def _item(report_id: str, title: str, published: str, description: str = "") -> ReportFacts:
@@ -73,3 +79,42 @@ def test_an_item_in_another_language_finds_its_event(
     candidates = find_candidates(store, _item("new", title, published))
     top3 = [c.incident_id for c in candidates[:3]]
     assert any(i.startswith(f"inc-{event}-") for i in top3), top3
+
+
+def test_japanese_item_finds_english_coverage_past_a_look_alike_in_japanese() -> None:
+    """The Latin forms of a Japanese item are probed even when its many bigrams and readings,
+    shared with another Japanese item, are rarer than the words it shares with the English."""
+    store = InMemoryStore()
+    earlier = [
+        _item(
+            "ja-other", "自動運転バス急停止、高齢女性2人骨折　星ノ森町の自動運転バス", "2025-04-23"
+        ),
+        _item(
+            "en-same",
+            "Self-driving bus clips parked truck in Tochigi town",
+            "2024-11-13",
+            "An autonomous bus scraped a parked mini truck in Hoshinomori; no one was hurt.",
+        ),
+        *(
+            _item(f"en-{n}", f"Delivery truck and bus crash on route {n}", "2023-01-01")
+            for n in range(3)
+        ),
+    ]
+    for facts in earlier:
+        register(store, match_report(store, facts).fingerprint, f"inc-{facts.report_id}")
+    new = _item(
+        "ja-new", "自動運転バスが駐車中の軽トラックに接触　星ノ森町、けが人なし", "2024-11-13"
+    )
+    top3 = [c.incident_id for c in find_candidates(store, new)[:3]]
+    assert "inc-en-same" in top3, top3
+
+
+def test_the_probe_of_cjk_text_reaches_past_the_many_forms_of_its_readings() -> None:
+    readings = [("term", f"jidou{'n' * n}") for n in range(40)]  # one word read many ways
+    bigrams = [("term", f"自{chr(0x4E00 + n)}") for n in range(30)]
+    counts = dict.fromkeys([*readings, *bigrams], 1) | {("term", "bus"): 7}
+    probed = rarest_terms(counts, counts)
+    assert ("term", "bus") in probed
+    assert len(probed) == len(set(probed))
+    english = {("term", f"w{n}"): n + 1 for n in range(40)}
+    assert rarest_terms(english, english) == list(english)[:RARE_TERM_PROBES]

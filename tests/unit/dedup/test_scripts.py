@@ -121,3 +121,14 @@ def test_kana_are_written_in_hepburn() -> None:
         "ジョウキャク": "joukyaku",
     }
     assert {kana: japanese.hepburn(kana) for kana in cases} == cases
+
+
+def test_japanese_loanwords_are_given_their_english_origin() -> None:
+    assert japanese.loanword_origins("自動運転バスが駐車中の軽トラックに接触") == ("bus", "truck")
+    assert japanese.loanword_origins("星ノ森町") == ()  # native words have no origin
+
+
+def test_japanese_text_meets_english_coverage_on_its_loanwords() -> None:
+    japanese_text = "自動運転バスが駐車中の軽トラックに接触　星ノ森町、けが人なし"
+    english = content_terms("Self-driving bus clips parked truck in Tochigi town")
+    assert {"bus", "truck"} <= set(content_terms(japanese_text)) & set(english)
