@@ -12,6 +12,7 @@ PostgreSQL the lists are bound as one array each: ``key = ANY(:keys)``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from collections import Counter
@@ -22,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from incidents.db import Base, among, utcnow
+from incidents.db import Base, utcnow
 from incidents.dedup.fingerprint import (
     Fingerprint,
     Key,
@@ -75,16 +76,77 @@ def _ids(report_ids: Iterable[str]) -> list[int]:
     return list(out)
 
 
-def _key_condition(table: sa.Table, keys: Sequence[Key], array: bool) -> sa.ColumnElement[bool]:
+def _in(
+    column: sa.ColumnElement[Any], name: str, item: sa.types.TypeEngine[Any], array: bool
+) -> sa.ColumnElement[bool]:
+    """``column IN :name`` (one list parameter); ``column = ANY(:name)`` on PostgreSQL."""
+    if array:
+        return column == sa.any_(sa.bindparam(name, type_=postgresql.ARRAY(item)))
+    return column.in_(sa.bindparam(name, expanding=True))
+
+
+def _key_condition(table: sa.Table, kinds: Sequence[str], array: bool) -> sa.ColumnElement[bool]:
+    """``(kind = k0 AND key IN :k0) OR (kind = k1 AND key IN :k1) …``: each branch is an
+    index range on the ``(kind, key)`` primary key; the keys are given per kind."""
+    return sa.or_(
+        *(
+            sa.and_(table.c.kind == kind, _in(table.c.key, f"k{i}", sa.String(), array))
+            for i, kind in enumerate(kinds)
+        )
+    )
+
+
+def _by_kind(keys: Iterable[Key]) -> tuple[tuple[str, ...], dict[str, list[str]]]:
+    """The kinds of ``keys`` (sorted) and the parameters of :func:`_key_condition`."""
     by_kind: dict[str, list[str]] = {}
     for kind, value in keys:
         by_kind.setdefault(kind, []).append(value)
-    return sa.or_(
-        *(
-            sa.and_(table.c.kind == kind, among(table.c.key, values, sa.String(), array=array))
-            for kind, values in sorted(by_kind.items())
-        )
+    kinds = tuple(sorted(by_kind))
+    return kinds, {f"k{i}": by_kind[kind] for i, kind in enumerate(kinds)}
+
+
+# The store's reads are built once per shape (SQLAlchemy's building of a statement cost more
+# than SQLite's answering it) and given their keys and ids as list parameters.
+
+
+@functools.cache
+def _counts_of(kinds: tuple[str, ...], array: bool) -> sa.Select[Any]:
+    columns = (_counts.c.kind, _counts.c.key, _counts.c["count"])
+    return sa.select(*columns).where(_key_condition(_counts, kinds, array))
+
+
+@functools.cache
+def _matching(kinds: tuple[str, ...], array: bool, limited: bool) -> sa.Select[Any]:
+    matched = sa.func.count().label("matched")
+    query = (
+        sa.select(_keys.c.report_id, matched)
+        .where(_key_condition(_keys, kinds, array))
+        .group_by(_keys.c.report_id)
     )
+    if limited:
+        query = query.order_by(matched.desc(), _keys.c.report_id).limit(
+            sa.bindparam("limit", type_=sa.Integer())
+        )
+    return query
+
+
+@functools.cache
+def _of_reports(column: str, array: bool) -> sa.Select[Any]:
+    """The ``column`` of the stored reports with the ids of the parameter ``ids``."""
+    return sa.select(_fingerprints.c.report_id, _fingerprints.c[column]).where(
+        _in(_fingerprints.c.report_id, "ids", sa.Integer(), array)
+    )
+
+
+@functools.cache
+def _meta_count(key: Key) -> sa.Select[Any]:
+    kind, value = key
+    return sa.select(_counts.c["count"]).where(_counts.c.kind == kind, _counts.c.key == value)
+
+
+_STORED = sa.select(_fingerprints.c.report_id).where(
+    _fingerprints.c.report_id == sa.bindparam("report_id")
+)
 
 
 class SqlStore:
@@ -100,9 +162,7 @@ class SqlStore:
     def generation(self) -> int | None:
         """Return the store's generation (None: nothing was ever stored); it changes with
         every report stored or removed, by anyone."""
-        kind, value = GENERATION_KEY
-        query = sa.select(_counts.c["count"]).where(_counts.c.kind == kind, _counts.c.key == value)
-        found = self.session.execute(query).scalar()
+        found = self.session.execute(_meta_count(GENERATION_KEY)).scalar()
         return None if found is None else int(found)
 
     def _next_generation(self) -> None:
@@ -138,8 +198,7 @@ class SqlStore:
         """
         report_id = int(fingerprint.report_id)
         self.session.flush()  # the report row itself may still be pending in this session
-        exists = sa.select(_fingerprints.c.report_id).where(_fingerprints.c.report_id == report_id)
-        if self.session.execute(exists).first() is not None:
+        if self.session.execute(_STORED, {"report_id": report_id}).first() is not None:
             raise ValueError(f"report {fingerprint.report_id!r} is already stored")
         self.session.execute(
             sa.insert(_fingerprints),
@@ -227,9 +286,7 @@ class SqlStore:
 
     def report_count(self) -> int:
         """Return how many reports are stored."""
-        kind, value = REPORT_COUNT_KEY
-        query = sa.select(_counts.c["count"]).where(_counts.c.kind == kind, _counts.c.key == value)
-        return int(self.session.execute(query).scalar() or 0)
+        return int(self.session.execute(_meta_count(REPORT_COUNT_KEY)).scalar() or 0)
 
     def key_counts(self, keys: Iterable[Key]) -> dict[Key, int]:
         """Return how many stored reports carry each key (keys never seen are left out)."""
@@ -240,10 +297,8 @@ class SqlStore:
                 originals.append(key)
         out: dict[Key, int] = {}
         for chunk in _chunks(list(wanted)):
-            query = sa.select(_counts.c.kind, _counts.c.key, _counts.c["count"]).where(
-                _key_condition(_counts, chunk, self._arrays)
-            )
-            for kind, value, count in self.session.execute(query):
+            kinds, values = _by_kind(chunk)
+            for kind, value, count in self.session.execute(_counts_of(kinds, self._arrays), values):
                 for original in wanted.get((kind, value), ()):
                     out[original] = int(count)
         return out
@@ -256,24 +311,15 @@ class SqlStore:
         unique = list(dict.fromkeys(stored_key(k) for k in keys))
         if not unique or limit <= 0:
             return []
-        matched = sa.func.count().label("matched")
         if len(unique) <= CHUNK:
-            query = (
-                sa.select(_keys.c.report_id, matched)
-                .where(_key_condition(_keys, unique, self._arrays))
-                .group_by(_keys.c.report_id)
-                .order_by(matched.desc(), _keys.c.report_id)
-                .limit(limit)
-            )
-            return [(str(r), int(n)) for r, n in self.session.execute(query)]
+            kinds, values = _by_kind(unique)
+            query = _matching(kinds, self._arrays, limited=True)
+            rows = self.session.execute(query, {**values, "limit": limit})
+            return [(str(r), int(n)) for r, n in rows]
         counts: Counter[int] = Counter()
         for chunk in _chunks(unique):
-            query = (
-                sa.select(_keys.c.report_id, matched)
-                .where(_key_condition(_keys, chunk, self._arrays))
-                .group_by(_keys.c.report_id)
-            )
-            for report_id, n in self.session.execute(query):
+            kinds, values = _by_kind(chunk)
+            for report_id, n in self.session.execute(_matching(kinds, self._arrays, False), values):
                 counts[int(report_id)] += int(n)
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
         return [(str(r), n) for r, n in ranked]
@@ -281,22 +327,19 @@ class SqlStore:
     def features(self, report_ids: Iterable[str]) -> dict[str, ReportFeatures]:
         """Return the stored features of the given reports (unknown ids are left out)."""
         out: dict[str, ReportFeatures] = {}
+        query = _of_reports("features", self._arrays)
         for chunk in _chunks(_ids(report_ids)):
-            query = sa.select(_fingerprints.c.report_id, _fingerprints.c.features).where(
-                among(_fingerprints.c.report_id, chunk, sa.Integer(), array=self._arrays)
-            )
-            for report_id, data in self.session.execute(query):
+            for report_id, data in self.session.execute(query, {"ids": list(chunk)}):
                 out[str(report_id)] = features_from_json(data)
         return out
 
     def incident_ids(self, report_ids: Iterable[str]) -> dict[str, str]:
         """Return the incident each given report belongs to (unknown ids are left out)."""
         out: dict[str, str] = {}
+        query = _of_reports("incident_ref", self._arrays)
         for chunk in _chunks(_ids(report_ids)):
-            query = sa.select(_fingerprints.c.report_id, _fingerprints.c.incident_ref).where(
-                among(_fingerprints.c.report_id, chunk, sa.Integer(), array=self._arrays)
-            )
-            out.update((str(r), str(i)) for r, i in self.session.execute(query))
+            rows = self.session.execute(query, {"ids": list(chunk)})
+            out.update((str(r), str(i)) for r, i in rows)
         return out
 
     def reports_of(self, incident_id: str, *, limit: int) -> list[str]:

@@ -247,7 +247,8 @@ def _step(
     elif not transaction_lock(session, consumer, wait=wait):
         session.rollback()
         return None
-    entries = list(session.scalars(_due(consumer, utcnow()).order_by(OutboxEntry.id).limit(size)))
+    due = {"consumer": consumer, "now": utcnow(), "size": size}
+    entries = list(session.scalars(_DUE, due))
     if not entries:
         session.rollback()
         return None
@@ -284,10 +285,19 @@ def _waiting(consumer: str) -> sa.Select[OutboxEntry]:
     )
 
 
-def _due(consumer: str, now: datetime) -> sa.Select[OutboxEntry]:
-    return _waiting(consumer).where(
-        sa.or_(OutboxEntry.retry_at.is_(None), OutboxEntry.retry_at <= now)
+#: A consumer's due entries, oldest first: parameters ``consumer``, ``now`` and ``size``
+#: (built once: it is read before every step of every drain).
+_DUE = (
+    sa.select(OutboxEntry)
+    .where(
+        OutboxEntry.consumer == sa.bindparam("consumer"),
+        OutboxEntry.done_at.is_(None),
+        OutboxEntry.parked_at.is_(None),
+        sa.or_(OutboxEntry.retry_at.is_(None), OutboxEntry.retry_at <= sa.bindparam("now")),
     )
+    .order_by(OutboxEntry.id)
+    .limit(sa.bindparam("size", type_=sa.Integer()))
+)
 
 
 def _record_failure(session: Session, entry_id: int, message: str) -> None:
