@@ -182,14 +182,19 @@ class ChainHead:
     digest: str
 
 
+# Read on every commit that wrote events: built once.
+_HEAD = (
+    sa.select(_table.c.chain_position, _table.c.chain_digest)
+    .where(_table.c.chain_position.is_not(None))
+    .order_by(_table.c.chain_position.desc())
+    .limit(1)
+)
+_UNCHAINED = sa.select(*_COLUMNS).where(_table.c.chain_position.is_(None)).order_by(_table.c.id)
+
+
 def chain_head(session: Session) -> ChainHead:
     """The head of the chain (position 0 and the genesis digest while it is empty)."""
-    row = session.execute(
-        sa.select(_table.c.chain_position, _table.c.chain_digest)
-        .where(_table.c.chain_position.is_not(None))
-        .order_by(_table.c.chain_position.desc())
-        .limit(1)
-    ).first()
+    row = session.execute(_HEAD).first()
     return ChainHead(0, GENESIS) if row is None else ChainHead(row[0], row[1])
 
 
@@ -207,9 +212,7 @@ def seal(session: Session) -> int:
     else:
         begin_writing(session.connection())
     head = chain_head(session)
-    rows = session.execute(
-        sa.select(*_COLUMNS).where(_table.c.chain_position.is_(None)).order_by(_table.c.id)
-    ).all()
+    rows = session.execute(_UNCHAINED).all()
     position, previous, updates = head.position, head.digest, []
     for row in rows:
         position += 1
