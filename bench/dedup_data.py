@@ -188,9 +188,13 @@ class ItemRecord:
     seen: bool
     decision: Decision
     candidates: tuple[Candidate, ...]
-    held: tuple[bool, ...]
     #: The gold events each candidate incident holds.
     events: tuple[frozenset[str], ...]
+
+    @property
+    def held(self) -> tuple[bool, ...]:
+        """Whether each candidate incident holds the report's gold event."""
+        return tuple(self.event in events for events in self.events)
 
 
 @dataclasses.dataclass
@@ -265,28 +269,21 @@ def run_stream(
         match = match_report(store, facts, thresholds)
         result.latencies_ms.append((time.perf_counter() - started) * 1000)
         members = store.incident_map()
-        if event in seen_events:
-            ranks = [
-                i
-                for i, c in enumerate(match.candidates)
-                if any(
-                    result.gold.get(r) == event
-                    for r, inc in members.items()
-                    if inc == c.incident_id
-                )
-            ]
-            result.ranks.append(ranks[0] if ranks else None)
-        held_by = []
-        events_by = []
-        for c in match.candidates:
-            events_in = frozenset(
+        events_by = [
+            frozenset(
                 result.gold.get(r, "background")
                 for r, inc in members.items()
                 if inc == c.incident_id
             )
-            held_by.append(event in events_in)
-            events_by.append(events_in)
-            result.scored.append((c.score, event in events_in))
+            for c in match.candidates
+        ]
+        if event in seen_events:
+            ranks = [i for i, events_in in enumerate(events_by) if event in events_in]
+            result.ranks.append(ranks[0] if ranks else None)
+        result.scored.extend(
+            (c.score, event in events_in)
+            for c, events_in in zip(match.candidates, events_by, strict=True)
+        )
         result.items.append(
             ItemRecord(
                 facts.report_id,
@@ -294,7 +291,6 @@ def run_stream(
                 event in seen_events,
                 match.decision,
                 match.candidates,
-                tuple(held_by),
                 tuple(events_by),
             )
         )

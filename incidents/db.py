@@ -300,7 +300,7 @@ def checkpoint_log(engine: Engine, entries: int) -> None:
 
 def among(
     column: sa.ColumnElement[Any] | InstrumentedAttribute[Any],
-    values: Sequence[Any],
+    values: Sequence[Any] | str,
     item: sa.types.TypeEngine[Any],
     *,
     array: bool,
@@ -309,10 +309,13 @@ def among(
 
     One array parameter keeps the statement text constant, so psycopg caches and prepares it
     and PostgreSQL plans it once, instead of parsing a list of hundreds of placeholders.
+    ``values`` may instead be the name of the list parameter, given when the statement runs
+    (a statement built once and run many times).
     """
+    key, value = (values, None) if isinstance(values, str) else (None, list(values))
     if array:
-        return column == sa.any_(sa.bindparam(None, list(values), type_=postgresql.ARRAY(item)))
-    return column.in_(values)
+        return column == sa.any_(sa.bindparam(key, value, type_=postgresql.ARRAY(item)))
+    return column.in_(sa.bindparam(key, value, expanding=True))
 
 
 def _write_lock_path(url: sa.URL) -> str | None:

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from incidents.db import Base, utcnow
+from incidents.db import Base, among, utcnow
 from incidents.dedup.fingerprint import (
     Fingerprint,
     Key,
@@ -76,21 +76,12 @@ def _ids(report_ids: Iterable[str]) -> list[int]:
     return list(out)
 
 
-def _in(
-    column: sa.ColumnElement[Any], name: str, item: sa.types.TypeEngine[Any], array: bool
-) -> sa.ColumnElement[bool]:
-    """``column IN :name`` (one list parameter); ``column = ANY(:name)`` on PostgreSQL."""
-    if array:
-        return column == sa.any_(sa.bindparam(name, type_=postgresql.ARRAY(item)))
-    return column.in_(sa.bindparam(name, expanding=True))
-
-
 def _key_condition(table: sa.Table, kinds: Sequence[str], array: bool) -> sa.ColumnElement[bool]:
     """``(kind = k0 AND key IN :k0) OR (kind = k1 AND key IN :k1) …``: each branch is an
     index range on the ``(kind, key)`` primary key; the keys are given per kind."""
     return sa.or_(
         *(
-            sa.and_(table.c.kind == kind, _in(table.c.key, f"k{i}", sa.String(), array))
+            sa.and_(table.c.kind == kind, among(table.c.key, f"k{i}", sa.String(), array=array))
             for i, kind in enumerate(kinds)
         )
     )
@@ -134,7 +125,7 @@ def _matching(kinds: tuple[str, ...], array: bool, limited: bool) -> sa.Select[A
 def _of_reports(column: str, array: bool) -> sa.Select[Any]:
     """The ``column`` of the stored reports with the ids of the parameter ``ids``."""
     return sa.select(_fingerprints.c.report_id, _fingerprints.c[column]).where(
-        _in(_fingerprints.c.report_id, "ids", sa.Integer(), array)
+        among(_fingerprints.c.report_id, "ids", sa.Integer(), array=array)
     )
 
 

@@ -10,6 +10,7 @@ from incidents.dedup import Decision, InMemoryStore, ReportFacts, Thresholds
 from incidents.dedup.engine import Candidate, abstains, find_candidates, match_report, register
 from incidents.dedup.facts import AISystem
 from incidents.dedup.signals import Signal
+from tests.unit.dedup.news import news_item
 
 FERRY = ReportFacts(
     report_id="ferry-1",
@@ -236,21 +237,11 @@ def test_the_engine_abstains_when_it_does_not_know(
         assert reason in found
 
 
-def _news(report_id: str, title: str, published: str, description: str = "") -> ReportFacts:
-    return ReportFacts(
-        report_id=report_id,
-        title=title,
-        description=description or title,
-        is_public_source=True,
-        published_on=dt.date.fromisoformat(published),
-    )
-
-
 def test_a_headline_of_the_same_wave_of_coverage_links_automatically() -> None:
     """A headline shares one telling word with the article of its wave (the others are in
     earlier coverage of the same service): thin evidence, but published the next day it is
     clearly that article's event; published months later it is held for review."""
-    article = _news(
+    article = news_item(
         "n-1",
         "Self-driving shuttle brakes hard in Harwick, injuring four riders",
         "2025-05-02",
@@ -259,7 +250,7 @@ def test_a_headline_of_the_same_wave_of_coverage_links_automatically() -> None:
         "an obstacle and suspended the service while engineers review the braking software.",
     )
     earlier = [
-        _news(f"o-{n}", title, published)
+        news_item(f"o-{n}", title, published)
         for n, (title, published) in enumerate(
             [
                 ("Self-driving shuttle service launches in Harwick", "2024-06-01"),
@@ -271,8 +262,8 @@ def test_a_headline_of_the_same_wave_of_coverage_links_automatically() -> None:
     ]
     store = loaded_store(*earlier, article)
     headline = "Self-driving shuttle in Harwick injures riders"
-    in_wave = match_report(store, _news("n-2", headline, "2025-05-03"))
-    months_later = match_report(store, _news("n-3", headline, "2025-09-03"))
+    in_wave = match_report(store, news_item("n-2", headline, "2025-05-03"))
+    months_later = match_report(store, news_item("n-3", headline, "2025-09-03"))
     assert in_wave.candidates[0].incident_id == "inc-n-1"
     assert in_wave.decision is Decision.AUTO_LINK
     assert months_later.candidates[0].incident_id == "inc-n-1"

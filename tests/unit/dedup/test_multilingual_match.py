@@ -1,10 +1,8 @@
 """A news item in Japanese or Korean finds the incident its English coverage already opened."""
 
-import datetime as dt
-
 import pytest
 
-from incidents.dedup import InMemoryStore, ReportFacts
+from incidents.dedup import InMemoryStore
 from incidents.dedup.engine import (
     RARE_TERM_PROBES,
     find_candidates,
@@ -12,42 +10,34 @@ from incidents.dedup.engine import (
     rarest_terms,
     register,
 )
-
-
-def _item(report_id: str, title: str, published: str, description: str = "") -> ReportFacts:
-    return ReportFacts(
-        report_id=report_id,
-        title=title,
-        description=description or title,
-        is_public_source=True,
-        published_on=dt.date.fromisoformat(published),
-    )
-
+from tests.unit.dedup.news import news_item
 
 ENGLISH = [
-    _item(
+    news_item(
         "bus-1",
         "Six hurt as driverless bus brakes suddenly in Tochigi",
         "2025-04-22",
         "An autonomous bus run by Kizuna Mobility braked hard in Hoshinomori, Tochigi, "
         "injuring six passengers.",
     ),
-    _item("bus-2", "Hoshinomori autonomous bus to resume after injury suspension", "2025-06-10"),
-    _item(
+    news_item(
+        "bus-2", "Hoshinomori autonomous bus to resume after injury suspension", "2025-06-10"
+    ),
+    news_item(
         "maru-1",
         "Regulators open probe into Maru chatbot over minors' data",
         "2025-05-21",
         "The privacy commission is investigating Dodam Labs, maker of the Maru companion app.",
     ),
-    _item("maru-2", "Dodam Labs apologises, blocks minors from Maru chatbot", "2025-05-13"),
-    _item(
+    news_item("maru-2", "Dodam Labs apologises, blocks minors from Maru chatbot", "2025-05-13"),
+    news_item(
         "fraud-1",
         "Voice-clone scam costs Wendrich Armaturen €4.2 million",
         "2025-02-25",
         "Fraudsters imitated the managing director's voice to have €4.2m wired abroad.",
     ),
-    _item("ferry-1", "Autonomous ferry runs aground near Oskholm pier", "2024-05-04"),
-    _item("lawyer-1", "Lawyer fined for citing cases a chatbot invented", "2025-03-02"),
+    news_item("ferry-1", "Autonomous ferry runs aground near Oskholm pier", "2024-05-04"),
+    news_item("lawyer-1", "Lawyer fined for citing cases a chatbot invented", "2025-03-02"),
 ]
 
 
@@ -76,7 +66,7 @@ def store() -> InMemoryStore:
 def test_an_item_in_another_language_finds_its_event(
     store: InMemoryStore, title: str, published: str, event: str
 ) -> None:
-    candidates = find_candidates(store, _item("new", title, published))
+    candidates = find_candidates(store, news_item("new", title, published))
     top3 = [c.incident_id for c in candidates[:3]]
     assert any(i.startswith(f"inc-{event}-") for i in top3), top3
 
@@ -86,23 +76,23 @@ def test_japanese_item_finds_english_coverage_past_a_look_alike_in_japanese() ->
     shared with another Japanese item, are rarer than the words it shares with the English."""
     store = InMemoryStore()
     earlier = [
-        _item(
+        news_item(
             "ja-other", "自動運転バス急停止、高齢女性2人骨折　星ノ森町の自動運転バス", "2025-04-23"
         ),
-        _item(
+        news_item(
             "en-same",
             "Self-driving bus clips parked truck in Tochigi town",
             "2024-11-13",
             "An autonomous bus scraped a parked mini truck in Hoshinomori; no one was hurt.",
         ),
         *(
-            _item(f"en-{n}", f"Delivery truck and bus crash on route {n}", "2023-01-01")
+            news_item(f"en-{n}", f"Delivery truck and bus crash on route {n}", "2023-01-01")
             for n in range(3)
         ),
     ]
     for facts in earlier:
         register(store, match_report(store, facts).fingerprint, f"inc-{facts.report_id}")
-    new = _item(
+    new = news_item(
         "ja-new", "自動運転バスが駐車中の軽トラックに接触　星ノ森町、けが人なし", "2024-11-13"
     )
     top3 = [c.incident_id for c in find_candidates(store, new)[:3]]
