@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from incidents.accounts.demo import DEMO_PASSWORD
 
@@ -22,7 +23,7 @@ def test_sign_in_see_role_navigation_sign_out(page, email, shown, hidden) -> Non
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("The e-mail or password is not right.").is_visible()
+    expect(page.get_by_text("The e-mail or password is not right.")).to_be_visible()
 
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
@@ -30,11 +31,11 @@ def test_sign_in_see_role_navigation_sign_out(page, email, shown, hidden) -> Non
     navigation = page.get_by_test_id("main-nav")
     navigation.get_by_role("button", name="Sign out").wait_for()
     for label in shown:
-        assert navigation.get_by_role("link", name=label).is_visible(), label
+        expect(navigation.get_by_role("link", name=label), label).to_be_visible()
     for label in hidden:
         assert navigation.get_by_role("link", name=label).count() == 0, label
 
     navigation.get_by_role("button", name="Sign out").click()
-    assert page.get_by_text("You are signed out.").is_visible()
+    expect(page.get_by_text("You are signed out.")).to_be_visible()
     page.goto("/account")
     assert page.url.split("?")[0].endswith("/login")

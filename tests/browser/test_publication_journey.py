@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from playwright.sync_api import expect
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from incidents import create_app
@@ -87,7 +88,7 @@ def test_a_summary_is_drafted_approved_and_published(context, journey_app: Flask
 
     # Pre-filled from the CLEAR report, redacted, with what was removed shown for review.
     removed = analyst.get_by_test_id("removed")
-    assert removed.get_by_text("Maria Lindqvist").first.is_visible()
+    expect(removed.get_by_text("Maria Lindqvist").first).to_be_visible()
     summary = analyst.get_by_label("Public summary")
     assert "Maria Lindqvist" not in summary.input_value()
     assert "[person]" in summary.input_value()

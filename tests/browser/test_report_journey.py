@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from incidents.accounts.demo import DEMO_PASSWORD
 
@@ -57,22 +58,22 @@ def test_reporter_files_a_report_and_gets_a_receipt(page) -> None:
     summary = page.get_by_test_id("error-summary")
     summary.wait_for()
     missing = summary.get_by_role("link", name="Required in the initial report: AI system")
-    assert missing.is_visible()
+    expect(missing).to_be_visible()
     missing.click()
     assert page.url.endswith("#ai_system")
     name = page.locator("#ai_system-name")
     assert "ai_system-error" in (name.get_attribute("aria-describedby") or "")
-    assert page.locator("#ai_system-error").is_visible()
+    expect(page.locator("#ai_system-error")).to_be_visible()
     assert page.get_by_label("Title").input_value() == "Care robot dropped a patient"
     assert page.locator("#harm_deaths").input_value() == "1"
     name.fill("CareLift")
     page.get_by_role("button", name="Review and submit").click()
 
     page.get_by_role("heading", name="Review and submit").wait_for()
-    assert page.get_by_text("TLP:AMBER").first.is_visible()
+    expect(page.get_by_text("TLP:AMBER").first).to_be_visible()
     page.get_by_role("button", name="Submit report").click()
 
     page.get_by_role("heading", name="Report received").wait_for()
     reference = page.get_by_test_id("reference").inner_text()
     assert re.fullmatch(r"RPT-\d{4}-\d{5}", reference)
-    assert page.get_by_text("2025-02-13 10:00").first.is_visible()  # Art. 73(4): 10 days
+    expect(page.get_by_text("2025-02-13 10:00").first).to_be_visible()  # Art. 73(4): 10 days

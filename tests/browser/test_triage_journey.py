@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from playwright.sync_api import expect
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from incidents import create_app
@@ -114,14 +115,14 @@ def test_analyst_confirms_merges_and_splits(triage_page, triage_app: Flask) -> N
     page.get_by_test_id("queue").get_by_role("link", name=refs["look_alike"]).click()
     page.get_by_role("heading", name=f"Triage {refs['look_alike']}").wait_for()
     candidate = page.get_by_test_id(f"candidate-{refs['incident']}")
-    assert candidate.get_by_test_id("signal-agree").first.is_visible()
-    assert candidate.get_by_test_id("signal-disagree").first.is_visible()
-    assert candidate.get_by_text("AI system names match (100/100)").is_visible()
+    expect(candidate.get_by_test_id("signal-agree").first).to_be_visible()
+    expect(candidate.get_by_test_id("signal-disagree").first).to_be_visible()
+    expect(candidate.get_by_text("AI system names match (100/100)")).to_be_visible()
     candidate.get_by_label("Note (optional)").fill("Same system, same hospital group.")
     candidate.get_by_role("button", name=f"Confirm: same event as {refs['incident']}").click()
     flash = page.get_by_text(f"Confirmed: {refs['look_alike']} is part of {refs['incident']}.")
     flash.wait_for()
-    assert page.get_by_test_id("decided").get_by_text("confirmed").is_visible()
+    expect(page.get_by_test_id("decided").get_by_text("confirmed")).to_be_visible()
 
     # Merge the neonatal incident into it, finding the target through the suggestions.
     page.goto(f"/incidents/{refs['other']}")
@@ -136,7 +137,7 @@ def test_analyst_confirms_merges_and_splits(triage_page, triage_app: Flask) -> N
     page.get_by_text(f"{refs['other']} was merged into {refs['incident']}.").wait_for()
     assert page.url.endswith(f"/incidents/{refs['incident']}")
     reports = page.get_by_test_id("reports")
-    assert reports.get_by_role("link", name=refs["neonatal"]).is_visible()
+    expect(reports.get_by_role("link", name=refs["neonatal"])).to_be_visible()
 
     # On reflection the look-alike is another event: split it off.
     split = page.get_by_test_id("split-form")
@@ -145,5 +146,6 @@ def test_analyst_confirms_merges_and_splits(triage_page, triage_app: Flask) -> N
     split.get_by_role("button", name="Split off").click()
     page.get_by_text(f"{refs['look_alike']} split off into a new incident").wait_for()
     assert reports.get_by_role("link", name=refs["look_alike"]).count() == 0
-    assert page.get_by_test_id("history").get_by_role("link", name=refs["look_alike"]).is_visible()
+    history = page.get_by_test_id("history")
+    expect(history.get_by_role("link", name=refs["look_alike"])).to_be_visible()
     assert not problems, problems  # no script errors, nothing the CSP refused
