@@ -66,6 +66,10 @@ NEIGHBOURHOOD_POWER = 0.25
 WAVE_SCORE = 0.9
 WAVE_MARGIN = 2.0
 WAVE_TEXT = 0.15
+#: Reports naming different deployers of one system whose events occurred this many days
+#: apart or more are held for review, whoever filed them: the same system failing at two
+#: customers (reports of one event by two parties differ by a day or two).
+OTHER_DEPLOYER_DAYS = 7
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -320,8 +324,10 @@ def abstains(candidates: list[Candidate], auto_link: float = 0.7) -> str | None:
     to the best (the two may be one incident, or the report may belong to either), and when
     the evidence is thin (fewer than ``MIN_TELLING_TERMS`` telling shared words and nothing
     corroborating: no shared article, no copied text, no clear lead in one wave of coverage,
-    :func:`clear_in_one_wave`), and when two public items published apart share only words
-    (no second report of the incident agreeing).
+    :func:`clear_in_one_wave`), when the same system is named at two deployers (between one
+    filer's reports, or events ``OTHER_DEPLOYER_DAYS`` or more apart), and when two public
+    items published apart share only words (no second report of the incident agreeing, or the
+    items published months apart: a follow-up mentioning an earlier sibling event).
     """
     best = candidates[0]
     if len(candidates) > 1:
@@ -334,20 +340,33 @@ def abstains(candidates: list[Candidate], auto_link: float = 0.7) -> str | None:
     corroborating = _corroborated(values) or clear_in_one_wave(candidates)
     if values.get("telling_terms", 0.0) < signal_module.MIN_TELLING_TERMS and not corroborating:
         return "thin evidence: few telling words shared and nothing corroborating"
-    if values.get("same_filer", 0.0) > 0 and values.get("other_deployer", 0.0) > 0:
-        return "the same company's system at another deployer"
+    if values.get("other_deployer", 0.0) > 0 and (
+        values.get("same_filer", 0.0) > 0 or _days_between(best) >= OTHER_DEPLOYER_DAYS
+    ):
+        return "the same system at another deployer"
     if values.get("passing_mention", 0.0) > 0 and not corroborating:
         return "a headline matched only inside a long article about something else"
     if (
         values.get("public_pair", 0.0) > 0
         and values.get("published_near", 0.0) == 0
-        and values.get("support", 0.0) < SECOND_OPINION
+        and (
+            values.get("support", 0.0) < SECOND_OPINION
+            or values.get("published_apart", 0.0) >= 1.0
+        )
         and not corroborating
     ):
         # Coverage of a sibling event (the same company's next failure, a round-up) shares
         # the words; only a second report agreeing, or one wave of coverage, tells them apart.
         return "two public items alike in words only, not one wave of coverage"
     return None
+
+
+def _days_between(candidate: Candidate) -> float:
+    """How many days apart the two reports' events occurred (0 when a side has no date)."""
+    near = next((s for s in candidate.signals if s.name == "date_near"), None)
+    if near is None or near.agrees is None:
+        return 0.0
+    return (1.0 - near.value) * signal_module.DATE_WINDOW_DAYS
 
 
 def _corroborated(values: Mapping[str, float]) -> bool:

@@ -9,7 +9,7 @@ import pytest
 from incidents.dedup import Decision, InMemoryStore, ReportFacts, Thresholds
 from incidents.dedup.engine import Candidate, abstains, find_candidates, match_report, register
 from incidents.dedup.facts import AISystem
-from incidents.dedup.signals import Signal
+from incidents.dedup.signals import DATE_WINDOW_DAYS, Signal
 from tests.unit.dedup.news import news_item
 
 FERRY = ReportFacts(
@@ -214,6 +214,8 @@ def _candidate(incident: str, score: float, **values: float) -> Candidate:
         ([_candidate("i1", 0.97, public_pair=1.0, published_near=0.4)], None),  # one wave
         ([_candidate("i1", 0.97, public_pair=1.0, support=0.6)], None),  # a second agrees
         ([_candidate("i1", 0.97, public_pair=1.0, support=0.2)], "alike in words only"),
+        # A second agreeing report does not bridge coverage published four months apart.
+        ([_candidate("i1", 0.97, public_pair=1.0, support=0.6, published_apart=1.0)], "alike"),
         ([_candidate("i1", 0.97, public_pair=1.0, reference_url=1.0)], None),
         ([_candidate("i1", 0.97, public_pair=1.0, near_duplicate=0.5)], None),
         # A headline of one wave of coverage: few telling words, but clearly the best match.
@@ -235,6 +237,20 @@ def test_the_engine_abstains_when_it_does_not_know(
     if reason is not None:
         assert found is not None
         assert reason in found
+
+
+@pytest.mark.parametrize(("days", "held"), [(0, False), (2, False), (7, True), (40, True)])
+def test_one_system_at_two_deployers_is_held_when_the_events_are_days_apart(
+    days: int, held: bool
+) -> None:
+    """Two parties' reports of one event name different deployers now and then (a developer
+    named as deployer); a week or more apart, it is the same system failing at two customers."""
+    near = max(0.0, 1.0 - days / DATE_WINDOW_DAYS)
+    dated = Signal("date_near", near, days <= DATE_WINDOW_DAYS, f"occurred {days} days apart")
+    best = _candidate("i1", 0.95, other_deployer=1.0)
+    best = Candidate(best.incident_id, best.score, best.report_id, (*best.signals, dated))
+    found = abstains([best])
+    assert (found is not None) == held, found
 
 
 def test_a_headline_of_the_same_wave_of_coverage_links_automatically() -> None:
