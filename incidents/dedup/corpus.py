@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping
+from typing import Any, cast
 
 import numpy as np
 
@@ -30,9 +31,10 @@ class Corpus:
     _norms: dict[int, tuple[float, float]] = dataclasses.field(
         default_factory=dict, compare=False, repr=False
     )
-    _pair: dict[tuple[int, int], set[str]] = dataclasses.field(
+    _idf: dict[frozenset[str], dict[str, float]] = dataclasses.field(
         default_factory=dict, compare=False, repr=False
     )
+    _shared_idf: list[Any] = dataclasses.field(default_factory=list, compare=False, repr=False)
 
     @classmethod
     def snapshot(
@@ -118,12 +120,26 @@ class Corpus:
             found = self._norms[key] = (cosine, squares)
         return found
 
-    def shared(self, left: Mapping[str, int], right: Mapping[str, int]) -> set[str]:
-        """Return the terms two bags share (the last pair asked is remembered: several
-        signals of one pair ask for it)."""
-        key = (id(left), id(right))
-        found = self._pair.get(key)
+    def shared_idf(
+        self, left: Mapping[str, int], right: Mapping[str, int]
+    ) -> list[tuple[str, float]]:
+        """Return the terms two bags share with their normalised IDF (the last pair asked is
+        remembered: several signals of one pair go through them)."""
+        last = self._shared_idf
+        if last and last[0] is left and last[1] is right:  # held, so never a reused id
+            return cast("list[tuple[str, float]]", last[2])
+        cache, nidf = self._cache, self.nidf
+        found = [
+            (t, n if (n := cache.get(t)) is not None else nidf(t))
+            for t in left.keys() & right.keys()
+        ]
+        last[:] = [left, right, found]
+        return found
+
+    def idf_weights(self, terms: frozenset[str]) -> dict[str, float]:
+        """Return the normalised IDF of each of ``terms`` (memoised: the new report's title
+        is compared with every candidate's)."""
+        found = self._idf.get(terms)
         if found is None:
-            self._pair.clear()
-            found = self._pair[key] = left.keys() & right.keys()
+            found = self._idf[terms] = {t: self.nidf(t) for t in terms}
         return found

@@ -350,8 +350,7 @@ def abstains(candidates: list[Candidate], auto_link: float = 0.7) -> str | None:
         values.get("public_pair", 0.0) > 0
         and values.get("published_near", 0.0) == 0
         and (
-            values.get("support", 0.0) < SECOND_OPINION
-            or values.get("published_apart", 0.0) >= 1.0
+            values.get("support", 0.0) < SECOND_OPINION or values.get("published_apart", 0.0) >= 1.0
         )
         and not corroborating
     ):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -46,6 +47,11 @@ ARTICLE_TERMS = 40
 MENTION_TITLE_COSINE = 0.15
 
 
+#: Token-set similarity (0..100) of two names; one company's names meet again and again in
+#: the pairs of its reports, so the answers are remembered.
+name_ratio: Callable[[str, str], float] = functools.lru_cache(maxsize=1 << 16)(fuzz.token_set_ratio)
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Signal:
     """One explainable piece of evidence about a pair of reports."""
@@ -71,8 +77,8 @@ def text_cosine(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
     nb = corpus.norms(b.terms)[0]
     tf = b.terms
     dot = sum(
-        wa[t] * corpus.nidf(t) * (1.0 if tf[t] == 1 else 1.0 + math.log(tf[t]))
-        for t in corpus.shared(a.terms, tf)
+        wa[t] * (n if tf[t] == 1 else (1.0 + math.log(tf[t])) * n)
+        for t, n in corpus.shared_idf(a.terms, tf)
     )
     norm = math.sqrt(na * nb)
     value = dot / norm if norm else 0.0
@@ -87,12 +93,17 @@ def rare_terms(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
     events of one actor share those names but not the details of what happened.
     """
     names = {w for x in (a, b) for words in x.name_terms for w in words}
-    shared = sorted(
-        ((corpus.nidf(t), t) for t in corpus.shared(a.terms, b.terms) - names), reverse=True
+    rare = sorted(
+        (
+            (n, t)
+            for t, n in corpus.shared_idf(a.terms, b.terms)
+            if n > RARE_NIDF and t not in names
+        ),
+        reverse=True,
     )
-    mass = sum((n - RARE_NIDF) / (1 - RARE_NIDF) for n, _ in shared if n > RARE_NIDF)
+    mass = sum((n - RARE_NIDF) / (1 - RARE_NIDF) for n, _ in rare)
     value = math.log1p(mass)
-    top = ", ".join(t for n, t in shared[:5] if n > RARE_NIDF) or "none"
+    top = ", ".join(t for _, t in rare[:5]) or "none"
     return Signal("rare_terms", value, mass >= 1.0, f"shared rare terms: {top}")
 
 
@@ -103,19 +114,19 @@ def overlap(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
     ia, sa = corpus.vector(a.terms, 2)
     sb = corpus.norms(b.terms)[1]
     smaller = max(min(sa, sb), EVIDENCE_MASS)
-    value = sum(ia[t] for t in corpus.shared(a.terms, b.terms)) / smaller
+    value = sum(ia[t] for t, _ in corpus.shared_idf(a.terms, b.terms)) / smaller
     return Signal("overlap", value, value >= 0.3, f"{value:.0%} of the shorter text is shared")
 
 
 def telling_terms(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
     """How many shared words tell this pair apart (rare in the store and carried by few of the
     candidate incidents); shown to analysts and read by the engine's abstention, not weighed."""
-    shared = [t for t in corpus.shared(a.terms, b.terms) if corpus.nidf(t) > RARE_NIDF]
+    count = sum(1 for _, n in corpus.shared_idf(a.terms, b.terms) if n > RARE_NIDF)
     return Signal(
         "telling_terms",
-        float(len(shared)),
-        len(shared) >= MIN_TELLING_TERMS or None,
-        f"{len(shared)} telling word(s) shared",
+        float(count),
+        count >= MIN_TELLING_TERMS or None,
+        f"{count} telling word(s) shared",
     )
 
 
@@ -142,8 +153,8 @@ def same_filer(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
 
 def title_cosine(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
     """IDF-weighted cosine of the title words."""
-    ia = {t: corpus.nidf(t) for t in a.title_terms}
-    ib = {t: corpus.nidf(t) for t in b.title_terms}
+    ia = corpus.idf_weights(a.title_terms)
+    ib = corpus.idf_weights(b.title_terms)
     dot = sum(w * ib[t] for t, w in ia.items() if t in ib)
     norm = math.sqrt(sum(w * w for w in ia.values()) * sum(w * w for w in ib.values()))
     value = dot / norm if norm else 0.0
@@ -179,7 +190,7 @@ def _name_similarity(left: Iterable[str], right: Iterable[str]) -> float | None:
     pairs = [(x, y) for x in left for y in right]
     if not pairs:
         return None
-    return max(fuzz.token_set_ratio(x, y) for x, y in pairs)
+    return max(name_ratio(x, y) for x, y in pairs)
 
 
 def _agreement(name: str, similarity: float | None, what: str) -> Signal:
@@ -206,7 +217,7 @@ def organisation(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal
     similarity = _name_similarity(a.organisations, b.organisations)
     if similarity is not None and similarity < NAME_MATCH:
         same_role = [
-            fuzz.token_set_ratio(x, y)
+            name_ratio(x, y)
             for x, y in ((a.developer, b.developer), (a.deployer, b.deployer))
             if x and y
         ]
@@ -220,7 +231,7 @@ def other_deployer(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Sign
     one company it is a sibling incident's mark), not weighed."""
     if not a.deployer or not b.deployer:
         return Signal("other_deployer", 0.0, None, "deployer not named on both sides")
-    similarity = fuzz.token_set_ratio(a.deployer, b.deployer)
+    similarity = name_ratio(a.deployer, b.deployer)
     if similarity >= NAME_MATCH:
         return Signal("other_deployer", 0.0, True, "the same deployer")
     return Signal("other_deployer", 1.0, False, f"deployed by {a.deployer} and by {b.deployer}")
@@ -564,10 +575,8 @@ def conditioned(parts: dict[str, Signal], history: int) -> list[Signal]:
     for name in CONDITIONED:
         signal = parts[name]
         if same and signal.value > 0:
-            out.append(dataclasses.replace(signal, name=f"filer_{name}"))
-            parts[name] = dataclasses.replace(
-                signal, value=0.0, explanation=f"{signal.explanation} (same filer)"
-            )
+            out.append(Signal(f"filer_{name}", signal.value, signal.agrees, signal.explanation))
+            parts[name] = Signal(name, 0.0, signal.agrees, f"{signal.explanation} (same filer)")
         else:
             out.append(Signal(f"filer_{name}", 0.0, None, "not filed by one organisation"))
     out.append(

@@ -129,8 +129,12 @@ def publish(
         for subject in subjects
         for consumer in consumers
     ]
-    session.execute(sa.insert(OutboxEntry), rows)
+    # Through the connection: nothing pending in the session needs flushing for these rows.
+    session.connection().execute(_INSERT, rows)
     session.info[_WRITTEN] = True
+
+
+_INSERT = sa.insert(OutboxEntry.metadata.tables[OutboxEntry.__tablename__])
 
 
 @sa.event.listens_for(Session, "after_commit")

@@ -210,6 +210,7 @@ def _store_candidates(
     auto = match.decision is Decision.AUTO_LINK
     rank_of_report = severity(report)
     seen: set[int] = set()
+    rows: list[dict[str, Any]] = []
     for rank, candidate in enumerate(match.candidates[:MAX_CANDIDATES], start=1):
         incident = incidents.get(candidate.incident_id)
         if incident is None:
@@ -228,20 +229,22 @@ def _store_candidates(
             # Nobody could open it: the engine resolves it alone (the report keeps its own
             # incident, or the link it had) instead of leaving it in no one's queue.
             decision, reason = CandidateDecision.REJECTED, UNDECIDABLE
-        session.add(
-            DedupCandidate(
-                report=report,
-                incident=incident,
-                evidence_report_id=int(candidate.report_id),
-                rank=rank,
-                score=candidate.score,
-                severity=rank_of_report,
-                signals=[signal.as_row() for signal in candidate.signals],
-                decision=decision,
-                reason=reason,
-                decided_at=None if decision is CandidateDecision.PENDING else utcnow(),
-            )
+        rows.append(
+            {
+                "report_id": report.id,
+                "incident_id": incident.id,
+                "evidence_report_id": int(candidate.report_id),
+                "rank": rank,
+                "score": candidate.score,
+                "severity": rank_of_report,
+                "signals": [signal.as_row() for signal in candidate.signals],
+                "decision": decision,
+                "reason": reason,
+                "decided_at": None if decision is CandidateDecision.PENDING else utcnow(),
+            }
         )
+    if rows:  # one statement for all of them (the placement's other rows are flushed first)
+        session.execute(sa.insert(DedupCandidate), rows)
 
 
 def readers(report: Report) -> frozenset[str] | None:

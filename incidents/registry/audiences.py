@@ -80,7 +80,8 @@ def derived_from(sources: Iterable[Distributed]) -> Distribution:
 
 
 def audience(session: Session, writer_id: int, distribution: Distribution) -> Audience:
-    """A new audience: the writing organisation, and ``distribution`` (flushed)."""
+    """A new audience: the writing organisation, and ``distribution`` (added to the session;
+    what refers to it through its relationship is flushed with it)."""
     recipients = (
         list(
             session.scalars(
@@ -92,7 +93,6 @@ def audience(session: Session, writer_id: int, distribution: Distribution) -> Au
     )
     created = Audience(organization_id=writer_id, tlp=distribution.tlp, recipients=recipients)
     session.add(created)
-    session.flush()
     return created
 
 

@@ -275,8 +275,7 @@ def add_link(
         created_by_id=actor_id(caller),
         audience=_written_audience(session, caller, incident, [report, *sources]),
     )
-    session.add(link)
-    session.flush()
+    session.add(link)  # flushed with what follows (publish needs only the incident's id)
     publish(session, Event.INCIDENT_CHANGED, "incident", [incident.id])
     record(
         session,

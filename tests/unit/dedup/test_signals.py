@@ -204,8 +204,9 @@ def test_norms_are_the_vectors_sums_and_a_pair_shares_its_common_terms() -> None
     cosine, squares = corpus.norms(bag)
     assert cosine == pytest.approx(corpus.vector(bag, 1)[1])
     assert squares == pytest.approx(corpus.vector(bag, 2)[1])
-    assert corpus.shared(bag, {"fell": 2, "velmora": 1, "other": 1}) == {"fell", "velmora"}
-    assert corpus.shared({"a": 1}, {"b": 1}) == set()
+    shared = corpus.shared_idf(bag, {"fell": 2, "velmora": 1, "other": 1})
+    assert dict(shared) == {"fell": corpus.nidf("fell"), "velmora": corpus.nidf("velmora")}
+    assert corpus.shared_idf({"a": 1}, {"b": 1}) == []
 
 
 def test_the_text_signals_are_the_cosine_and_overlap_of_the_weighted_bags() -> None:
