@@ -60,7 +60,7 @@ def test_reporter_files_a_report_and_gets_a_receipt(page) -> None:
     missing = summary.get_by_role("link", name="Required in the initial report: AI system")
     expect(missing).to_be_visible()
     missing.click()
-    assert page.url.endswith("#ai_system")
+    expect(page).to_have_url(re.compile(r"#ai_system$"))
     name = page.locator("#ai_system-name")
     assert "ai_system-error" in (name.get_attribute("aria-describedby") or "")
     expect(page.locator("#ai_system-error")).to_be_visible()
