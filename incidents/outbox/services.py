@@ -108,7 +108,7 @@ def publish(
 ) -> None:
     """Write ``event`` for each of ``subject_ids`` into the session's transaction, once per
     consumer that follows it (``only``: for that one consumer alone, e.g. to have the search
-    index read a subject again), flushed with it."""
+    index read a subject again); the rows are written at once and commit with it."""
     consumers = [
         name
         for name, events in SUBSCRIPTIONS.items()
