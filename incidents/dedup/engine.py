@@ -336,12 +336,14 @@ def abstains(candidates: list[Candidate], auto_link: float = 0.7) -> str | None:
         # earlier: the report links, and the placement proposes the two for merging.
         if second < auto_link and logit_of(best.score) - logit_of(second) < AMBIGUITY:
             return f"the runner-up {candidates[1].incident_id} scores close ({second:.2f})"
-    values = {s.name: s.value for s in best.signals}
-    corroborating = _corroborated(values) or clear_in_one_wave(candidates)
+    signals = {s.name: s for s in best.signals}
+    values = {name: s.value for name, s in signals.items()}
+    corroborating = _corroborated(values) or clear_in_one_wave(candidates, values)
     if values.get("telling_terms", 0.0) < signal_module.MIN_TELLING_TERMS and not corroborating:
         return "thin evidence: few telling words shared and nothing corroborating"
     if values.get("other_deployer", 0.0) > 0 and (
-        values.get("same_filer", 0.0) > 0 or _days_between(best) >= OTHER_DEPLOYER_DAYS
+        values.get("same_filer", 0.0) > 0
+        or _days_between(signals.get("date_near")) >= OTHER_DEPLOYER_DAYS
     ):
         return "the same system at another deployer"
     if values.get("passing_mention", 0.0) > 0 and not corroborating:
@@ -360,9 +362,9 @@ def abstains(candidates: list[Candidate], auto_link: float = 0.7) -> str | None:
     return None
 
 
-def _days_between(candidate: Candidate) -> float:
-    """How many days apart the two reports' events occurred (0 when a side has no date)."""
-    near = next((s for s in candidate.signals if s.name == "date_near"), None)
+def _days_between(near: Signal | None) -> float:
+    """How many days apart the two reports' events occurred, read from their ``date_near``
+    signal (0 when a side has no date)."""
     if near is None or near.agrees is None:
         return 0.0
     return (1.0 - near.value) * signal_module.DATE_WINDOW_DAYS
@@ -382,7 +384,7 @@ def _corroborated(values: Mapping[str, float]) -> bool:
     )
 
 
-def clear_in_one_wave(candidates: list[Candidate]) -> bool:
+def clear_in_one_wave(candidates: list[Candidate], values: Mapping[str, float]) -> bool:
     """Whether the best candidate is coverage of the same wave, clearly ahead of the rest.
 
     Items published within days of each other that share text are mostly about one event,
@@ -391,10 +393,10 @@ def clear_in_one_wave(candidates: list[Candidate]) -> bool:
     review. Publication in one wave (``published_near``), at least ``WAVE_TEXT`` of shared
     text, a score of ``WAVE_SCORE`` and a lead of ``WAVE_MARGIN`` log-odds over the runner-up
     together corroborate the link; coverage published apart never does (a sibling event of
-    the same company shares the words and comes months later).
+    the same company shares the words and comes months later). ``values``: the best
+    candidate's signal values.
     """
     best = candidates[0]
-    values = {s.name: s.value for s in best.signals}
     second = candidates[1].score if len(candidates) > 1 else 0.0
     return (
         values.get("public_pair", 0.0) > 0

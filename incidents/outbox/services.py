@@ -98,6 +98,10 @@ class Staged(Generic[_Found]):
         self.finish(session, [entry], cast(_Found, found))
 
 
+#: The outbox's insert, run through the connection (see :func:`publish`).
+_INSERT = sa.insert(OutboxEntry.metadata.tables[OutboxEntry.__tablename__])
+
+
 def publish(
     session: Session,
     event: Event,
@@ -132,9 +136,6 @@ def publish(
     # Through the connection: nothing pending in the session needs flushing for these rows.
     session.connection().execute(_INSERT, rows)
     session.info[_WRITTEN] = True
-
-
-_INSERT = sa.insert(OutboxEntry.metadata.tables[OutboxEntry.__tablename__])
 
 
 @sa.event.listens_for(Session, "after_commit")
