@@ -228,23 +228,38 @@ def run_clients(
     clients: int,
     kill_plan: list[tuple[int, str]],
 ) -> tuple[list[Outcome], Counter[str]]:
+    """Submit ``jobs`` from ``clients`` threads while a killer follows ``kill_plan``.
+
+    Every client holds its last submission back until the plan is carried out, so the run
+    cannot end before its planned kills (a kill's moment is capped at what can be answered
+    while the last submissions wait)."""
     outcomes: list[Outcome] = []
     kills: Counter[str] = Counter()
     lock = threading.Lock()
     done = threading.Event()
+    plan_carried_out = threading.Event()
+    reachable = max(0, len(jobs) - clients)
 
     def client(share: list[tuple[str, dict[str, Any]]]) -> None:
-        for key, body in share:
+        for position, (key, body) in enumerate(share):
+            if position == len(share) - 1:
+                plan_carried_out.wait(timeout=GIVE_UP_SECONDS)
             outcome = submit(service.port, token, key, body)
             with lock:
                 outcomes.append(outcome)
 
     def killer() -> None:
+        try:
+            carry_out()
+        finally:
+            plan_carried_out.set()
+
+    def carry_out() -> None:
         for threshold, kind in kill_plan:
             while not done.is_set():
                 with lock:
                     answered = len(outcomes)
-                if answered >= threshold:
+                if answered >= min(threshold, reachable):
                     break
                 time.sleep(0.02)
             if done.is_set():
