@@ -325,7 +325,8 @@ def abstains(candidates: list[Candidate], auto_link: float = 0.7) -> str | None:
     the evidence is thin (fewer than ``MIN_TELLING_TERMS`` telling shared words and nothing
     corroborating: no shared article, no copied text, no clear lead in one wave of coverage,
     :func:`clear_in_one_wave`), when the same system is named at two deployers (between one
-    filer's reports, or events ``OTHER_DEPLOYER_DAYS`` or more apart), and when two public
+    filer's reports, or events ``OTHER_DEPLOYER_DAYS`` or more apart), when one filer's two
+    reports carry different references of its own (``other_filing``), and when two public
     items published apart share only words (no second report of the incident agreeing, or the
     items published months apart: a follow-up mentioning an earlier sibling event).
     """
@@ -346,6 +347,10 @@ def abstains(candidates: list[Candidate], auto_link: float = 0.7) -> str | None:
         or _days_between(signals.get("date_near")) >= OTHER_DEPLOYER_DAYS
     ):
         return "the same system at another deployer"
+    if values.get("month_far", 0.0) > 0 and not corroborating:
+        return "the texts date the events months apart"
+    if values.get("other_filing", 0.0) > 0:
+        return "two filings of one organisation under different references of its own"
     if values.get("passing_mention", 0.0) > 0 and not corroborating:
         return "a headline matched only inside a long article about something else"
     if (

@@ -13,10 +13,11 @@ from collections import Counter
 from typing import Any
 
 from incidents.dedup import minhash
-from incidents.dedup.dates import mentioned_dates
+from incidents.dedup.dates import Month, mentioned_dates, mentioned_months
 from incidents.dedup.facts import ReportFacts
 from incidents.dedup.normalize import (
     content_terms,
+    filing_references,
     normalize_name,
     normalize_url,
 )
@@ -57,6 +58,10 @@ class ReportFeatures:
     published_on: dt.date | None = None
     #: A public-source item (news, a public database's entry): imported, not filed.
     public: bool = False
+    #: The filer's own references written in the report (``FSN-25-021``).
+    filing_references: frozenset[str] = frozenset()
+    #: The months the text names as times ("in late January"), year ``None`` when unwritten.
+    mentioned_months: frozenset[Month] = frozenset()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -98,7 +103,8 @@ def fingerprint(facts: ReportFacts) -> Fingerprint:
     Deterministic: equal facts give equal fingerprints in every process.
     """
     system, orgs = _names(facts)
-    body = content_terms(facts.title + ". " + facts.description)
+    text = facts.title + ". " + facts.description
+    body = content_terms(text)
     name_terms = tuple(
         sorted({tuple(content_terms(n)) for n in (system, *orgs) if content_terms(n)})
     )
@@ -118,7 +124,7 @@ def fingerprint(facts: ReportFacts) -> Fingerprint:
         deployer=normalize_name(facts.ai_system.deployer),
         name_terms=name_terms,
         occurred_on=facts.occurred_on,
-        mentioned_dates=mentioned_dates(facts.title + ". " + facts.description),
+        mentioned_dates=mentioned_dates(text),
         countries=countries,
         sector=facts.sector or None,
         harm_types=frozenset(facts.harm_types),
@@ -127,6 +133,8 @@ def fingerprint(facts: ReportFacts) -> Fingerprint:
         filer=facts.organisation_id or None,
         published_on=facts.published_on,
         public=facts.is_public_source,
+        filing_references=filing_references(text),
+        mentioned_months=mentioned_months(text),
     )
     keys: list[Key] = [(URL, u) for u in sorted(urls)]
     keys += [(LSH, b) for b in minhash.band_keys(signature)]
@@ -164,6 +172,10 @@ def features_to_json(features: ReportFeatures) -> dict[str, object]:
         "filer": features.filer,
         "published_on": features.published_on.isoformat() if features.published_on else None,
         "public": features.public,
+        "filing_references": sorted(features.filing_references),
+        "mentioned_months": [
+            [y, m] for y, m in sorted(features.mentioned_months, key=lambda ym: (ym[0] or 0, ym[1]))
+        ],
     }
 
 
@@ -192,4 +204,6 @@ def features_from_json(data: dict[str, Any]) -> ReportFeatures:
         filer=data.get("filer"),
         published_on=dt.date.fromisoformat(published) if published else None,
         public=bool(data.get("public", False)),
+        filing_references=frozenset(data.get("filing_references", ())),
+        mentioned_months=frozenset((y, int(m)) for y, m in data.get("mentioned_months", ())),
     )

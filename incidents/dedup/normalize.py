@@ -295,6 +295,24 @@ def normalize_url(url: str) -> str | None:
     return key
 
 
+#: A filer's own reference for one filing: capitals and digits in three or more parts
+#: (``FSN-25-021``, ``AD-INC/25/04``, ``TR-IR-2025-001``), with at least two digits.
+_FILING_REFERENCE = re.compile(r"\b[A-Z][A-Z0-9]*(?:[-/][A-Z0-9]+){2,}\b")
+
+
+def filing_references(text: str) -> frozenset[str]:
+    """Return the filing references written in ``text`` (separators written as ``-``).
+
+    A company numbers its notices (a field safety notice ``FSN-25-021``, an incident notice
+    ``AD-INC/25/04``); its follow-ups on one event repeat the number.
+    """
+    return frozenset(
+        found.replace("/", "-")
+        for found in _FILING_REFERENCE.findall(text)
+        if sum(c.isdigit() for c in found) >= 2
+    )
+
+
 def url_is_specific(url_key: str) -> bool:
     """Tell whether a normalised URL names one article rather than a section or a home page.
 

@@ -18,9 +18,12 @@ from rapidfuzz import fuzz
 
 from incidents.dedup import minhash
 from incidents.dedup.corpus import Corpus
+from incidents.dedup.dates import Month, months_apart
 from incidents.dedup.fingerprint import ReportFeatures
 from incidents.dedup.normalize import url_is_specific
 
+#: Events dated only by month, this many months apart or more, are held apart (``month_far``).
+MONTHS_APART = 2
 #: A term is "rare" when its normalised IDF is above this (it occurs in fewer than about
 #: N^0.4 reports of N).
 RARE_NIDF = 0.6
@@ -237,6 +240,21 @@ def other_deployer(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Sign
     return Signal("other_deployer", 1.0, False, f"deployed by {a.deployer} and by {b.deployer}")
 
 
+def other_filing(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """Whether one organisation filed both reports under different references of its own
+    (``FSN-25-021`` and ``FSN-26-005``): two of its filings, which a follow-up on one event
+    would not be. Shown to analysts and read by the engine's abstention, not weighed."""
+    if not a.filer or a.filer != b.filer:
+        return Signal("other_filing", 0.0, None, "not filed by one organisation")
+    if not a.filing_references or not b.filing_references:
+        return Signal("other_filing", 0.0, None, "a filing reference not written on both sides")
+    shared = a.filing_references & b.filing_references
+    if shared:
+        return Signal("other_filing", 0.0, True, f"the same filing reference {min(shared)}")
+    left, right = ", ".join(sorted(a.filing_references)), ", ".join(sorted(b.filing_references))
+    return Signal("other_filing", 1.0, False, f"filed as {left} and as {right}")
+
+
 def name_mentioned(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
     """Whether a rare system or organisation name of one report occurs in the other's text."""
     found = [
@@ -280,6 +298,29 @@ def date_near(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
     return Signal(
         "date_near", value, days <= DATE_WINDOW_DAYS, f"occurred {days} days apart{source}"
     )
+
+
+def _months(x: ReportFeatures) -> frozenset[Month]:
+    return frozenset((d.year, d.month) for d in _dates(x)) or x.mentioned_months
+
+
+def month_far(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
+    """Whether the texts place the events ``MONTHS_APART`` or more months apart, when a side
+    dates its event only by month ("in late January"). Day dates are weighed by
+    :func:`date_near` and :func:`date_far`; this one is read by the engine's abstention.
+    Between two public items it is 0: coverage names the months of the background ("a pilot
+    launched in June") as often as the event's."""
+    if a.public and b.public:
+        return Signal("month_far", 0.0, None, "public coverage names months in passing")
+    if _dates(a) and _dates(b):
+        return Signal("month_far", 0.0, None, "both sides date the event to the day")
+    left, right = _months(a), _months(b)
+    if not left or not right:
+        return Signal("month_far", 0.0, None, "no month of the event on one side")
+    gap = min(months_apart(x, y) for x in left for y in right)
+    if gap < MONTHS_APART:
+        return Signal("month_far", 0.0, True, f"the events' months are {gap} apart")
+    return Signal("month_far", 1.0, False, f"the events' months are {gap} apart")
 
 
 def date_far(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
@@ -451,9 +492,11 @@ SIGNALS: tuple[SignalFunction, ...] = (
     system_name,
     organisation,
     other_deployer,
+    other_filing,
     name_mentioned,
     date_near,
     date_far,
+    month_far,
     public_pair,
     published_near,
     published_apart,

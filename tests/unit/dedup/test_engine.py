@@ -209,6 +209,9 @@ def _candidate(incident: str, score: float, **values: float) -> Candidate:
         ([_candidate("i1", 0.95, passing_mention=1.0, near_duplicate=0.5)], None),
         ([_candidate("i1", 0.95, same_filer=1.0, other_deployer=1.0)], "another deployer"),
         ([_candidate("i1", 0.95, other_deployer=1.0)], None),
+        ([_candidate("i1", 0.99, same_filer=1.0, other_filing=1.0)], "different references"),
+        ([_candidate("i1", 0.95, month_far=1.0)], "months apart"),
+        ([_candidate("i1", 0.95, month_far=1.0, reference_url=1.0)], None),
         # Two public items published apart, alike in words only: a sibling event's coverage?
         ([_candidate("i1", 0.97, public_pair=1.0)], "two public items alike in words only"),
         ([_candidate("i1", 0.97, public_pair=1.0, published_near=0.4)], None),  # one wave
@@ -251,6 +254,41 @@ def test_one_system_at_two_deployers_is_held_when_the_events_are_days_apart(
     best = Candidate(best.incident_id, best.score, best.report_id, (*best.signals, dated))
     found = abstains([best])
     assert (found is not None) == held, found
+
+
+def _safety_report(reference: str, what: str, version: str, day: dt.date) -> ReportFacts:
+    """A company's terse safety report: its own reference, a headline and boilerplate."""
+    return ReportFacts(
+        report_id=f"{reference}/{version}",
+        title=f"{reference}: Sillon T3 {what}, customer estate near Chinon",
+        description=f"Safety report {reference}. Orvanne Agrotech SAS, Quality & Safety, Angers.",
+        organisation_id="orvanne",
+        occurred_on=day,
+        countries=("FR",),
+        sector="agriculture",
+        harm_types=("physical_injury",),
+        ai_system=AISystem("Sillon T3", version, "Orvanne Agrotech SAS"),
+    )
+
+
+def test_a_companys_next_filing_under_its_own_new_reference_is_held_for_review() -> None:
+    """Two terse reports of one company, about two events three weeks apart: the headline,
+    the boilerplate and the structure agree, only the company's own references differ."""
+    first = _safety_report(
+        "ORV-SR-25-02", "contact with pruning worker", "2.8.0", dt.date(2025, 2, 11)
+    )
+    store = loaded_store(first)
+    second = _safety_report("ORV-SR-25-03", "mower deck injury", "2.8.1", dt.date(2025, 3, 5))
+    match = match_report(store, second)
+    assert match.candidates[0].score >= Thresholds().auto_link
+    assert match.decision is Decision.REVIEW
+    assert abstains(list(match.candidates)) == (
+        "two filings of one organisation under different references of its own"
+    )
+    update = _safety_report(
+        "ORV-SR-25-02", "contact with pruning worker", "2.8.1", dt.date(2025, 2, 11)
+    )
+    assert match_report(store, update).decision is Decision.AUTO_LINK
 
 
 def test_a_headline_of_the_same_wave_of_coverage_links_automatically() -> None:

@@ -2,9 +2,10 @@ import datetime as dt
 
 import pytest
 
-from incidents.dedup.dates import mentioned_dates
+from incidents.dedup.dates import mentioned_dates, mentioned_months, months_apart
 from incidents.dedup.normalize import (
     content_terms,
+    filing_references,
     normalize_name,
     normalize_url,
     stem,
@@ -117,3 +118,30 @@ def test_ambiguous_numeric_dates_give_both_readings() -> None:
 
 def test_day_and_month_without_any_year_are_ignored() -> None:
     assert mentioned_dates("it happened on 4 May, a Friday") == frozenset()
+
+
+def test_months_named_as_times_are_read_with_their_year_when_written() -> None:
+    text = (
+        "In February 2025 a tube check failed; results were voided in late January; on 11 "
+        "December a biopsy; protesters march on; it may be in mid-March; March 3, 2024."
+    )
+    assert mentioned_months(text) == {(2025, 2), (None, 1), (None, 12), (None, 3), (2024, 3)}
+    assert mentioned_months("They may march again; the dec of the ship.") == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "apart"),
+    [((2025, 2), (2026, 3), 13), ((None, 1), (2025, 11), 2), ((None, 4), (None, 12), 4)],
+)
+def test_months_apart_around_the_calendar_without_a_year(
+    left: tuple[int | None, int], right: tuple[int | None, int], apart: int
+) -> None:
+    assert months_apart(left, right) == apart == months_apart(right, left)
+
+
+def test_a_filers_own_references_are_read_and_nothing_else() -> None:
+    text = (
+        "FSN-25-021: Avocet C2 unexpected motion. Incident notice AD-INC/25/04, see also "
+        "TR-IR-2025-001. Wagtail AMR-5, GPT-4, COVID-19, fw 4.4.0, 2025-03-04, ISO 26262."
+    )
+    assert filing_references(text) == {"FSN-25-021", "AD-INC-25-04", "TR-IR-2025-001"}

@@ -51,6 +51,8 @@ def test_identical_reports_agree_on_everything() -> None:
     assert result.pop("published_near").agrees is None  # no publication date (not news)
     # Who filed them is not known here: the filer-conditioned signals say nothing.
     assert result.pop("same_filer").agrees is None
+    assert result.pop("other_filing").agrees is None
+    assert result.pop("month_far").agrees is None  # day dates are weighed by date_near
     for name in [n for n in result if n.startswith("filer_")]:
         assert result.pop(name).value == 0.0
     assert all(s.agrees is True for s in result.values()), result
@@ -317,3 +319,33 @@ def test_another_deployer_is_named() -> None:
     assert by_name(reported(), reported())["other_deployer"].agrees is True
     unnamed = reported(ai_system=AISystem("Skylume Fleet", None, "Skylume Aerial", None))
     assert by_name(reported(), unnamed)["other_deployer"].agrees is None
+
+
+def test_one_filers_reports_under_other_references_of_its_own_are_two_filings() -> None:
+    def notice(reference: str, filer: str | None = "brindlewood") -> ReportFeatures:
+        return reported(title=f"{reference}: Avocet C2 unexpected motion", organisation_id=filer)
+
+    other = by_name(notice("FSN-25-021"), notice("FSN-26-005"))["other_filing"]
+    assert (other.value, other.agrees) == (1.0, False)
+    assert "FSN-25-021" in other.explanation
+    assert "FSN-26-005" in other.explanation
+    same = by_name(notice("FSN-25-021"), notice("FSN-25-021"))["other_filing"]
+    assert (same.value, same.agrees) == (0.0, True)
+    unwritten = by_name(notice("FSN-25-021"), reported(organisation_id="brindlewood"))
+    assert unwritten["other_filing"].agrees is None
+    # The same references from two filers say nothing: each numbers its own filings.
+    assert by_name(notice("FSN-25-021"), notice("FSN-26-005", "x"))["other_filing"].value == 0
+
+
+def test_events_dated_only_by_month_months_apart_are_marked() -> None:
+    dated = reported(occurred_on=dt.date(2025, 4, 7))
+    by_month = reported(occurred_on=None, description="Exam results were voided in late January.")
+    far = by_name(dated, by_month)["month_far"]
+    assert (far.value, far.agrees) == (1.0, False)
+    near = reported(occurred_on=None, description="Exam results were voided in late March.")
+    assert by_name(dated, near)["month_far"].agrees is True
+    assert by_name(dated, reported())["month_far"].agrees is None  # both dated to the day
+    undated = reported(occurred_on=None)
+    assert by_name(dated, undated)["month_far"].agrees is None  # no month on one side
+    public = replace(by_month, public=True)
+    assert by_name(replace(dated, public=True), public)["month_far"].value == 0.0
