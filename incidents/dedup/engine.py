@@ -239,6 +239,8 @@ def score_candidates(
         score = incident_probability(z for z, _ in scored)
         evidence = list(pairs[best_report])
         if len(scored) > 1:
+            filing = incident_filing([pairs[r] for _, r in scored])
+            evidence = [filing if s.name == "other_filing" and filing else s for s in evidence]
             others = len(scored) - 1
             evidence.append(
                 Signal(
@@ -251,6 +253,17 @@ def score_candidates(
         ranked.append(Candidate(incident, score, best_report, tuple(evidence)))
     ranked.sort(key=lambda c: (-c.score, c.incident_id))
     return ranked[:limit]
+
+
+def incident_filing(members: list[list[Signal]]) -> Signal | None:
+    """The ``other_filing`` signal of a new report against an incident, from its pairs with
+    the incident's reports: a report under the filer's same reference makes the new one a
+    follow-up of it; else one under another reference of the filer marks another filing, even
+    when the best matching report is someone else's account of the incident."""
+    filings = [s for signals in members for s in signals if s.name == "other_filing"]
+    same = [s for s in filings if s.agrees is True]
+    other = [s for s in filings if s.value > 0]
+    return next(iter(same or other), None)
 
 
 def _lookup(

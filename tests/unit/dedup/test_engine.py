@@ -7,7 +7,14 @@ from typing import Any
 import pytest
 
 from incidents.dedup import Decision, InMemoryStore, ReportFacts, Thresholds
-from incidents.dedup.engine import Candidate, abstains, find_candidates, match_report, register
+from incidents.dedup.engine import (
+    Candidate,
+    abstains,
+    find_candidates,
+    incident_filing,
+    match_report,
+    register,
+)
 from incidents.dedup.facts import AISystem
 from incidents.dedup.signals import DATE_WINDOW_DAYS, Signal
 from tests.unit.dedup.news import news_item
@@ -289,6 +296,17 @@ def test_a_companys_next_filing_under_its_own_new_reference_is_held_for_review()
         "ORV-SR-25-02", "contact with pruning worker", "2.8.1", dt.date(2025, 2, 11)
     )
     assert match_report(store, update).decision is Decision.AUTO_LINK
+
+
+def test_another_filing_anywhere_in_the_incident_marks_the_incident() -> None:
+    """The best match may be someone else's account of the company's earlier filing: the
+    filing in the incident still tells the new report is another one."""
+    unknown = Signal("other_filing", 0.0, None, "not filed by one organisation")
+    other = Signal("other_filing", 1.0, False, "filed as FSN-26-005 and as FSN-25-021")
+    same = Signal("other_filing", 0.0, True, "the same filing reference FSN-26-005")
+    assert incident_filing([[unknown], [other]]) is other
+    assert incident_filing([[other], [same], [unknown]]) is same  # a follow-up of one of them
+    assert incident_filing([[unknown], [unknown]]) is None
 
 
 def test_a_headline_of_the_same_wave_of_coverage_links_automatically() -> None:
