@@ -338,8 +338,10 @@ def abstains(candidates: list[Candidate], auto_link: float = 0.7) -> str | None:
     the evidence is thin (fewer than ``MIN_TELLING_TERMS`` telling shared words and nothing
     corroborating: no shared article, no copied text, no clear lead in one wave of coverage,
     :func:`clear_in_one_wave`), when the same system is named at two deployers (between one
-    filer's reports, or events ``OTHER_DEPLOYER_DAYS`` or more apart), when one filer's two
-    reports carry different references of its own (``other_filing``), and when two public
+    filer's reports, or events ``OTHER_DEPLOYER_DAYS`` or more apart), when a side dates its
+    event only by month and the texts put the events months apart (``month_far``), when one
+    filer's two reports carry different references of its own (``other_filing``, also read
+    from the incident's other reports: :func:`incident_filing`), and when two public
     items published apart share only words (no second report of the incident agreeing, or the
     items published months apart: a follow-up mentioning an earlier sibling event).
     """
