@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping
-from typing import Any, cast
 
 import numpy as np
 
@@ -34,7 +33,10 @@ class Corpus:
     _idf: dict[frozenset[str], dict[str, float]] = dataclasses.field(
         default_factory=dict, compare=False, repr=False
     )
-    _shared_idf: list[Any] = dataclasses.field(default_factory=list, compare=False, repr=False)
+    #: The last pair asked of :meth:`shared_idf` and its answer (held, so an id is never reused).
+    _last_pair: list[tuple[Mapping[str, int], Mapping[str, int], list[tuple[str, float]]]] = (
+        dataclasses.field(default_factory=list, compare=False, repr=False)
+    )
 
     @classmethod
     def snapshot(
@@ -125,15 +127,11 @@ class Corpus:
     ) -> list[tuple[str, float]]:
         """Return the terms two bags share with their normalised IDF (the last pair asked is
         remembered: several signals of one pair go through them)."""
-        last = self._shared_idf
-        if last and last[0] is left and last[1] is right:  # held, so never a reused id
-            return cast("list[tuple[str, float]]", last[2])
-        cache, nidf = self._cache, self.nidf
-        found = [
-            (t, n if (n := cache.get(t)) is not None else nidf(t))
-            for t in left.keys() & right.keys()
-        ]
-        last[:] = [left, right, found]
+        last = self._last_pair
+        if last and last[0][0] is left and last[0][1] is right:
+            return last[0][2]
+        found = [(t, self.nidf(t)) for t in left.keys() & right.keys()]
+        last[:] = [(left, right, found)]
         return found
 
     def idf_weights(self, terms: frozenset[str]) -> dict[str, float]:

@@ -55,6 +55,12 @@ def _date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+def _days_named(folded: str) -> list[tuple[str, str, str]]:
+    """The ``(day, month name, year or "")`` of each date written with a month name."""
+    named = _DAY_MONTH.findall(folded)
+    return named + [(d, m, y) for m, d, y in _MONTH_DAY.findall(folded)]
+
+
 def mentioned_dates(text: str) -> frozenset[dt.date]:
     """Return the calendar dates written in ``text`` (English month names, ISO, d/m/y).
 
@@ -65,9 +71,7 @@ def mentioned_dates(text: str) -> frozenset[dt.date]:
     years = _ANY_YEAR.findall(folded)
     default = int(years[0]) if years else None
     found: set[dt.date | None] = set()
-    named = [(d, m, y) for d, m, y in _DAY_MONTH.findall(folded)]
-    named += [(d, m, y) for m, d, y in _MONTH_DAY.findall(folded)]
-    for day, month, year in named:
+    for day, month, year in _days_named(folded):
         year_number = int(year) if year else default
         if year_number is not None:
             found.add(_date(year_number, _MONTHS[month], int(day)))
@@ -83,8 +87,7 @@ def mentioned_months(text: str) -> frozenset[Month]:
     """Return the months ``text`` names as times ("in late January", "February 2025", "11
     December"), with their year when it is written beside them."""
     folded = fold(text)
-    named = [(m, y) for _, m, y in _DAY_MONTH.findall(folded)]
-    named += [(m, y) for m, _, y in _MONTH_DAY.findall(folded)]
+    named = [(m, y) for _, m, y in _days_named(folded)]
     for month_after, year_after, month_before, year_before in _MONTH_TIME.findall(folded):
         named.append((month_after, year_after) if month_after else (month_before, year_before))
     return frozenset((int(year) if year else None, _MONTHS[month]) for month, year in named)

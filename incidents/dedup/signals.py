@@ -300,8 +300,8 @@ def date_near(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
     )
 
 
-def _months(x: ReportFeatures) -> frozenset[Month]:
-    return frozenset((d.year, d.month) for d in _dates(x)) or x.mentioned_months
+def _months(days: frozenset[dt.date]) -> frozenset[Month]:
+    return frozenset((d.year, d.month) for d in days)
 
 
 def month_far(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
@@ -312,9 +312,11 @@ def month_far(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
     launched in June") as often as the event's."""
     if a.public and b.public:
         return Signal("month_far", 0.0, None, "public coverage names months in passing")
-    if _dates(a) and _dates(b):
+    left_days, right_days = _dates(a), _dates(b)
+    if left_days and right_days:
         return Signal("month_far", 0.0, None, "both sides date the event to the day")
-    left, right = _months(a), _months(b)
+    left = _months(left_days) or a.mentioned_months
+    right = _months(right_days) or b.mentioned_months
     if not left or not right:
         return Signal("month_far", 0.0, None, "no month of the event on one side")
     gap = min(months_apart(x, y) for x in left for y in right)
