@@ -58,8 +58,9 @@ class ReportFeatures:
     published_on: dt.date | None = None
     #: A public-source item (news, a public database's entry): imported, not filed.
     public: bool = False
-    #: The filer's own references written in the report (``FSN-25-021``).
-    filing_references: frozenset[str] = frozenset()
+    #: The filing references written in the report, in order: the first is its own
+    #: (``FSN-25-021``), later ones cite other filings.
+    filing_references: tuple[str, ...] = ()
     #: The months the text names as times ("in late January"), year ``None`` when unwritten.
     mentioned_months: frozenset[Month] = frozenset()
 
@@ -172,7 +173,7 @@ def features_to_json(features: ReportFeatures) -> dict[str, object]:
         "filer": features.filer,
         "published_on": features.published_on.isoformat() if features.published_on else None,
         "public": features.public,
-        "filing_references": sorted(features.filing_references),
+        "filing_references": list(features.filing_references),
         "mentioned_months": [
             [y, m] for y, m in sorted(features.mentioned_months, key=lambda ym: (ym[0] or 0, ym[1]))
         ],
@@ -204,6 +205,6 @@ def features_from_json(data: dict[str, Any]) -> ReportFeatures:
         filer=data.get("filer"),
         published_on=dt.date.fromisoformat(published) if published else None,
         public=bool(data.get("public", False)),
-        filing_references=frozenset(data.get("filing_references", ())),
+        filing_references=tuple(data.get("filing_references", ())),
         mentioned_months=frozenset((y, int(m)) for y, m in data.get("mentioned_months", ())),
     )

@@ -300,17 +300,16 @@ def normalize_url(url: str) -> str | None:
 _FILING_REFERENCE = re.compile(r"\b[A-Z][A-Z0-9]*(?:[-/][A-Z0-9]+){2,}\b")
 
 
-def filing_references(text: str) -> frozenset[str]:
-    """Return the filing references written in ``text`` (separators written as ``-``).
+def filing_references(text: str) -> tuple[str, ...]:
+    """Return the filing references written in ``text``, each once, in the order written
+    (separators written as ``-``).
 
     A company numbers its notices (a field safety notice ``FSN-25-021``, an incident notice
-    ``AD-INC/25/04``); its follow-ups on one event repeat the number.
+    ``AD-INC/25/04``) and heads each with its own number; its follow-ups on one event repeat
+    the number. References written later cite other filings ("unrelated to FSN-25-004").
     """
-    return frozenset(
-        found.replace("/", "-")
-        for found in _FILING_REFERENCE.findall(text)
-        if sum(c.isdigit() for c in found) >= 2
-    )
+    found = (r.replace("/", "-") for r in _FILING_REFERENCE.findall(text))
+    return tuple(dict.fromkeys(r for r in found if sum(c.isdigit() for c in r) >= 2))
 
 
 def url_is_specific(url_key: str) -> bool:

@@ -243,15 +243,16 @@ def other_deployer(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Sign
 def other_filing(a: ReportFeatures, b: ReportFeatures, corpus: Corpus) -> Signal:
     """Whether one organisation filed both reports under different references of its own
     (``FSN-25-021`` and ``FSN-26-005``): two of its filings, which a follow-up on one event
-    would not be. Shown to analysts and read by the engine's abstention, not weighed."""
+    would not be. A report's own reference is the first it writes; one that cites the other's
+    ("unrelated to FSN-25-021") is still another filing. Shown to analysts and read by the
+    engine's abstention, not weighed."""
     if not a.filer or a.filer != b.filer:
         return Signal("other_filing", 0.0, None, "not filed by one organisation")
     if not a.filing_references or not b.filing_references:
         return Signal("other_filing", 0.0, None, "a filing reference not written on both sides")
-    shared = a.filing_references & b.filing_references
-    if shared:
-        return Signal("other_filing", 0.0, True, f"the same filing reference {min(shared)}")
-    left, right = ", ".join(sorted(a.filing_references)), ", ".join(sorted(b.filing_references))
+    left, right = a.filing_references[0], b.filing_references[0]
+    if left == right:
+        return Signal("other_filing", 0.0, True, f"the same filing reference {left}")
     return Signal("other_filing", 1.0, False, f"filed as {left} and as {right}")
 
 

@@ -89,7 +89,7 @@ def test_features_survive_a_json_round_trip() -> None:
     notice = fingerprint(
         ReportFacts(report_id="r2", title="FSN-25-021", description="Seen in late January.")
     ).features
-    assert notice.filing_references == {"FSN-25-021"}
+    assert notice.filing_references == ("FSN-25-021",)
     assert notice.mentioned_months == {(None, 1)}
     assert features_from_json(json.loads(json.dumps(features_to_json(notice)))) == notice
     empty = fingerprint(ReportFacts(report_id="r3", title="", description="")).features

@@ -144,4 +144,8 @@ def test_a_filers_own_references_are_read_and_nothing_else() -> None:
         "FSN-25-021: Avocet C2 unexpected motion. Incident notice AD-INC/25/04, see also "
         "TR-IR-2025-001. Wagtail AMR-5, GPT-4, COVID-19, fw 4.4.0, 2025-03-04, ISO 26262."
     )
-    assert filing_references(text) == {"FSN-25-021", "AD-INC-25-04", "TR-IR-2025-001"}
+    assert filing_references(text) == ("FSN-25-021", "AD-INC-25-04", "TR-IR-2025-001")
+    assert filing_references("FSN-25-007: unrelated to FSN-25-004; FSN-25-007") == (
+        "FSN-25-007",
+        "FSN-25-004",
+    )

@@ -331,6 +331,10 @@ def test_one_filers_reports_under_other_references_of_its_own_are_two_filings() 
     assert "FSN-26-005" in other.explanation
     same = by_name(notice("FSN-25-021"), notice("FSN-25-021"))["other_filing"]
     assert (same.value, same.agrees) == (0.0, True)
+    # A later filing that cites the earlier one ("unrelated to …") is still another filing.
+    citing = replace(notice("FSN-26-005"), filing_references=("FSN-26-005", "FSN-25-021"))
+    cited = by_name(citing, notice("FSN-25-021"))["other_filing"]
+    assert (cited.value, cited.agrees) == (1.0, False)
     unwritten = by_name(notice("FSN-25-021"), reported(organisation_id="brindlewood"))
     assert unwritten["other_filing"].agrees is None
     # The same references from two filers say nothing: each numbers its own filings.
