@@ -7,7 +7,9 @@ returned as strings as the protocol wants. Tables: :mod:`incidents.dedup.models`
 
 Probes are ``WHERE (kind = :k1 AND key IN (...)) OR (kind = :k2 AND key IN (...))``: each
 branch is an index range on the ``(kind, key)`` primary keys on both databases (on
-PostgreSQL the lists are bound as one array each: ``key = ANY(:keys)``).
+PostgreSQL the lists are bound as one array each: ``key = ANY(:keys)``). On PostgreSQL a
+report's keys and counts are written by one statement each, from arrays; on SQLite by one
+``executemany`` each.
 """
 
 from __future__ import annotations
@@ -135,6 +137,38 @@ def _meta_count(key: Key) -> sa.Select[Any]:
     return sa.select(_counts.c["count"]).where(_counts.c.kind == kind, _counts.c.key == value)
 
 
+@functools.cache
+def _unnested() -> tuple[sa.Insert, sa.Insert]:
+    """PostgreSQL's writes of a report's keys and key counts, one statement each: the rows
+    are the parameter arrays ``kinds`` and ``keys`` unnested (one round trip and one plan
+    instead of a statement per row). Counts are upserted in key order, as elsewhere."""
+    text = postgresql.ARRAY(sa.String())
+    rows = (
+        sa.func.unnest(sa.bindparam("kinds", type_=text), sa.bindparam("keys", type_=text))
+        .table_valued("kind", "key")
+        .render_derived()
+    )
+    report = sa.bindparam("report_id", type_=sa.Integer())
+    keys = sa.insert(_keys).from_select(
+        ["kind", "key", "report_id"], sa.select(rows.c.kind, rows.c.key, report)
+    )
+    counted = sa.select(rows.c.kind, rows.c.key, _ONE).order_by(rows.c.kind, rows.c.key)
+    counts = (
+        postgresql.insert(_counts)
+        .from_select(["kind", "key", "count"], counted)
+        .on_conflict_do_update(
+            index_elements=[_counts.c.kind, _counts.c.key],
+            set_={"count": _counts.c["count"] + _ONE},
+        )
+    )
+    return keys, counts
+
+
+def _arrays_of(keys: Sequence[Key]) -> dict[str, list[str]]:
+    """The parameters ``kinds`` and ``keys`` of :func:`_unnested` for ``keys``."""
+    return {"kinds": [kind for kind, _ in keys], "keys": [value for _, value in keys]}
+
+
 _STORED = sa.select(_fingerprints.c.report_id).where(
     _fingerprints.c.report_id == sa.bindparam("report_id")
 )
@@ -204,33 +238,40 @@ class SqlStore:
         )
         # Sorted, so concurrent writers lock count rows in one order (no deadlocks).
         keys = sorted({stored_key(k) for k in fingerprint.keys})
-        if keys:
-            self._run_many(
-                "keys",
-                lambda: sa.insert(_keys),
-                [{"kind": k, "key": v, "report_id": report_id} for k, v in keys],
-            )
-        self._run_many(
-            "counts",
-            lambda: (
-                self._insert(_counts)
-                .values(kind=sa.bindparam("kind"), key=sa.bindparam("key"), count=_ONE)
-                .on_conflict_do_update(
-                    index_elements=[_counts.c.kind, _counts.c.key],
-                    set_={"count": _counts.c["count"] + _ONE},
+        counted = sorted([REPORT_COUNT_KEY, *keys])
+        if self._arrays:
+            insert_keys, upsert_counts = _unnested()
+            if keys:
+                self.session.execute(insert_keys, {**_arrays_of(keys), "report_id": report_id})
+            self.session.execute(upsert_counts, _arrays_of(counted))
+        else:
+            if keys:
+                self._run_many(
+                    "keys",
+                    lambda: sa.insert(_keys),
+                    [{"kind": k, "key": v, "report_id": report_id} for k, v in keys],
                 )
-            ),
-            [{"kind": k, "key": v} for k, v in sorted([REPORT_COUNT_KEY, *keys])],
-        )
+            self._run_many(
+                "counts",
+                lambda: (
+                    self._insert(_counts)
+                    .values(kind=sa.bindparam("kind"), key=sa.bindparam("key"), count=_ONE)
+                    .on_conflict_do_update(
+                        index_elements=[_counts.c.kind, _counts.c.key],
+                        set_={"count": _counts.c["count"] + _ONE},
+                    )
+                ),
+                [{"kind": k, "key": v} for k, v in counted],
+            )
         self._next_generation()
 
     def _run_many(
         self, name: str, statement: Callable[[], sa.Insert], rows: Sequence[dict[str, Any]]
     ) -> None:
-        """Execute ``statement`` once per row of parameters, as one driver ``executemany``:
-        SQLAlchemy's own processing of a report's ~150 rows of keys and counts took longer
-        than the database's work. The statement is compiled once per dialect (``name`` tells
-        them apart)."""
+        """Execute ``statement`` once per row of parameters, as one driver ``executemany``
+        (SQLite; PostgreSQL takes the rows as arrays, :func:`_unnested`): SQLAlchemy's own
+        processing of a report's ~150 rows of keys and counts took longer than the database's
+        work. The statement is compiled once per dialect (``name`` tells them apart)."""
         connection = self.session.connection()
         dialect = connection.dialect
         found = _compiled.get((dialect.name, name))
