@@ -108,7 +108,7 @@ def test_red_report_only_for_named_institutes(
     outsider = _client(app, make_user(Role.ANALYST))  # of the first institute
     response = outsider.get(f"/reports/{report.reference}")
     assert response.status_code == 404
-    assert response.get_data() == outsider.get("/reports/RPT-2025-99999").get_data()
+    assert _page(response) == _page(outsider.get("/reports/RPT-2025-99999"))
     assert not db.scalars(sa.select(AuditEvent).where(AuditEvent.action == "report.read")).all()
     named = _client(app, make_user(Role.ANALYST, organization=second_institute))
     assert named.get(f"/reports/{report.reference}").status_code == 200
