@@ -137,6 +137,15 @@ def _meta_count(key: Key) -> sa.Select[Any]:
     return sa.select(_counts.c["count"]).where(_counts.c.kind == kind, _counts.c.key == value)
 
 
+def _count_up(insert: Any) -> Any:
+    """``insert`` (into the key counts, of the session's dialect) adding one to a count that
+    is already there."""
+    return insert.on_conflict_do_update(
+        index_elements=[_counts.c.kind, _counts.c.key],
+        set_={"count": _counts.c["count"] + _ONE},
+    )
+
+
 @functools.cache
 def _unnested() -> tuple[sa.Insert, sa.Insert]:
     """PostgreSQL's writes of a report's keys and key counts, one statement each: the rows
@@ -153,14 +162,7 @@ def _unnested() -> tuple[sa.Insert, sa.Insert]:
         ["kind", "key", "report_id"], sa.select(rows.c.kind, rows.c.key, report)
     )
     counted = sa.select(rows.c.kind, rows.c.key, _ONE).order_by(rows.c.kind, rows.c.key)
-    counts = (
-        postgresql.insert(_counts)
-        .from_select(["kind", "key", "count"], counted)
-        .on_conflict_do_update(
-            index_elements=[_counts.c.kind, _counts.c.key],
-            set_={"count": _counts.c["count"] + _ONE},
-        )
-    )
+    counts = _count_up(postgresql.insert(_counts).from_select(["kind", "key", "count"], counted))
     return keys, counts
 
 
@@ -194,15 +196,8 @@ class SqlStore:
         """Move the store to its next generation (one more than now, or a random start)."""
         kind, value = GENERATION_KEY
         start = secrets.randbelow(2**30) + 1  # an INTEGER column: room for 2**30 more
-        bump = (
-            self._insert(_counts)
-            .values(kind=kind, key=value, count=start)
-            .on_conflict_do_update(
-                index_elements=[_counts.c.kind, _counts.c.key],
-                set_={"count": _counts.c["count"] + 1},
-            )
-            .returning(_counts.c["count"])
-        )
+        bump = _count_up(self._insert(_counts).values(kind=kind, key=value, count=start))
+        bump = bump.returning(_counts.c["count"])
         found = self.session.execute(bump).scalar_one()
         self.written = int(found)
         self.writes += 1
@@ -237,33 +232,33 @@ class SqlStore:
             ],
         )
         # Sorted, so concurrent writers lock count rows in one order (no deadlocks).
-        keys = sorted({stored_key(k) for k in fingerprint.keys})
+        self._write_keys(report_id, sorted({stored_key(k) for k in fingerprint.keys}))
+        self._next_generation()
+
+    def _write_keys(self, report_id: int, keys: list[Key]) -> None:
+        """Write the report's ``keys`` (sorted) and count each, and the report, one more."""
         counted = sorted([REPORT_COUNT_KEY, *keys])
         if self._arrays:
             insert_keys, upsert_counts = _unnested()
             if keys:
                 self.session.execute(insert_keys, {**_arrays_of(keys), "report_id": report_id})
             self.session.execute(upsert_counts, _arrays_of(counted))
-        else:
-            if keys:
-                self._run_many(
-                    "keys",
-                    lambda: sa.insert(_keys),
-                    [{"kind": k, "key": v, "report_id": report_id} for k, v in keys],
-                )
+            return
+        if keys:
             self._run_many(
-                "counts",
-                lambda: (
-                    self._insert(_counts)
-                    .values(kind=sa.bindparam("kind"), key=sa.bindparam("key"), count=_ONE)
-                    .on_conflict_do_update(
-                        index_elements=[_counts.c.kind, _counts.c.key],
-                        set_={"count": _counts.c["count"] + _ONE},
-                    )
-                ),
-                [{"kind": k, "key": v} for k, v in counted],
+                "keys",
+                lambda: sa.insert(_keys),
+                [{"kind": k, "key": v, "report_id": report_id} for k, v in keys],
             )
-        self._next_generation()
+        self._run_many(
+            "counts",
+            lambda: _count_up(
+                self._insert(_counts).values(
+                    kind=sa.bindparam("kind"), key=sa.bindparam("key"), count=_ONE
+                )
+            ),
+            [{"kind": k, "key": v} for k, v in counted],
+        )
 
     def _run_many(
         self, name: str, statement: Callable[[], sa.Insert], rows: Sequence[dict[str, Any]]
